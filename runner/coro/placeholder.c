@@ -1,0 +1,2 @@
+/* replaced by the coroutine work */
+typedef int eb_coro_placeholder;

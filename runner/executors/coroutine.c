@@ -1,0 +1,21 @@
+/* coroutine.c — PLACEHOLDER until the coroutine work lands: one thread, one
+ * scheduler, one stackful coroutine per task. */
+#include "executor.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+static int coroutine_run(eb_job *job, eb_job_result *out)
+{
+    (void)job;
+    out->status = -ENOSYS;
+    snprintf(out->error, sizeof out->error, "the coroutine executor is not built yet");
+    return out->status;
+}
+
+const eb_executor eb_executor_coroutine = {
+    .name = "coroutine",
+    .description = "one thread, one stackful coroutine per task, at most W in flight (0: unbounded)",
+    .allows_unbounded = true,
+    .run = coroutine_run,
+};
