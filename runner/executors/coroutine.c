@@ -3,14 +3,11 @@
 #include "executor.h"
 
 #include <errno.h>
-#include <stdio.h>
 
 static int coroutine_run(eb_job *job, eb_job_result *out)
 {
     (void)job;
-    out->status = -ENOSYS;
-    snprintf(out->error, sizeof out->error, "the coroutine executor is not built yet");
-    return out->status;
+    return eb_job_fail(out, -ENOSYS, "the coroutine executor is not built yet");
 }
 
 const eb_executor eb_executor_coroutine = {

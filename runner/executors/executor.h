@@ -1,64 +1,20 @@
-/* executor.h — the one interface of an executor, and the job it runs.
+/* executor.h — the one interface of an executor, and what every executor does
+ * with the job (workloads/job.h) it runs.
  *
  * An executor runs job->tasks tasks of job->workload with at most job->workers
  * in flight, pinned per job->pin, and fills an eb_job_result. A new executor is
  * one file in runner/executors/ defining a `const eb_executor` and one line in
- * registry.c.
- *
- * The job's per-task and per-worker arrays live in one MAP_SHARED anonymous
- * mapping made before any worker exists, so the same layout serves threads and
- * forked processes (will-it-scale's model): a worker writes its slots, the
- * parent reads them after the job. */
+ * registry.c. */
 #ifndef EB_EXECUTOR_H
 #define EB_EXECUTOR_H
 
+#include "job.h"
 #include "workload.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-struct eb_pin_plan;
-
-typedef enum eb_coro_backend {
-    EB_CORO_FCONTEXT = 0, /* Boost.Context's jump_fcontext/make_fcontext */
-    EB_CORO_UCONTEXT,     /* glibc makecontext/swapcontext, the portable fallback */
-} eb_coro_backend;
-
-/* Per-worker slots, one cache line each so workers never share a line. */
-typedef struct eb_worker_slot {
-    _Alignas(64) _Atomic int64_t current_task; /* task running now, -1 when idle */
-    int32_t pu;                                /* sched_getcpu() seen at start, -1 unknown */
-    int32_t pid;                               /* the worker's process (multiprocess) */
-    int64_t tasks_done;
-    int64_t ready_ns; /* eb_now_ns() when the worker was ready to take tasks */
-} eb_worker_slot;
-
-typedef struct eb_job {
-    /* What to run (set by the caller before eb_job_alloc). */
-    const eb_workload *workload;
-    int64_t params[EB_MAX_PARAMS]; /* in the order of workload->params */
-    uint64_t tasks;
-    unsigned workers; /* 0: unbounded (coroutine executor only) */
-    const struct eb_pin_plan *pin; /* NULL: no pinning */
-    eb_coro_backend coro_backend;
-    uint64_t seed; /* for workloads with randomness (jitter) */
-
-    void *workload_state; /* set by workload->setup, read-only afterwards */
-
-    /* Shared-memory arrays (eb_job_alloc), valid for the job's lifetime. */
-    uint64_t *task_result;       /* [tasks] what run_task wrote */
-    int64_t *task_start_ns;      /* [tasks] relative to job start, -1 not started */
-    int64_t *task_end_ns;        /* [tasks] relative to job start, -1 not finished */
-    eb_worker_slot *worker;      /* [worker_slots] */
-    unsigned worker_slots;       /* max(workers, 1) */
-    _Atomic uint64_t *next_task; /* the shared task counter */
-    int64_t start_ns;            /* eb_now_ns() when the timed job began */
-
-    /* private to job.c */
-    void *shared_base;
-    size_t shared_bytes;
-} eb_job;
+#include <sys/resource.h>
 
 typedef struct eb_job_result {
     int64_t wall_ns;           /* whole job, executor start-up included */
@@ -95,7 +51,22 @@ void eb_job_free(eb_job *job);
 int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task);
 /* Claims the next task index, or returns false when none is left. */
 bool eb_job_claim(eb_job *job, uint64_t *task);
-/* Pins the calling thread as `worker` (per job->pin) and records its PU. */
+/* Pins the calling thread as `worker` (per job->pin) and records its PU,
+ * process and ready time. Called by every worker before its first task. */
 int eb_job_worker_start(eb_job *job, unsigned worker);
+
+/* What eb_job_begin notes so eb_job_end can fill the result. */
+typedef struct eb_usage_mark {
+    struct rusage self, children;
+} eb_usage_mark;
+
+/* Starts the timed job: job->start_ns = now, resource usage noted. */
+void eb_job_begin(eb_job *job, eb_usage_mark *mark);
+/* Ends it: fills wall_ns, spawn_ns (the last worker's ready time), CPU times,
+ * context switches and peak RSS. Leaves status and error as they are. */
+void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out);
+/* Sets out->status and a printf-formatted out->error; returns status. */
+int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

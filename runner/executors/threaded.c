@@ -1,0 +1,104 @@
+/* threaded.c — a pool of W pthreads; tasks handed out by the job's atomic
+ * counter; each thread pins itself and runs the workload's worker_init. */
+#include "executor.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pool {
+    eb_job *job;
+    eb_job_result *out;
+    pthread_mutex_t error_lock; /* guards out->status/error: the first failure wins */
+} pool;
+
+typedef struct worker_arg {
+    pool *pool;
+    unsigned index;
+} worker_arg;
+
+static void record_failure(pool *p, int rc, unsigned worker, const char *what, uint64_t task)
+{
+    pthread_mutex_lock(&p->error_lock);
+    if (p->out->status == 0) {
+        if (strcmp(what, "task") == 0)
+            eb_job_fail(p->out, rc, "worker %u: task %llu failed: %s", worker,
+                        (unsigned long long)task, strerror(-rc));
+        else
+            eb_job_fail(p->out, rc, "worker %u: %s failed: %s", worker, what, strerror(-rc));
+    }
+    pthread_mutex_unlock(&p->error_lock);
+}
+
+static void *worker_main(void *raw)
+{
+    worker_arg *arg = raw;
+    pool *p = arg->pool;
+    eb_job *job = p->job;
+    unsigned w = arg->index;
+    int rc = eb_job_worker_start(job, w);
+    if (rc != 0) {
+        record_failure(p, rc, w, "pinning", 0);
+        return NULL;
+    }
+    if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, w)) != 0) {
+        record_failure(p, rc, w, "worker_init", 0);
+        return NULL;
+    }
+    uint64_t task;
+    while (eb_job_claim(job, &task)) {
+        rc = eb_job_run_task(job, w, task);
+        if (rc != 0) {
+            record_failure(p, rc, w, "task", task);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int threaded_run(eb_job *job, eb_job_result *out)
+{
+    unsigned n = job->workers;
+    if (n == 0) return eb_job_fail(out, -EINVAL, "the threaded executor needs --workers >= 1");
+    pthread_t *threads = calloc(n, sizeof *threads);
+    worker_arg *args = calloc(n, sizeof *args);
+    if (threads == NULL || args == NULL) {
+        free(threads);
+        free(args);
+        return eb_job_fail(out, -ENOMEM, "no memory for %u thread handles", n);
+    }
+    pool p = {.job = job, .out = out};
+    pthread_mutex_init(&p.error_lock, NULL);
+
+    eb_usage_mark mark;
+    eb_job_begin(job, &mark);
+    unsigned started = 0;
+    for (; started < n; started++) {
+        args[started] = (worker_arg){&p, started};
+        int rc = pthread_create(&threads[started], NULL, worker_main, &args[started]);
+        if (rc != 0) {
+            /* Stop handing out tasks; the threads already running finish theirs. */
+            atomic_store(job->next_task, job->tasks);
+            pthread_mutex_lock(&p.error_lock);
+            eb_job_fail(out, -rc, "could not create thread %u of %u: %s", started + 1, n,
+                        strerror(rc));
+            pthread_mutex_unlock(&p.error_lock);
+            break;
+        }
+    }
+    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    eb_job_end(job, &mark, out);
+
+    pthread_mutex_destroy(&p.error_lock);
+    free(threads);
+    free(args);
+    return out->status;
+}
+
+const eb_executor eb_executor_threaded = {
+    .name = "threaded",
+    .description = "a pool of W pthreads sharing an atomic task counter",
+    .allows_unbounded = false,
+    .run = threaded_run,
+};

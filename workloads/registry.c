@@ -1,0 +1,27 @@
+/* registry.c — every workload, one line each. */
+#include "workload.h"
+
+#include <string.h>
+
+extern const eb_workload eb_workload_cpu_sumsq;
+extern const eb_workload eb_workload_io_sleep;
+
+const eb_workload *const eb_workloads[] = {
+    &eb_workload_cpu_sumsq,
+    &eb_workload_io_sleep,
+};
+const size_t eb_workload_count = sizeof eb_workloads / sizeof *eb_workloads;
+
+const eb_workload *eb_workload_find(const char *name)
+{
+    for (size_t i = 0; i < eb_workload_count; i++)
+        if (strcmp(eb_workloads[i]->name, name) == 0) return eb_workloads[i];
+    return NULL;
+}
+
+int eb_workload_param_index(const eb_workload *w, const char *key)
+{
+    for (size_t i = 0; i < w->param_count; i++)
+        if (strcmp(w->params[i].key, key) == 0) return (int)i;
+    return -1;
+}

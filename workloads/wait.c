@@ -1,0 +1,33 @@
+/* wait.c — the per-thread wait operations and the blocking default. */
+#include "wait.h"
+
+#include <errno.h>
+
+static _Thread_local const eb_wait_ops *current_ops;
+
+const eb_wait_ops *eb_wait_set_ops(const eb_wait_ops *ops)
+{
+    const eb_wait_ops *previous = current_ops;
+    current_ops = ops;
+    return previous;
+}
+
+static int blocking_wait_until(int64_t deadline_ns)
+{
+    struct timespec t = {(time_t)(deadline_ns / 1000000000), (long)(deadline_ns % 1000000000)};
+    int rc;
+    while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL)) == EINTR) {
+    }
+    return -rc;
+}
+
+int eb_wait_until_ns(int64_t deadline_ns)
+{
+    if (current_ops != NULL) return current_ops->wait_until_ns(current_ops->ctx, deadline_ns);
+    return blocking_wait_until(deadline_ns);
+}
+
+int eb_wait_ns(int64_t duration_ns)
+{
+    return eb_wait_until_ns(eb_now_ns() + duration_ns);
+}
