@@ -178,5 +178,6 @@ const eb_executor eb_executor_multiprocess = {
     .name = "multiprocess",
     .description = "a pool of W forked processes sharing a shared-memory task counter",
     .allows_unbounded = false,
+    .parallel = true,
     .run = multiprocess_run,
 };

@@ -100,5 +100,6 @@ const eb_executor eb_executor_threaded = {
     .name = "threaded",
     .description = "a pool of W pthreads sharing an atomic task counter",
     .allows_unbounded = false,
+    .parallel = true,
     .run = threaded_run,
 };
