@@ -45,7 +45,9 @@ static int mkdir_p(const char *dir)
         *p = '/';
     }
     if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -errno;
-    return 0;
+    struct stat st;
+    if (stat(buf, &st) != 0) return -errno;
+    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 int eb_output_prepare(const char *path, char *why, size_t why_len)

@@ -155,6 +155,8 @@ typedef struct block_lists {
     const char *param_key[EB_MAX_PARAMS * 4];
     list param_values[EB_MAX_PARAMS * 4];
     int param_count;
+    const eb_executor *left_out[16]; /* executors given workers 0 they cannot run */
+    int left_out_count;
 } block_lists;
 
 static int resolve_workloads(block_lists *b, const char *text, char *why, size_t why_len)
@@ -348,8 +350,15 @@ static const list *param_values_for(const block_lists *b, const char *key)
     return NULL;
 }
 
-static int expand(eb_plan *plan, const block_lists *b, unsigned cores, FILE *notes, char *why,
-                  size_t why_len)
+static void note_left_out(block_lists *b, const eb_executor *e)
+{
+    for (int i = 0; i < b->left_out_count; i++)
+        if (b->left_out[i] == e) return;
+    if (b->left_out_count < (int)(sizeof b->left_out / sizeof *b->left_out))
+        b->left_out[b->left_out_count++] = e;
+}
+
+static int expand(eb_plan *plan, block_lists *b, unsigned cores, char *why, size_t why_len)
 {
     for (int wi = 0; wi < b->workload_count; wi++) {
         const eb_workload *w = b->workloads[wi];
@@ -375,12 +384,7 @@ static int expand(eb_plan *plan, const block_lists *b, unsigned cores, FILE *not
                     for (int ki = 0; ki < b->workers_count; ki++) {
                         pt.workers = resolve_workers(pt.executor, b->workers[ki], cores);
                         if (pt.workers == 0 && !pt.executor->allows_unbounded) {
-                            if (notes != NULL)
-                                fprintf(notes,
-                                        "execbench: note: leaving out %s with workers 0 (0 = "
-                                        "unbounded is for executors that allow it, e.g. "
-                                        "coroutine)\n",
-                                        pt.executor->name);
+                            note_left_out(b, pt.executor);
                             continue;
                         }
                         for (int pi = 0; pi < b->pin_count; pi++) {
@@ -432,10 +436,15 @@ int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topolo
     if (rc == 0) rc = resolve_pins(b, block->pin, block->cpuset, topo, why, why_len);
     if (rc == 0) rc = resolve_params(b, block->params, block->param_count, why, why_len);
     size_t before = plan->count;
-    if (rc == 0) rc = expand(plan, b, cores, notes, why, why_len);
+    if (rc == 0) rc = expand(plan, b, cores, why, why_len);
     if (rc == 0 && plan->count == before && before == 0)
         rc = fail(why, why_len, -EINVAL,
                   "the plan is empty: no executor can run these --workers; use e.g. --workers 1,2");
+    for (int i = 0; rc == 0 && notes != NULL && i < b->left_out_count; i++)
+        fprintf(notes,
+                "execbench: note: leaving out %s with workers 0 (0 = unbounded is for executors "
+                "that allow it, e.g. coroutine)\n",
+                b->left_out[i]->name);
     for (int i = 0; i < b->param_count; i++)
         list_free(&b->param_values[i]);
     free(b);
