@@ -12,6 +12,7 @@
 typedef struct eb_progress {
     FILE *out;
     bool quiet, live;
+    int width; /* the terminal's columns: a live line longer than that could not be redrawn */
     size_t total, index;
     const char *name;
     int64_t run_start_ns;
