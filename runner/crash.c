@@ -161,7 +161,7 @@ int eb_crash_install(int fd)
     struct sigaction describe;
     memset(&describe, 0, sizeof describe);
     describe.sa_handler = on_describe;
-    describe.sa_flags = SA_RESTART;
+    describe.sa_flags = SA_RESTART | SA_ONSTACK; /* never on a small coroutine stack */
     sigemptyset(&describe.sa_mask);
     if (sigaction(EB_DESCRIBE_SIGNAL, &describe, NULL) != 0) return -errno;
     return 0;
