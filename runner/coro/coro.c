@@ -1,0 +1,170 @@
+/* coro.c — the two context-switch backends and their AddressSanitizer
+ * annotations (see coro.h). */
+#include "coro.h"
+
+#include <errno.h>
+#include <string.h>
+#include <ucontext.h>
+
+/* Boost.Context's fcontext API, declared here by hand: its header
+ * (boost/context/detail/fcontext.hpp) is C++ only, but libboost_context
+ * exports these two functions with C linkage, and transfer_t is a plain
+ * two-pointer struct returned in registers by the C ABI on x86-64 and
+ * aarch64 alike. */
+typedef void *eb_fcontext_t;
+typedef struct eb_fcontext_transfer {
+    eb_fcontext_t fctx;
+    void *data;
+} eb_fcontext_transfer;
+eb_fcontext_transfer jump_fcontext(eb_fcontext_t const to, void *vp);
+eb_fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(eb_fcontext_transfer));
+
+#if defined(__SANITIZE_ADDRESS__)
+#define EB_CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EB_CORO_ASAN 1
+#endif
+#endif
+
+#ifdef EB_CORO_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define asan_start_switch(fake_save, bottom, size)                                                 \
+    __sanitizer_start_switch_fiber(fake_save, bottom, size)
+#define asan_finish_switch(fake, bottom_old, size_old)                                             \
+    __sanitizer_finish_switch_fiber(fake, bottom_old, size_old)
+#else
+#define asan_start_switch(fake_save, bottom, size) ((void)(fake_save), (void)(bottom), (void)(size))
+#define asan_finish_switch(fake, bottom_old, size_old)                                             \
+    ((void)(fake), (void)(bottom_old), (void)(size_old))
+#endif
+
+void eb_coro_stack_unpoison(void *lo, size_t bytes)
+{
+#ifdef EB_CORO_ASAN
+    __asan_unpoison_memory_region(lo, bytes);
+#else
+    (void)lo;
+    (void)bytes;
+#endif
+}
+
+/* First thing on the coroutine's stack: note where the resumer's stack is. */
+static void entered(eb_coro *co)
+{
+    asan_finish_switch(NULL, &co->asan_caller_bottom, &co->asan_caller_size);
+}
+
+/* Last thing on the coroutine's stack: NULL tells ASan this fiber is gone. */
+static void leaving_for_good(eb_coro *co)
+{
+    co->finished = true;
+    asan_start_switch(NULL, co->asan_caller_bottom, co->asan_caller_size);
+}
+
+static void fcontext_entry(eb_fcontext_transfer t)
+{
+    eb_coro *co = t.data;
+    co->caller = t.fctx;
+    entered(co);
+    co->fn(co->ctx, co->arg);
+    leaving_for_good(co);
+    jump_fcontext(co->caller, NULL);
+    __builtin_unreachable();
+}
+
+/* makecontext passes int arguments only: the pointer travels in two halves. */
+static void ucontext_entry(unsigned hi, unsigned lo)
+{
+    eb_coro *co = (eb_coro *)(uintptr_t)(((uint64_t)hi << 32) | lo);
+    entered(co);
+    co->fn(co->ctx, co->arg);
+    leaving_for_good(co);
+    setcontext(co->caller);
+    __builtin_unreachable();
+}
+
+int eb_coro_init(eb_coro *co, eb_coro_backend backend, void *stack_lo, size_t stack_bytes,
+                 eb_coro_fn fn, void *ctx, uint64_t arg)
+{
+    if (fn == NULL || stack_lo == NULL || stack_bytes < EB_CORO_MIN_STACK_BYTES ||
+        ((uintptr_t)stack_lo & 15) != 0)
+        return -EINVAL;
+    *co = (eb_coro){.fn = fn,
+                    .ctx = ctx,
+                    .arg = arg,
+                    .backend = backend,
+                    .stack_lo = stack_lo,
+                    .stack_bytes = stack_bytes};
+    char *top = (char *)stack_lo + stack_bytes;
+    switch (backend) {
+    case EB_CORO_FCONTEXT:
+        co->self = make_fcontext(top, stack_bytes, fcontext_entry);
+        return 0;
+    case EB_CORO_UCONTEXT: {
+        ucontext_t *uc = (ucontext_t *)(((uintptr_t)top - sizeof(ucontext_t)) & ~(uintptr_t)63);
+        if ((size_t)((char *)uc - (char *)stack_lo) < EB_CORO_MIN_STACK_BYTES) return -EINVAL;
+        if (getcontext(uc) != 0) return -errno;
+        uc->uc_stack.ss_sp = stack_lo;
+        uc->uc_stack.ss_size = (size_t)((char *)uc - (char *)stack_lo);
+        uc->uc_link = NULL;
+        uint64_t p = (uint64_t)(uintptr_t)co;
+        makecontext(uc, (void (*)(void))ucontext_entry, 2, (unsigned)(p >> 32), (unsigned)p);
+        co->self = uc;
+        return 0;
+    }
+    }
+    return -EINVAL;
+}
+
+void eb_coro_resume(eb_coro *co)
+{
+    void *fake_stack = NULL;
+    asan_start_switch(&fake_stack, co->stack_lo, co->stack_bytes);
+    if (co->backend == EB_CORO_FCONTEXT) {
+        eb_fcontext_transfer t = jump_fcontext(co->self, co);
+        co->self = t.fctx; /* where it suspended (meaningless once finished) */
+    } else {
+        ucontext_t here;
+        co->caller = &here;
+        swapcontext(&here, co->self);
+    }
+    asan_finish_switch(fake_stack, NULL, NULL);
+}
+
+void eb_coro_suspend(eb_coro *co)
+{
+    asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
+    if (co->backend == EB_CORO_FCONTEXT) {
+        eb_fcontext_transfer t = jump_fcontext(co->caller, NULL);
+        co->caller = t.fctx; /* the next resumer */
+    } else {
+        swapcontext(co->self, co->caller);
+    }
+    asan_finish_switch(co->asan_fake_stack, &co->asan_caller_bottom, &co->asan_caller_size);
+}
+
+const char *eb_coro_backend_name(eb_coro_backend backend)
+{
+    switch (backend) {
+    case EB_CORO_FCONTEXT:
+        return "fcontext";
+    case EB_CORO_UCONTEXT:
+        return "ucontext";
+    }
+    return "unknown";
+}
+
+int eb_coro_backend_parse(const char *text, eb_coro_backend *out)
+{
+    if (strcmp(text, "fcontext") == 0) {
+        *out = EB_CORO_FCONTEXT;
+        return 0;
+    }
+    if (strcmp(text, "ucontext") == 0) {
+        *out = EB_CORO_UCONTEXT;
+        return 0;
+    }
+    return -EINVAL;
+}

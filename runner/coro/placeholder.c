@@ -1,2 +1,0 @@
-/* replaced by the coroutine work */
-typedef int eb_coro_placeholder;

@@ -1,0 +1,278 @@
+/* scheduler.c — the whole event loop in one file (redis ae.c's model): a
+ * min-heap of (deadline, coroutine) timers and one precise sleep when every
+ * coroutine is parked. See scheduler.h. */
+#include "scheduler.h"
+
+#include "wait.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+
+/* At most this many coroutines start before due timers are served again, so
+ * a long start-up (100,000 coroutines) does not delay the first wake-ups. */
+#define START_BATCH 64
+
+/* What the scheduler keeps per coroutine: at the top of its own stack slot. */
+typedef struct sched_coro {
+    eb_coro co;
+    uint64_t park_seq; /* order of parking: ties on a deadline wake first-parked first */
+} sched_coro;
+
+typedef struct timer {
+    int64_t deadline_ns;
+    sched_coro *sc;
+} timer;
+
+struct eb_sched {
+    eb_sched_config config;
+    eb_stack_pool pool;
+    timer *heap; /* min-heap by (deadline, park_seq); one entry per parked coroutine */
+    size_t heap_len;
+    sched_coro *current;
+    uint64_t alive;
+    uint64_t next_seq;
+    bool running;
+    eb_wait_ops wait_ops;
+    eb_sched_stats stats;
+};
+
+/* ---- the timer heap ---------------------------------------------------- */
+
+static bool earlier(const timer *a, const timer *b)
+{
+    return a->deadline_ns < b->deadline_ns ||
+           (a->deadline_ns == b->deadline_ns && a->sc->park_seq < b->sc->park_seq);
+}
+
+static void heap_push(eb_sched *s, int64_t deadline_ns, sched_coro *sc)
+{
+    timer t = {deadline_ns, sc};
+    size_t i = s->heap_len++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!earlier(&t, &s->heap[parent])) break;
+        s->heap[i] = s->heap[parent];
+        i = parent;
+    }
+    s->heap[i] = t;
+}
+
+static sched_coro *heap_pop(eb_sched *s)
+{
+    sched_coro *top = s->heap[0].sc;
+    timer last = s->heap[--s->heap_len];
+    size_t i = 0, n = s->heap_len;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && earlier(&s->heap[child + 1], &s->heap[child])) child++;
+        if (!earlier(&s->heap[child], &last)) break;
+        s->heap[i] = s->heap[child];
+        i = child;
+    }
+    if (n > 0) s->heap[i] = last;
+    return top;
+}
+
+/* ---- waits --------------------------------------------------------------- */
+
+static int sleep_until(int64_t deadline_ns)
+{
+    struct timespec t = {(time_t)(deadline_ns / 1000000000), (long)(deadline_ns % 1000000000)};
+    int rc;
+    while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL)) == EINTR) {
+    }
+    return -rc;
+}
+
+int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns)
+{
+    sched_coro *sc = s->current;
+    if (sc == NULL) return sleep_until(deadline_ns); /* not in a coroutine: block */
+    sc->park_seq = s->next_seq++;
+    heap_push(s, deadline_ns, sc);
+    s->stats.parks++;
+    eb_coro_suspend(&sc->co);
+    return 0;
+}
+
+static int wait_op(void *ctx, int64_t deadline_ns)
+{
+    return eb_sched_wait_until(ctx, deadline_ns);
+}
+
+/* ---- coroutines ------------------------------------------------------------ */
+
+static void finished(eb_sched *s, sched_coro *sc)
+{
+    s->alive--;
+    if (eb_stack_pool_give(&s->pool, sc->co.slot) != 0) {
+        /* The neighbouring slot may be corrupt: continuing could report
+         * wrong results, so stop here, loudly. */
+        fprintf(stderr,
+                "%s: a coroutine overflowed its %zu-byte stack (unguarded pool of %u "
+                "stacks); memory around it may be corrupt, stopping\n",
+                program_invocation_short_name, s->pool.stack_bytes, s->pool.slots);
+        abort();
+    }
+}
+
+static void resume(eb_sched *s, sched_coro *sc)
+{
+    s->current = sc;
+    eb_coro_resume(&sc->co);
+    s->current = NULL;
+    if (eb_coro_finished(&sc->co)) finished(s, sc);
+}
+
+static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
+{
+    eb_stack stack;
+    int rc = eb_stack_pool_take(&s->pool, &stack);
+    if (rc != 0) return rc;
+    char *top = (char *)stack.lo + stack.bytes;
+    sched_coro *sc = (sched_coro *)(((uintptr_t)top - sizeof *sc) & ~(uintptr_t)63);
+    rc = eb_coro_init(&sc->co, s->config.backend, stack.lo, (size_t)((char *)sc - (char *)stack.lo),
+                      fn, ctx, arg);
+    if (rc != 0) {
+        eb_stack_pool_give(&s->pool, stack.index);
+        return rc;
+    }
+    sc->co.slot = stack.index;
+    s->alive++;
+    s->stats.started++;
+    if (s->alive > s->stats.max_alive) s->stats.max_alive = s->alive;
+    resume(s, sc); /* it runs until it first parks (or finishes) */
+    return 0;
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+/* Asynchronous signals are blocked while coroutines run: a signal frame
+ * (AT_MINSIGSTKSZ is 3,376 bytes on an AVX-512 x86-64) does not fit on a 4 KiB
+ * coroutine stack. They get through while the scheduler sleeps, and at least
+ * every SIGNAL_WINDOW_NS otherwise, on the thread's own stack. Faults stay
+ * unblocked: a blocked SIGSEGV would only turn a report into a silent kill. */
+#define SIGNAL_WINDOW_NS 1000000
+
+static void async_signals(sigset_t *set)
+{
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
+    sigfillset(set);
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+        sigdelset(set, faults[i]);
+}
+
+int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
+{
+    if (s->running) return -EBUSY;
+    s->running = true;
+    const eb_wait_ops *previous_ops = eb_wait_set_ops(&s->wait_ops);
+    int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the deadline, not 50 us later */
+    sigset_t async, caller_mask;
+    async_signals(&async);
+    pthread_sigmask(SIG_BLOCK, &async, &caller_mask);
+    int64_t window_ns = eb_now_ns();
+
+    uint64_t max = s->config.max_coros;
+    bool more = true;
+    int status = 0;
+    while (more || s->alive > 0) {
+        /* 1. Start coroutines while slots are free, a batch at a time. */
+        for (unsigned n = 0; more && s->alive < max && n < START_BATCH; n++) {
+            uint64_t arg;
+            if (!next(ctx, &arg)) {
+                more = false;
+            } else if ((status = start(s, fn, ctx, arg)) != 0) {
+                more = false;
+            }
+        }
+        bool can_start = more && s->alive < max;
+        int64_t now = eb_now_ns();
+        if (s->stats.first_wave_ns == 0 && !can_start) s->stats.first_wave_ns = now;
+
+        if (s->heap_len == 0) {
+            /* Alive but not parked on a timer: suspended behind our back. */
+            if (!can_start && s->alive > 0) {
+                status = -EDEADLK;
+                break;
+            }
+        } else if (s->heap[0].deadline_ns > now && !can_start) {
+            /* 2. Everyone parked and nothing due: one precise sleep. */
+            pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
+            sleep_until(s->heap[0].deadline_ns);
+            pthread_sigmask(SIG_BLOCK, &async, NULL);
+            s->stats.sleeps++;
+            now = window_ns = eb_now_ns();
+        }
+
+        /* 3. Resume every coroutine whose deadline has passed, earliest first;
+         * one that parks again in this round waits for the next round. */
+        uint64_t round = s->next_seq;
+        while (s->heap_len > 0 && s->heap[0].deadline_ns <= now && s->heap[0].sc->park_seq < round)
+            resume(s, heap_pop(s));
+
+        if (now - window_ns >= SIGNAL_WINDOW_NS) {
+            pthread_sigmask(SIG_SETMASK, &caller_mask, NULL); /* pending ones run here */
+            pthread_sigmask(SIG_BLOCK, &async, NULL);
+            window_ns = now;
+        }
+    }
+
+    pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
+    if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, (unsigned long)previous_slack, 0, 0, 0);
+    eb_wait_set_ops(previous_ops);
+    s->running = false;
+    return status;
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
+
+int eb_sched_create(const eb_sched_config *config, eb_sched **out)
+{
+    *out = NULL;
+    if (config->max_coros == 0 || config->max_coros > UINT32_MAX) return -EINVAL;
+    if (config->backend != EB_CORO_FCONTEXT && config->backend != EB_CORO_UCONTEXT) return -EINVAL;
+    eb_sched *s = calloc(1, sizeof *s);
+    if (s == NULL) return -ENOMEM;
+    s->config = *config;
+    s->heap = malloc((size_t)config->max_coros * sizeof *s->heap);
+    int rc = s->heap == NULL ? -ENOMEM : 0;
+    if (rc == 0)
+        rc = eb_stack_pool_init(&s->pool, config->max_coros, config->stack_bytes, config->guard);
+    if (rc != 0) {
+        free(s->heap);
+        free(s);
+        return rc;
+    }
+    s->wait_ops = (eb_wait_ops){.wait_until_ns = wait_op, .ctx = s};
+    *out = s;
+    return 0;
+}
+
+void eb_sched_destroy(eb_sched *s)
+{
+    if (s == NULL) return;
+    eb_stack_pool_destroy(&s->pool);
+    free(s->heap);
+    free(s);
+}
+
+eb_coro *eb_sched_current(const eb_sched *s)
+{
+    return s->current != NULL ? &s->current->co : NULL;
+}
+
+void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out)
+{
+    *out = s->stats;
+}
+
+const eb_stack_pool *eb_sched_pool(const eb_sched *s)
+{
+    return &s->pool;
+}

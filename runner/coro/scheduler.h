@@ -1,0 +1,62 @@
+/* scheduler.h — one thread's coroutine scheduler: start coroutines while
+ * fewer than `max_coros` are alive, park them on a timer min-heap when they
+ * wait, and when every one is parked, sleep once, precisely, until the
+ * earliest deadline (clock_nanosleep TIMER_ABSTIME, timer slack 1 ns).
+ *
+ * While eb_sched_run runs it installs eb_wait_ops (workloads/wait.h) for its
+ * thread, so a workload's eb_wait_until_ns parks the calling coroutine and the
+ * scheduler runs another. It also keeps asynchronous signals blocked while a
+ * coroutine runs (a signal frame would not fit a 4 KiB stack): they are
+ * handled on the thread's own stack while it sleeps, and at least every
+ * millisecond otherwise. Later: file descriptors through the same loop. */
+#ifndef EB_SCHEDULER_H
+#define EB_SCHEDULER_H
+
+#include "coro.h"
+#include "stack_pool.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct eb_sched eb_sched;
+
+typedef struct eb_sched_config {
+    eb_coro_backend backend;
+    uint64_t max_coros; /* most coroutines alive at once (>= 1): the stack pool's slots */
+    size_t stack_bytes; /* per coroutine, its control block included */
+    eb_stack_guard guard;
+} eb_sched_config;
+
+/* Asked for the next coroutine each time one may start: sets *arg and returns
+ * true, or returns false when there are no more (it is not asked again). */
+typedef bool (*eb_sched_next_fn)(void *ctx, uint64_t *arg);
+
+typedef struct eb_sched_stats {
+    uint64_t started;      /* coroutines started */
+    uint64_t max_alive;    /* most alive at once */
+    uint64_t parks;        /* waits that parked a coroutine */
+    uint64_t sleeps;       /* precise sleeps of the whole thread (everyone parked) */
+    int64_t first_wave_ns; /* eb_now_ns() when the first min(max_coros, all) had started */
+} eb_sched_stats;
+
+/* Creates a scheduler and its stack pool: 0, -EINVAL, -ENOMEM. */
+int eb_sched_create(const eb_sched_config *config, eb_sched **out);
+void eb_sched_destroy(eb_sched *s);
+
+/* Runs coroutines fn(ctx, arg) for every arg next(ctx, &arg) gives, at most
+ * max_coros alive at once, until next() has no more and all have finished.
+ * Returns 0, or the first error starting one (-errno); after an error no new
+ * coroutine starts but the ones alive finish. Not re-entrant. */
+int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next);
+
+/* Parks the running coroutine until CLOCK_MONOTONIC >= deadline_ns (outside a
+ * coroutine: a plain blocking wait). 0 or -errno. */
+int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns);
+
+/* The coroutine running now, or NULL (between coroutines, or outside run). */
+eb_coro *eb_sched_current(const eb_sched *s);
+
+void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out);
+const eb_stack_pool *eb_sched_pool(const eb_sched *s);
+
+#endif
