@@ -87,7 +87,7 @@ void eb_cli_help(FILE *f)
         "\n"
         "Measurement:\n"
         "  --repetitions N        timed runs per point, 1..%d (default: %d, or the\n"
-        "                         preset's: quick 3, default 5, seeds 3)\n"
+        "                         preset's: quick 3, default 10, seeds 3)\n"
         "  --warmup N             untimed, verified runs before them, 0..%d (default: %d)\n"
         "  --timeout SECONDS      per point, warm-up included (default: %d)\n"
         "  --seed N               seed for workloads with randomness (default: %d)\n"

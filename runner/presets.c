@@ -29,7 +29,8 @@ static const eb_plan_block quick[] = {
 
 /* The full matrix with workers sweeps: the articles' sizes (20 sums of
  * 5,000,000, 160 waits of 10 ms), a 10x larger CPU task where start-up costs
- * fade, and 100,000 concurrent 100 ms waits for the coroutine executor. */
+ * fade (also unpinned, to show what pinning changes), and 100,000 concurrent
+ * 100 ms waits for the coroutine executor. */
 static const eb_plan_block standard[] = {
     {.workloads = "cpu.sumsq",
      .executors = "sequential,coroutine",
@@ -104,7 +105,7 @@ static const eb_plan_block seeds[] = {
 
 const eb_preset eb_presets[] = {
     {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, BLOCKS(quick)},
-    {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 5,
+    {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 10,
      BLOCKS(standard)},
     {"seeds", "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests, pool of 5", 3,
      BLOCKS(seeds)},
