@@ -17,3 +17,10 @@ eb_add_c_test(test_compare_cli
   LIBS eb_compare_run)
 add_dependencies(test_compare_cli execbench-compare)
 
+# Hostile input: every file of the committed corpus, each run checked.
+eb_add_c_test(test_compare_corpus
+  SOURCES test_compare_corpus.c
+  LIBS eb_compare_run
+  TIMEOUT 600)
+add_dependencies(test_compare_corpus execbench-compare)
+
