@@ -70,7 +70,7 @@ fuzz:
 	    -print_final_stats=1 -artifact_prefix=fuzz-out/artifacts/ fuzz-out/corpus \
 	    tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
 	    tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
-	    tools/compare/fuzz/corpus/regressions
+	    tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
 
 clean:
 	rm -rf build build-*

@@ -1,7 +1,8 @@
 /* test_compare_corpus.c — no input makes execbench-compare crash or hang.
  *
  * Every file of tools/compare/fuzz/corpus/ (a JSON conformance set, truncated
- * and mutated results documents, seeds, and inputs libFuzzer once found bad)
+ * and mutated results documents, seeds, inputs libFuzzer once found bad, and
+ * the inputs its runs added coverage with)
  * goes through `summary FILE` and `diff FILE FILE`, the format rotating over
  * console, markdown, csv and json. Each run must exit 0 with a report and a
  * silent stderr, or exit 2 with nothing on stdout and exactly one line on
@@ -138,4 +139,5 @@ EB_TEST(seeds_and_fuzzer_findings)
 {
     feed("seeds");
     feed("regressions");
+    feed("fuzzed");
 }
