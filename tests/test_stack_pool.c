@@ -2,6 +2,7 @@
  * stacks from one mapping, reuses them, says when it is exhausted, guards or
  * canary-checks them by its rule, and holds 100,000 stacks. */
 #include "eb_test.h"
+#include "scheduler.h"
 #include "stack_pool.h"
 
 #include <errno.h>
@@ -152,4 +153,13 @@ EB_TEST(guard_page_stops_an_overflow)
               WIFEXITED(status) ? "exit" : "signal",
               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     eb_stack_pool_destroy(&pool);
+}
+
+EB_TEST(runner_config_guards_small_pools_and_packs_large_ones)
+{
+    eb_sched_config small = eb_sched_default_config(EB_CORO_FCONTEXT, 160);
+    EB_CHECK(small.guard == EB_STACK_GUARD_ON && small.stack_bytes >= 64 * 1024);
+    eb_sched_config large = eb_sched_default_config(EB_CORO_UCONTEXT, 100000);
+    EB_CHECK(large.guard == EB_STACK_GUARD_OFF && large.backend == EB_CORO_UCONTEXT);
+    EB_CHECK(large.stack_bytes < small.stack_bytes && large.max_coros == 100000);
 }

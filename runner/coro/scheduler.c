@@ -232,6 +232,25 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
 
 /* ---- life cycle ------------------------------------------------------------ */
 
+#ifdef EB_SANITIZE_BUILD
+#define GUARDED_STACK_BYTES ((size_t)256 << 10)
+#define PACKED_STACK_BYTES ((size_t)64 << 10)
+#else
+#define GUARDED_STACK_BYTES ((size_t)64 << 10)
+#define PACKED_STACK_BYTES ((size_t)4 << 10)
+#endif
+
+eb_sched_config eb_sched_default_config(eb_coro_backend backend, uint64_t max_coros)
+{
+    bool guarded = eb_stack_pool_guards_fit(max_coros);
+    return (eb_sched_config){
+        .backend = backend,
+        .max_coros = max_coros,
+        .stack_bytes = guarded ? GUARDED_STACK_BYTES : PACKED_STACK_BYTES,
+        .guard = guarded ? EB_STACK_GUARD_ON : EB_STACK_GUARD_OFF,
+    };
+}
+
 int eb_sched_create(const eb_sched_config *config, eb_sched **out)
 {
     *out = NULL;
