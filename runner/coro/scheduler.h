@@ -43,6 +43,7 @@ eb_sched_config eb_sched_default_config(eb_coro_backend backend, uint64_t max_co
  * true, or returns false when there are no more (it is not asked again). */
 typedef bool (*eb_sched_next_fn)(void *ctx, uint64_t *arg);
 
+/* Counts since creation; first_wave_ns of the last run. */
 typedef struct eb_sched_stats {
     uint64_t started;      /* coroutines started */
     uint64_t max_alive;    /* most alive at once */
