@@ -18,17 +18,12 @@
 /* Due coroutines are taken off the heap this many at a time (pop_due). */
 #define WAKE_BATCH 16
 
-/* What the scheduler keeps per coroutine: at the top of its own stack slot. */
-typedef struct sched_coro {
-    eb_coro co;
-} sched_coro;
-
 /* A parked coroutine. The order key lives here, not in the coroutine: with
  * 100,000 parked, reading a cold stack per comparison dominated the wake-ups. */
 typedef struct timer {
     int64_t deadline_ns;
     uint64_t seq; /* order of parking: ties on a deadline wake first-parked first */
-    sched_coro *sc;
+    eb_coro *co;
 } timer;
 
 struct eb_sched {
@@ -36,8 +31,8 @@ struct eb_sched {
     eb_stack_pool pool;
     timer *heap; /* 4-ary min-heap by (deadline, seq); one entry per parked coroutine */
     size_t heap_len;
-    sched_coro *current;
-    sched_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
+    eb_coro *current;
+    eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
     uint64_t alive;
     uint64_t next_seq;
     bool running;
@@ -68,9 +63,9 @@ static void heap_push(eb_sched *s, timer t)
     s->heap[i] = t;
 }
 
-static sched_coro *heap_pop(eb_sched *s)
+static eb_coro *heap_pop(eb_sched *s)
 {
-    sched_coro *top = s->heap[0].sc;
+    eb_coro *top = s->heap[0].co;
     timer last = s->heap[--s->heap_len];
     size_t i = 0, n = s->heap_len;
     for (;;) {
@@ -99,11 +94,11 @@ static int sleep_until(int64_t deadline_ns)
 
 int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns)
 {
-    sched_coro *sc = s->current;
-    if (sc == NULL) return sleep_until(deadline_ns); /* not in a coroutine: block */
-    heap_push(s, (timer){deadline_ns, s->next_seq++, sc});
+    eb_coro *co = s->current;
+    if (co == NULL) return sleep_until(deadline_ns); /* not in a coroutine: block */
+    heap_push(s, (timer){deadline_ns, s->next_seq++, co});
     s->stats.parks++;
-    eb_coro_suspend(&sc->co);
+    eb_coro_suspend(co);
     return 0;
 }
 
@@ -114,10 +109,10 @@ static int wait_op(void *ctx, int64_t deadline_ns)
 
 /* ---- coroutines ------------------------------------------------------------ */
 
-static void finished(eb_sched *s, sched_coro *sc)
+static void finished(eb_sched *s, eb_coro *co)
 {
     s->alive--;
-    if (eb_stack_pool_give(&s->pool, sc->co.slot) != 0) {
+    if (eb_stack_pool_give(&s->pool, co->slot) != 0) {
         /* The neighbouring slot may be corrupt: continuing could report
          * wrong results, so stop here, loudly. */
         fprintf(stderr,
@@ -141,22 +136,22 @@ static size_t pop_due(eb_sched *s, int64_t now, uint64_t round)
         __builtin_prefetch(s->due[n++]);
     }
     for (size_t i = 0; i < n; i++) {
-        const char *from = s->due[i]->co.self, *to = (const char *)s->due[i];
+        const char *from = s->due[i]->self, *to = (const char *)s->due[i];
         if (from < to && to - from <= 1024)
             for (const char *p = from; p < to; p += 64)
                 __builtin_prefetch(p);
         if (!s->pool.guarded) /* the canary, checked when it finishes */
-            __builtin_prefetch((const char *)s->due[i]->co.stack_lo - 16);
+            __builtin_prefetch((const char *)s->due[i]->stack_lo - 16);
     }
     return n;
 }
 
-static void resume(eb_sched *s, sched_coro *sc)
+static void resume(eb_sched *s, eb_coro *co)
 {
-    s->current = sc;
-    eb_coro_resume(&sc->co);
+    s->current = co;
+    eb_coro_resume(co);
     s->current = NULL;
-    if (eb_coro_finished(&sc->co)) finished(s, sc);
+    if (eb_coro_finished(co)) finished(s, co);
 }
 
 static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
@@ -164,19 +159,20 @@ static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
     eb_stack stack;
     int rc = eb_stack_pool_take(&s->pool, &stack);
     if (rc != 0) return rc;
+    /* its control block sits at the top of its own stack: no other memory */
     char *top = (char *)stack.lo + stack.bytes;
-    sched_coro *sc = (sched_coro *)(((uintptr_t)top - sizeof *sc) & ~(uintptr_t)63);
-    rc = eb_coro_init(&sc->co, s->config.backend, stack.lo, (size_t)((char *)sc - (char *)stack.lo),
-                      fn, ctx, arg);
+    eb_coro *co = (eb_coro *)(((uintptr_t)top - sizeof *co) & ~(uintptr_t)63);
+    rc = eb_coro_init(co, s->config.backend, stack.lo, (size_t)((char *)co - (char *)stack.lo), fn,
+                      ctx, arg);
     if (rc != 0) {
         eb_stack_pool_give(&s->pool, stack.index);
         return rc;
     }
-    sc->co.slot = stack.index;
+    co->slot = stack.index;
     s->alive++;
     s->stats.started++;
     if (s->alive > s->stats.max_alive) s->stats.max_alive = s->alive;
-    resume(s, sc); /* it runs until it first parks (or finishes) */
+    resume(s, co); /* it runs until it first parks (or finishes) */
     return 0;
 }
 
@@ -317,7 +313,7 @@ void eb_sched_destroy(eb_sched *s)
 
 eb_coro *eb_sched_current(const eb_sched *s)
 {
-    return s->current != NULL ? &s->current->co : NULL;
+    return s->current;
 }
 
 void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out)
