@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 /* At most this many coroutines start before due timers are served again, so
  * a long start-up (100,000 coroutines) does not delay the first wake-ups. */
@@ -178,19 +179,38 @@ static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
 
 /* ---- the loop -------------------------------------------------------------- */
 
-/* Asynchronous signals are blocked while coroutines run: a signal frame
- * (AT_MINSIGSTKSZ is 3,376 bytes on an AVX-512 x86-64) does not fit on a 4 KiB
- * coroutine stack. They get through while the scheduler sleeps, and at least
- * every SIGNAL_WINDOW_NS otherwise, on the thread's own stack. Faults stay
- * unblocked: a blocked SIGSEGV would only turn a report into a silent kill. */
+/* A signal frame (AT_MINSIGSTKSZ is 3,376 bytes on an AVX-512 x86-64) does
+ * not fit on a 4 KiB coroutine stack. So while coroutines run, the signals
+ * whose handler would run on the interrupted stack are blocked: a handler
+ * without SA_ONSTACK, or any handler when the thread has no alternate stack
+ * (real-time signals: always, without asking). Those get through while the
+ * scheduler sleeps, and at least every SIGNAL_WINDOW_NS otherwise, on the
+ * thread's own stack. Handlers with SA_ONSTACK (the runner's) and default
+ * actions are never delayed. Faults are never blocked: a blocked SIGSEGV only
+ * turns a report into a silent kill. */
 #define SIGNAL_WINDOW_NS 1000000
 
-static void async_signals(sigset_t *set)
+/* Fills `set` with the signals to block while coroutines run. */
+static void signals_to_block(sigset_t *set)
 {
-    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
-    sigfillset(set);
-    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
-        sigdelset(set, faults[i]);
+    sigemptyset(set);
+    stack_t alt;
+    long min_alt = sysconf(_SC_MINSIGSTKSZ);
+    bool alt_ok = sigaltstack(NULL, &alt) == 0 && !(alt.ss_flags & SS_DISABLE) &&
+                  alt.ss_size >= (size_t)(min_alt > 0 ? min_alt : MINSIGSTKSZ);
+    for (int sig = 1; sig < SIGRTMIN; sig++) {
+        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
+            sig == SIGSYS || sig == SIGABRT)
+            continue;
+        struct sigaction sa;
+        if (sigaction(sig, NULL, &sa) != 0) continue;
+        bool handled = (sa.sa_flags & SA_SIGINFO)
+                           ? sa.sa_sigaction != NULL
+                           : sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+        if (handled && !(alt_ok && (sa.sa_flags & SA_ONSTACK))) sigaddset(set, sig);
+    }
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        sigaddset(set, sig);
 }
 
 int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
@@ -200,9 +220,9 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
     const eb_wait_ops *previous_ops = eb_wait_set_ops(&s->wait_ops);
     int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the deadline, not 50 us later */
-    sigset_t async, caller_mask;
-    async_signals(&async);
-    pthread_sigmask(SIG_BLOCK, &async, &caller_mask);
+    sigset_t blocked, caller_mask;
+    signals_to_block(&blocked);
+    pthread_sigmask(SIG_BLOCK, &blocked, &caller_mask);
     int64_t window_ns = eb_now_ns();
     s->stats.first_wave_ns = 0; /* of this run */
 
@@ -233,7 +253,7 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
             /* 2. Everyone parked and nothing due: one precise sleep. */
             pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
             sleep_until(s->heap[0].deadline_ns);
-            pthread_sigmask(SIG_BLOCK, &async, NULL);
+            pthread_sigmask(SIG_BLOCK, &blocked, NULL);
             s->stats.sleeps++;
             now = window_ns = eb_now_ns();
         }
@@ -248,7 +268,7 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
 
         if (now - window_ns >= SIGNAL_WINDOW_NS) {
             pthread_sigmask(SIG_SETMASK, &caller_mask, NULL); /* pending ones run here */
-            pthread_sigmask(SIG_BLOCK, &async, NULL);
+            pthread_sigmask(SIG_BLOCK, &blocked, NULL);
             window_ns = now;
         }
     }

@@ -5,10 +5,12 @@
  *
  * While eb_sched_run runs it installs eb_wait_ops (workloads/wait.h) for its
  * thread, so a workload's eb_wait_until_ns parks the calling coroutine and the
- * scheduler runs another. It also keeps asynchronous signals blocked while a
- * coroutine runs (a signal frame would not fit a 4 KiB stack): they are
+ * scheduler runs another. A signal frame would not fit a 4 KiB coroutine
+ * stack, so while coroutines run it blocks the signals whose handlers would
+ * land there (no SA_ONSTACK, or no alternate stack on the thread): they are
  * handled on the thread's own stack while it sleeps, and at least every
- * millisecond otherwise. Later: file descriptors through the same loop. */
+ * millisecond otherwise. Handlers with SA_ONSTACK are never delayed. Later:
+ * file descriptors through the same loop. */
 #ifndef EB_SCHEDULER_H
 #define EB_SCHEDULER_H
 
