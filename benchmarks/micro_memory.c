@@ -98,6 +98,7 @@ static void idle_coroutine(void *ctx, uint64_t arg)
 
 static void coroutines_once(growth *g)
 {
+    eb_stack_pool_cache_clear(); /* a kept pool would already be resident */
     if (add_resident(0, &g->before) != 0) {
         snprintf(g->error, sizeof g->error, "could not read /proc/self/smaps_rollup");
         return;

@@ -192,7 +192,7 @@ EB_TEST(at_most_max_coros_in_flight)
             eb_sched_stats st;
             eb_sched_get_stats(s, &st);
             EB_CHECK(st.max_alive == w && st.started == 60);
-            EB_CHECK(eb_sched_pool(s)->carved == w); /* stacks were reused */
+            EB_CHECK(eb_sched_pool(s)->used == w); /* stacks were reused */
             eb_sched_destroy(s);
         }
     }
@@ -272,7 +272,7 @@ EB_TEST(runs_100000_coroutines_at_once)
     eb_sched_stats st;
     eb_sched_get_stats(s, &st);
     EB_CHECK(st.started == n && st.max_alive == n);
-    EB_CHECK(!eb_sched_pool(s)->guarded && eb_sched_pool(s)->carved == n);
+    EB_CHECK(!eb_sched_pool(s)->guarded && eb_sched_pool(s)->used == n);
     eb_sched_destroy(s);
 }
 
