@@ -5,7 +5,8 @@
 #   make test-sanitize                     shorthand for the line above
 #   make bench      build and run the suite (preset default + execbench-micro), results in
 #                   results/; PRESET=quick and BENCH_ARGS="--repetitions 3" change it
-#   make plot       charts from results/latest.json into results/latest/
+#   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json)
+#   make fuzz       build the libFuzzer targets with clang and run each FUZZ_SECONDS (60)
 #   make clean      remove the build folders
 SHELL := /bin/bash
 SANITIZE ?=
@@ -21,8 +22,11 @@ comma := ,
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PRESET ?= default
 BENCH_ARGS ?=
+RESULTS ?= results/latest.json
+PLOT_ARGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build deps test test-sanitize bench micro plot clean
+.PHONY: all build deps test test-sanitize bench micro plot fuzz clean
 
 all: build
 
@@ -51,9 +55,28 @@ bench: build
 	    $(MAKE) --no-print-directory plot 2>/dev/null || true; fi; \
 	exit $$status
 
+# The python3 first on PATH may lack Debian's python3-matplotlib (a pyenv, a
+# venv): tools/find-python.sh picks an interpreter that can import it.
 plot:
 	@tools/install-deps.sh plot
-	@echo "make plot: not yet available"
+	@py=$$(tools/find-python.sh matplotlib) || { echo "make plot: no Python 3 here can import matplotlib; install python3-matplotlib (tools/install-deps.sh plot) or set PYTHON=/path/to/python3" >&2; exit 1; }; \
+	test -f "$(RESULTS)" || { echo "make plot: $(RESULTS) not found; run make bench first, or make plot RESULTS=file.json" >&2; exit 1; }; \
+	"$$py" tools/plot.py $(PLOT_ARGS) "$(RESULTS)"
+
+# libFuzzer needs clang; the targets build in build-fuzz/ with ASan + UBSan and
+# run from the committed corpus, new inputs going to fuzz-out/ (ignored by git).
+fuzz:
+	@tools/install-deps.sh build fuzz
+	@mkdir -p build-fuzz fuzz-out/corpus fuzz-out/artifacts
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DEXECBENCH_FUZZ=ON -DEXECBENCH_SANITIZE=address,undefined $(CMAKE_ARGS) \
+	    >build-fuzz/configure.log 2>&1 || { cat build-fuzz/configure.log; exit 1; }
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_results_doc
+	build-fuzz/fuzz_results_doc -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=fuzz-out/artifacts/ fuzz-out/corpus \
+	    tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
+	    tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
+	    tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
 
 clean:
 	rm -rf build build-*

@@ -2,6 +2,7 @@
  * stacks from one mapping, reuses them, says when it is exhausted, guards or
  * canary-checks them by its rule, and holds 100,000 stacks. */
 #include "eb_test.h"
+#include "scheduler.h"
 #include "stack_pool.h"
 
 #include <errno.h>
@@ -83,7 +84,7 @@ EB_TEST(reuses_last_given_and_reports_exhaustion)
     EB_CHECK(d.index == a.index && d.lo == a.lo); /* last in, first out: still warm */
     EB_REQUIRE(eb_stack_pool_take(&pool, &d) == 0);
     EB_CHECK(d.index == b.index);
-    EB_CHECK(pool.carved == 3 && pool.in_use == 3);
+    EB_CHECK(pool.used == 3 && pool.in_use == 3);
     eb_stack_pool_destroy(&pool);
 }
 
@@ -152,4 +153,50 @@ EB_TEST(guard_page_stops_an_overflow)
               WIFEXITED(status) ? "exit" : "signal",
               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     eb_stack_pool_destroy(&pool);
+}
+
+EB_TEST(runner_config_guards_small_pools_and_packs_large_ones)
+{
+    eb_sched_config small = eb_sched_default_config(EB_CORO_FCONTEXT, 160);
+    EB_CHECK(small.guard == EB_STACK_GUARD_ON && small.stack_bytes >= 64 * 1024);
+    eb_sched_config large = eb_sched_default_config(EB_CORO_UCONTEXT, 100000);
+    EB_CHECK(large.guard == EB_STACK_GUARD_OFF && large.backend == EB_CORO_UCONTEXT);
+    EB_CHECK(large.stack_bytes < small.stack_bytes && large.max_coros == 100000);
+}
+
+EB_TEST(a_destroyed_pool_is_kept_for_the_next_that_fits)
+{
+    eb_stack_pool_cache_clear();
+    eb_stack_pool a, b, c;
+    EB_REQUIRE(eb_stack_pool_init(&a, 16, 64 * 1024, EB_STACK_GUARD_ON) == 0);
+    eb_stack st;
+    for (int i = 0; i < 5; i++)
+        EB_REQUIRE(eb_stack_pool_take(&a, &st) == 0);
+    char *kept = a.map;
+    eb_stack_pool_destroy(&a);
+
+    /* same stacks, fewer of them: the cached mapping, guards still in place */
+    EB_REQUIRE(eb_stack_pool_init(&b, 10, 64 * 1024, EB_STACK_GUARD_ON) == 0);
+    EB_CHECK(b.map == kept && b.carved == 5 && b.used == 0 && b.in_use == 0);
+    EB_CHECK(b.slots == 10 && b.capacity == 16);
+    for (int i = 0; i < 10; i++)
+        EB_CHECK(eb_stack_pool_take(&b, &st) == 0);
+    EB_CHECK(eb_stack_pool_take(&b, &st) == -EAGAIN); /* its limit, not the mapping's */
+    EB_CHECK(b.carved == 10);
+    eb_stack_pool_destroy(&b);
+
+    /* other stacks: a fresh mapping (the cached one is dropped) */
+    EB_REQUIRE(eb_stack_pool_init(&c, 10, 32 * 1024, EB_STACK_GUARD_ON) == 0);
+    EB_CHECK(c.carved == 0 && c.capacity == 10);
+    eb_stack_pool_destroy(&c);
+    eb_stack_pool_cache_clear();
+
+    /* over 40 MiB: returned to the kernel, never kept */
+    EB_REQUIRE(eb_stack_pool_init(&a, 1000, 64 * 1024, EB_STACK_GUARD_ON) == 0);
+    EB_REQUIRE(eb_stack_pool_take(&a, &st) == 0);
+    eb_stack_pool_destroy(&a);
+    EB_REQUIRE(eb_stack_pool_init(&b, 1000, 64 * 1024, EB_STACK_GUARD_ON) == 0);
+    EB_CHECK(b.carved == 0);
+    eb_stack_pool_destroy(&b);
+    eb_stack_pool_cache_clear();
 }

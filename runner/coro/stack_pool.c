@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -54,6 +55,42 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) / to * to;
 }
 
+/* One pool is kept between jobs, as glibc keeps the stacks of finished
+ * threads (its cache holds 40 MiB of them): a repeated job finds its stacks
+ * already resident and guarded, as the threaded executor finds its threads'
+ * stacks, so the two compare alike. Larger pools are returned to the kernel. */
+#define CACHE_MAX_BYTES ((size_t)40 << 20)
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static eb_stack_pool cached; /* map == NULL: empty */
+
+/* Takes the cached pool if it fits this request; drops it otherwise. */
+static bool reuse_cached(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes, bool guarded)
+{
+    pthread_mutex_lock(&cache_lock);
+    eb_stack_pool c = cached;
+    cached = (eb_stack_pool){0};
+    pthread_mutex_unlock(&cache_lock);
+    if (c.map == NULL) return false;
+    if (c.stack_bytes != stack_bytes || c.guarded != guarded || c.capacity < slots) {
+        munmap(c.map, c.map_bytes);
+        return false;
+    }
+    *pool = c;
+    pool->slots = (uint32_t)slots;
+    pool->used = pool->in_use = pool->free_head = 0;
+    return true;
+}
+
+void eb_stack_pool_cache_clear(void)
+{
+    pthread_mutex_lock(&cache_lock);
+    eb_stack_pool c = cached;
+    cached = (eb_stack_pool){0};
+    pthread_mutex_unlock(&cache_lock);
+    if (c.map != NULL) munmap(c.map, c.map_bytes);
+}
+
 int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
                        eb_stack_guard guard)
 {
@@ -70,6 +107,7 @@ int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
      * would make one 2 MiB page resident for a few stacks. */
     bool huge = !guarded && bytes >= 4 * HUGE_PAGE_BYTES;
     size_t map_bytes = bytes + (huge ? HUGE_PAGE_BYTES : 0);
+    if (reuse_cached(pool, slots, stack_bytes, guarded)) return 0;
 
     char *map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -89,6 +127,7 @@ int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
         .slot_bytes = slot_bytes,
         .stack_bytes = stack_bytes,
         .slots = (uint32_t)slots,
+        .capacity = (uint32_t)slots,
         .guarded = guarded,
         .huge_pages = huge,
     };
@@ -99,6 +138,16 @@ void eb_stack_pool_destroy(eb_stack_pool *pool)
 {
     if (pool->map == NULL) return;
     eb_coro_stack_unpoison(pool->map, pool->map_bytes);
+    if (pool->map_bytes <= CACHE_MAX_BYTES) {
+        pthread_mutex_lock(&cache_lock);
+        bool kept = cached.map == NULL;
+        if (kept) cached = *pool;
+        pthread_mutex_unlock(&cache_lock);
+        if (kept) {
+            *pool = (eb_stack_pool){0};
+            return;
+        }
+    }
     munmap(pool->map, pool->map_bytes);
     *pool = (eb_stack_pool){0};
 }
@@ -132,16 +181,19 @@ int eb_stack_pool_take(eb_stack_pool *pool, eb_stack *out)
     if (pool->free_head != 0) {
         index = pool->free_head - 1;
         pool->free_head = *free_link(pool, index);
-    } else if (pool->carved < pool->slots) {
-        index = pool->carved;
-        char *slot = slot_at(pool, index);
-        if (pool->guarded) {
-            int rc = install_guard(pool, slot);
-            if (rc != 0) return rc;
-        } else {
-            ((uint64_t *)slot)[0] = ((uint64_t *)slot)[1] = STACK_CANARY;
+    } else if (pool->used < pool->slots) {
+        index = pool->used;
+        if (index >= pool->carved) { /* first use ever: its guard or canary */
+            char *slot = slot_at(pool, index);
+            if (pool->guarded) {
+                int rc = install_guard(pool, slot);
+                if (rc != 0) return rc;
+            } else {
+                ((uint64_t *)slot)[0] = ((uint64_t *)slot)[1] = STACK_CANARY;
+            }
+            pool->carved = index + 1;
         }
-        pool->carved++;
+        pool->used++;
     } else {
         return -EAGAIN;
     }

@@ -4,7 +4,9 @@
  * process's mappings at vm.max_map_count (~65k), so a mapping per coroutine
  * could never reach 100,000 coroutines, and NORESERVE means a stack costs
  * only the pages it touches. Slots are handed out lazily (a never-used slot
- * costs nothing) and reused last-in first-out (a reused stack is warm).
+ * costs nothing) and reused last-in first-out (a reused stack is warm). Like
+ * glibc's cache of thread stacks, one pool of up to 40 MiB is kept when
+ * destroyed and handed to the next init that fits it.
  *
  * Guard rule (EB_STACK_GUARD_AUTO): every slot gets a guard page below its
  * stack when 8 x slots <= vm.max_map_count. An mprotect'ed guard splits the
@@ -45,8 +47,10 @@ typedef struct eb_stack_pool {
     char *base;        /* slot 0 (base may be aligned inside map for huge pages) */
     size_t slot_bytes; /* guard page (if any) + stack */
     size_t stack_bytes;
-    uint32_t slots;  /* capacity */
-    uint32_t carved; /* slots handed out at least once: a prefix of the pool */
+    uint32_t slots;    /* this pool's limit */
+    uint32_t capacity; /* slots the mapping holds (more when reused from the cache) */
+    uint32_t carved;   /* slots whose guard or canary is in place: a prefix */
+    uint32_t used;     /* slots handed out at least once since init: a prefix */
     uint32_t in_use;
     uint32_t free_head; /* 1 + index of the first free slot, 0 when none */
     bool guarded;
@@ -54,14 +58,19 @@ typedef struct eb_stack_pool {
     bool mprotect_guards; /* the kernel lacks MADV_GUARD_INSTALL */
 } eb_stack_pool;
 
-/* Whether `slots` guarded stacks fit this process's map-count headroom now. */
+/* The guard rule: whether 8 x slots <= vm.max_map_count. */
 bool eb_stack_pool_guards_fit(uint64_t slots);
 
 /* Reserves `slots` stacks of `stack_bytes` (rounded up to a page; at least one
  * page). 0, -EINVAL (0 slots, more than UINT32_MAX), -ENOMEM (no address space). */
 int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
                        eb_stack_guard guard);
+/* Returns the stacks; one pool of up to 40 MiB is kept for the next init
+ * that fits it (see stack_pool.c), the rest is unmapped. */
 void eb_stack_pool_destroy(eb_stack_pool *pool);
+
+/* Unmaps the kept pool, if any. */
+void eb_stack_pool_cache_clear(void);
 
 /* Hands out a stack: 0; -EAGAIN when all slots are in use; -errno when the
  * kernel refused a guard page. */

@@ -7,31 +7,13 @@
  * the time until the first wave (W coroutines, or every task when unbounded)
  * had started. Worker slot w stands for "the w-th coroutine in flight" (the
  * coroutine's stack slot), so per-slot task counts show how far the tasks
- * actually overlapped. */
+ * actually overlapped. Stack sizes and guards: eb_sched_default_config. */
 #include "executor.h"
 #include "scheduler.h"
 #include "wait.h"
 
 #include <errno.h>
 #include <string.h>
-
-/* Each coroutine's stack, its control block included. A pool small enough
- * for guard pages (stack_pool.h) gives 64 KiB: only the pages a coroutine
- * touches become resident, so the size is free, and an overflow hits the
- * guard. A larger pool is backed by huge pages, where every byte of every
- * stack is resident and zeroed at start-up: there 4 KiB (a page; ~3.9 KiB
- * usable with fcontext, ~2.9 KiB with ucontext, whose context lives on the
- * stack). Measured deepest use of an io.sleep task: 352 bytes with fcontext,
- * 1,360 with ucontext (context included); signals never run on these stacks
- * (scheduler.c) and a canary catches an overflow. Sanitizer builds get room
- * for their much larger frames. */
-#ifdef EB_SANITIZE_BUILD
-#define GUARDED_STACK_BYTES ((size_t)256 << 10)
-#define PACKED_STACK_BYTES ((size_t)64 << 10)
-#else
-#define GUARDED_STACK_BYTES ((size_t)64 << 10)
-#define PACKED_STACK_BYTES ((size_t)4 << 10)
-#endif
 
 typedef struct coro_run {
     eb_job *job;
@@ -72,13 +54,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
     } else {
         uint64_t in_flight =
             job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
-        bool guarded = eb_stack_pool_guards_fit(in_flight);
-        eb_sched_config config = {
-            .backend = job->coro_backend,
-            .max_coros = in_flight,
-            .stack_bytes = guarded ? GUARDED_STACK_BYTES : PACKED_STACK_BYTES,
-            .guard = guarded ? EB_STACK_GUARD_ON : EB_STACK_GUARD_OFF,
-        };
+        eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
             eb_job_fail(out, rc, "could not reserve %llu coroutine stacks of %zu KiB (%s): %s",

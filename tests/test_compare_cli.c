@@ -1,0 +1,360 @@
+/* test_compare_cli.c — execbench-compare as a user runs it: summary and diff
+ * against golden files in every format, every bad-input class (one line on
+ * stderr, exit 2), --fail-above both ways, --filter, colour only on a terminal
+ * and never with NO_COLOR.
+ *
+ * Golden files: tests/fixtures/compare/golden/. After an intended change of the
+ * output, EB_UPDATE_GOLDEN=1 ctest -R test_compare_cli.golden rewrites them;
+ * review the diff before committing. */
+#include "compare_run.h"
+#include "eb_test.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TIMEOUT_S 30.0
+
+static void run_in_fixtures(const char *const *argv, run_stdout mode, bool no_color,
+                            run_result *res)
+{
+    run_compare(argv, fixture_dir(), NULL, mode, no_color, TIMEOUT_S, res);
+    EB_REQUIRE(!res->timed_out);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf = realloc(buf, n + got + 1);
+        EB_REQUIRE(buf != NULL);
+        memcpy(buf + n, chunk, got);
+        n += got;
+    }
+    fclose(f);
+    if (buf == NULL) buf = calloc(1, 1);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* The first line where a and b differ, for the failure message. */
+static void show_first_difference(const char *got, const char *want)
+{
+    size_t line = 1;
+    const char *g = got, *w = want;
+    while (*g && *g == *w) {
+        if (*g == '\n') line++;
+        g++, w++;
+    }
+    const char *gl = g, *wl = w;
+    while (gl > got && gl[-1] != '\n')
+        gl--;
+    while (wl > want && wl[-1] != '\n')
+        wl--;
+    fprintf(stderr, "  first difference at line %zu:\n  got:  %.*s\n  want: %.*s\n", line,
+            (int)strcspn(gl, "\n"), gl, (int)strcspn(wl, "\n"), wl);
+}
+
+typedef struct golden_case {
+    const char *golden;
+    const char *argv[8];
+    int status;
+} golden_case;
+
+static const golden_case goldens[] = {
+    {"summary-a.txt", {"summary", "run-a.json"}, 0},
+    {"summary-a.md", {"--format", "markdown", "summary", "run-a.json"}, 0},
+    {"summary-a.csv", {"--format", "csv", "summary", "run-a.json"}, 0},
+    {"summary-a.json", {"--format", "json", "summary", "run-a.json"}, 0},
+    {"summary-ab.txt", {"summary", "run-a.json", "run-b.json"}, 0},
+    {"summary-ab.md", {"--format", "markdown", "summary", "run-a.json", "run-b.json"}, 0},
+    {"summary-filter.txt",
+     {"--filter", "io\\.sleep/exec:(threaded|coroutine)", "summary", "run-a.json"},
+     0},
+    {"summary-micro.txt", {"summary", "micro-a.json"}, 0},
+    {"summary-aggregates.txt", {"summary", "micro-aggregates-only.json"}, 0},
+    {"diff-ab.txt", {"diff", "run-a.json", "run-b.json"}, 0},
+    {"diff-ab.md", {"--format", "markdown", "diff", "run-a.json", "run-b.json"}, 0},
+    {"diff-ab.csv", {"--format", "csv", "diff", "run-a.json", "run-b.json"}, 0},
+    {"diff-ab.json", {"--format", "json", "diff", "run-a.json", "run-b.json"}, 0},
+    {"diff-ab-fail.txt", {"--fail-above", "10", "diff", "run-a.json", "run-b.json"}, 1},
+    {"diff-micro.txt", {"diff", "micro-a.json", "micro-b.json"}, 0},
+    {"diff-micro.md", {"--format", "markdown", "diff", "micro-a.json", "micro-b.json"}, 0},
+    {"diff-single.txt", {"diff", "single-rep.json", "single-rep.json"}, 0},
+};
+
+EB_TEST(golden_outputs)
+{
+    bool update = getenv("EB_UPDATE_GOLDEN") != NULL;
+    for (size_t i = 0; i < sizeof goldens / sizeof goldens[0]; i++) {
+        const golden_case *g = &goldens[i];
+        run_result res;
+        run_in_fixtures(g->argv, RUN_PIPE, false, &res);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/golden/%s", fixture_dir(), g->golden);
+        EB_CHECKF(res.status == g->status, "%s: exit %d, expected %d; stderr: %s", g->golden,
+                  res.status, g->status, res.err);
+        EB_CHECKF(g->status != 0 || res.err_len == 0, "%s: stderr not empty: %s", g->golden,
+                  res.err);
+        if (update) {
+            FILE *f = fopen(path, "wb");
+            EB_REQUIRE(f != NULL);
+            fwrite(res.out, 1, res.out_len, f);
+            fclose(f);
+            fprintf(stderr, "updated %s\n", path);
+        } else {
+            size_t len = 0;
+            char *want = read_file(path, &len);
+            EB_CHECKF(want != NULL, "%s: no golden file (EB_UPDATE_GOLDEN=1 writes it)", path);
+            if (want != NULL) {
+                bool same = len == res.out_len && memcmp(want, res.out, len) == 0;
+                EB_CHECKF(same, "%s: output differs from the golden file", g->golden);
+                if (!same) show_first_difference(res.out, want);
+            }
+            free(want);
+        }
+        run_free(&res);
+    }
+}
+
+/* ---- bad input --------------------------------------------------------------- */
+
+/* Exit 2, nothing on stdout, exactly one line on stderr that starts with the
+ * program's name and holds `expect`. */
+static void expect_refusal(const char *const *argv, const char *expect)
+{
+    run_result res;
+    run_in_fixtures(argv, RUN_PIPE, false, &res);
+    EB_CHECKF(res.status == 2, "%s %s: exit %d, expected 2", argv[0], argv[1] ? argv[1] : "",
+              res.status);
+    EB_CHECKF(res.out_len == 0, "stdout not empty: %s", res.out);
+    EB_CHECKF(count_lines(res.err) == 1, "stderr has %zu lines: %s", count_lines(res.err), res.err);
+    EB_CHECKF(strncmp(res.err, "execbench-compare: ", 19) == 0, "stderr: %s", res.err);
+    EB_CHECKF(strstr(res.err, expect) != NULL, "\n  stderr: %s  expected to hold: %s", res.err,
+              expect);
+    run_free(&res);
+}
+
+EB_TEST(bad_input_classes)
+{
+    static const struct {
+        const char *file, *expect;
+    } cases[] = {
+        /* unreadable */
+        {"no-such-file.json", "no-such-file.json: cannot open: No such file or directory"},
+        {"bad", "bad: cannot read: Is a directory"},
+        /* invalid JSON, with jansson's line and column */
+        {"bad/empty.json", "bad/empty.json: empty file"},
+        {"bad/trailing-comma.json", "bad/trailing-comma.json:4:3: invalid JSON: unexpected token"},
+        {"bad/nan-counter.json", "bad/nan-counter.json:19:28: invalid JSON: invalid token near "
+                                 "'NaN'; libbenchmark 1.7.1 writes"},
+        {"bad/truncated.json", "bad/truncated.json:34:26: invalid JSON: premature end of input"},
+        {"bad/text-file.json", "bad/text-file.json:1:4: invalid JSON: invalid token near 'This'"},
+        /* valid JSON, not a results document */
+        {"bad/not-results-array.json", "not a results document: the top level is an array"},
+        {"bad/no-benchmarks.json", "not a results document: no \"benchmarks\" array"},
+        /* missing or mistyped fields */
+        {"bad/missing-name.json", "bad/missing-name.json: benchmarks[1]: no \"name\" (a string)"},
+        {"bad/mistyped-real-time.json",
+         "benchmarks[0] (\"BM_a\"): \"real_time\" is a string, expected a number"},
+        {"bad/mistyped-workers.json", "\"workers\" is a string, expected an integer"},
+        {"bad/bad-time-unit.json", "\"time_unit\" is \"minutes\", expected ns, us, ms or s"},
+        /* empty benchmarks */
+        {"bad/empty-benchmarks.json", "bad/empty-benchmarks.json: \"benchmarks\" is empty"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *summary[] = {"summary", cases[i].file, NULL};
+        expect_refusal(summary, cases[i].expect);
+        /* the same file as either side of a diff, the other side good */
+        const char *diff_old[] = {"diff", cases[i].file, "run-a.json", NULL};
+        expect_refusal(diff_old, cases[i].expect);
+        const char *diff_new[] = {"diff", "run-a.json", cases[i].file, NULL};
+        expect_refusal(diff_new, cases[i].expect);
+    }
+}
+
+EB_TEST(unreadable_file)
+{
+    if (geteuid() == 0)
+        EB_SKIP("root reads files whatever their mode; bad_input_classes covers a directory");
+    char path[] = "/tmp/eb_compare_unreadable_XXXXXX";
+    int fd = mkstemp(path);
+    EB_REQUIRE(fd >= 0);
+    close(fd);
+    EB_REQUIRE(chmod(path, 0) == 0);
+    const char *argv[] = {"summary", path, NULL};
+    expect_refusal(argv, ": cannot open: Permission denied");
+    unlink(path);
+}
+
+EB_TEST(bad_usage)
+{
+    static const struct {
+        const char *argv[6];
+        const char *expect;
+    } cases[] = {
+        {{NULL}, "no command: use summary or diff"},
+        {{"frobnicate", "run-a.json"}, "unknown command 'frobnicate'"},
+        {{"summary"}, "summary needs at least one FILE"},
+        {{"diff", "run-a.json"}, "diff needs exactly two files"},
+        {{"diff", "run-a.json", "run-b.json", "micro-a.json"}, "diff needs exactly two files"},
+        {{"--format", "xml", "summary", "run-a.json"}, "--format 'xml' is not a format"},
+        {{"--format"}, "--format needs a value"},
+        {{"--bogus", "summary", "run-a.json"}, "unknown option '--bogus'"},
+        {{"--alpha", "2", "diff", "run-a.json", "run-b.json"}, "--alpha '2' must be a number"},
+        {{"--fail-above", "ten", "diff", "run-a.json", "run-b.json"}, "--fail-above 'ten'"},
+        {{"--fail-above", "5", "summary", "run-a.json"}, "belong to diff, not summary"},
+        {{"--filter", "(", "summary", "run-a.json"}, "--filter '(' is not a POSIX extended regex"},
+        {{"--filter", "no-such-benchmark", "summary", "run-a.json"},
+         "--filter matches no benchmark in run-a.json"},
+        {{"--filter", "micro", "diff", "run-a.json", "single-rep.json"},
+         "no benchmark name is in both run-a.json and single-rep.json (after --filter)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_refusal(cases[i].argv, cases[i].expect);
+
+    run_result res;
+    const char *help[] = {"--help", NULL};
+    run_in_fixtures(help, RUN_PIPE, false, &res);
+    EB_CHECK(res.status == 0 && strstr(res.out, "usage: execbench-compare") != NULL);
+    EB_CHECK(strstr(res.out, "--fail-above PCT") != NULL);
+    run_free(&res);
+}
+
+/* ---- the CI gate ------------------------------------------------------------- */
+
+static int gate(const char *const *argv, run_result *res)
+{
+    run_in_fixtures(argv, RUN_PIPE, false, res);
+    return res->status;
+}
+
+EB_TEST(fail_above_both_ways)
+{
+    run_result res;
+    /* multiprocess 2 workers is +20.33% slower, p = 0.0079 (5 vs 5, fully apart). */
+    const char *over[] = {"--fail-above", "10", "diff", "run-a.json", "run-b.json", NULL};
+    EB_CHECK(gate(over, &res) == 1);
+    EB_CHECKF(count_lines(res.err) == 1 &&
+                  strstr(res.err, "execbench-compare: 1 significant slowdown beyond "
+                                  "--fail-above 10%: cpu.sumsq/exec:multiprocess/tasks:20/"
+                                  "workers:2/n:5000000/pin:compact/manual_time (+20.33%, "
+                                  "p=0.0079)") != NULL,
+              "stderr: %s", res.err);
+    EB_CHECK(strstr(res.out, "FAILED") != NULL); /* the report says it too */
+    run_free(&res);
+
+    const char *under[] = {"--fail-above", "25", "diff", "run-a.json", "run-b.json", NULL};
+    EB_CHECK(gate(under, &res) == 0);
+    EB_CHECK(res.err_len == 0 && strstr(res.out, "passed") != NULL);
+    run_free(&res);
+
+    /* Backwards, threaded 2 workers is the significant slowdown (+3.15%). */
+    const char *back[] = {"--fail-above", "2", "diff", "run-b.json", "run-a.json", NULL};
+    EB_CHECK(gate(back, &res) == 1);
+    EB_CHECKF(strstr(res.err, "cpu.sumsq/exec:threaded/tasks:20/workers:2/") != NULL &&
+                  strstr(res.err, "multiprocess") == NULL,
+              "stderr: %s", res.err);
+    run_free(&res);
+
+    /* Above the threshold but not significant (coroutine: +0.20%, p = 0.53): passes. */
+    const char *noise[] = {"--filter",     "io.sleep/exec:coroutine",
+                           "--fail-above", "0.1",
+                           "diff",         "run-a.json",
+                           "run-b.json",   NULL};
+    EB_CHECK(gate(noise, &res) == 0);
+    EB_CHECKF(strstr(res.out, "+0.20%") != NULL, "%s", res.out);
+    run_free(&res);
+
+    /* A stricter alpha turns the 5 vs 5 slowdown (p = 0.0079) into noise. */
+    const char *strict[] = {"--alpha", "0.005",      "--fail-above", "10",
+                            "diff",    "run-a.json", "run-b.json",   NULL};
+    EB_CHECK(gate(strict, &res) == 0);
+    run_free(&res);
+
+    /* One repetition a side: no U test, nothing can fail the gate. */
+    const char *single[] = {"--fail-above",    "0", "diff", "single-rep.json",
+                            "single-rep.json", NULL};
+    EB_CHECK(gate(single, &res) == 0);
+    EB_CHECK(strstr(res.out, "untested benchmarks cannot fail it") != NULL);
+    run_free(&res);
+}
+
+/* ---- output and terminals --------------------------------------------------- */
+
+EB_TEST(colour_only_on_a_terminal_without_no_color)
+{
+    const char *summary[] = {"summary", "run-a.json", NULL};
+    const char *diff[] = {"diff", "run-a.json", "run-b.json", NULL};
+    const char *markdown[] = {"--format", "markdown", "summary", "run-a.json", NULL};
+    run_result res;
+
+    run_in_fixtures(summary, RUN_PTY, false, &res);
+    EB_CHECKF(res.status == 0 && strstr(res.out, "\033[1;32m") != NULL, "no colour on a tty");
+    run_free(&res);
+    run_in_fixtures(diff, RUN_PTY, false, &res);
+    EB_CHECK(res.status == 0 && strstr(res.out, "\033[31mslower") != NULL);
+    EB_CHECK(strstr(res.out, "\033[32mfaster") != NULL);
+    run_free(&res);
+
+    run_in_fixtures(summary, RUN_PTY, true, &res);
+    EB_CHECKF(res.status == 0 && strchr(res.out, '\033') == NULL, "colour despite NO_COLOR");
+    EB_CHECK(strstr(res.out, "cpu.sumsq") != NULL);
+    run_free(&res);
+
+    run_in_fixtures(summary, RUN_PIPE, false, &res);
+    EB_CHECK(res.status == 0 && strchr(res.out, '\033') == NULL);
+    run_free(&res);
+
+    run_in_fixtures(markdown, RUN_PTY, false, &res);
+    EB_CHECK(res.status == 0 && strchr(res.out, '\033') == NULL);
+    run_free(&res);
+}
+
+EB_TEST(reads_standard_input_and_reports_write_errors)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run-a.json", fixture_dir());
+    const char *from_stdin[] = {"summary", "-", NULL};
+    run_result res;
+    run_compare(from_stdin, fixture_dir(), path, RUN_PIPE, false, TIMEOUT_S, &res);
+    EB_CHECK(res.status == 0 && strstr(res.out, "results: - (101 rows") != NULL);
+    run_free(&res);
+
+    const char *summary[] = {"summary", "run-a.json", NULL};
+    run_in_fixtures(summary, RUN_DEV_FULL, false, &res);
+    EB_CHECK(res.status == 2);
+    EB_CHECKF(count_lines(res.err) == 1 &&
+                  strstr(res.err, "execbench-compare: cannot write the report: ") != NULL,
+              "stderr: %s", res.err);
+    run_free(&res);
+}
+
+EB_TEST(libbenchmark_documents_without_complaint)
+{
+    /* execbench-micro's own JSON (libbenchmark 1.7.1: %.16e doubles, aggregates,
+     * "library_build_type": "debug"): read, summarised and diffed silently. */
+    const char *cases[][4] = {
+        {"summary", "micro-a.json", NULL},
+        {"summary", "micro-a.json", "micro-b.json", NULL},
+        {"diff", "micro-a.json", "micro-b.json", NULL},
+        {"summary", "micro-aggregates-only.json", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result res;
+        run_in_fixtures(cases[i], RUN_PIPE, false, &res);
+        EB_CHECKF(res.status == 0 && res.err_len == 0, "%s %s: exit %d: %s", cases[i][0],
+                  cases[i][1], res.status, res.err);
+        EB_CHECK(strstr(res.out, "micro.kernel/sumsq/n:5000000") != NULL);
+        run_free(&res);
+    }
+}

@@ -1,0 +1,32 @@
+/* diff.h — `execbench-compare diff OLD NEW`: for every benchmark name in both
+ * documents, old and new medians, the change, the two-sided Mann–Whitney U
+ * p-value over the repetitions (as Google Benchmark's compare.py computes it),
+ * a geometric-mean row, and the CI gate of --fail-above. */
+#ifndef EB_DIFF_H
+#define EB_DIFF_H
+
+#include "report.h"
+#include "results_doc.h"
+
+#include <regex.h>
+#include <stdbool.h>
+
+typedef struct eb_diff_options {
+    double alpha;          /* significance level of the U test (compare.py: 0.05) */
+    bool fail_above_set;   /* --fail-above given */
+    double fail_above_pct; /* a significant slowdown beyond this many percent fails */
+} eb_diff_options;
+
+typedef struct eb_diff_outcome {
+    size_t compared;    /* benchmarks in both documents */
+    size_t over_limit;  /* significant slowdowns beyond --fail-above */
+    char *gate_message; /* one line naming them when over_limit > 0 (caller frees) */
+} eb_diff_outcome;
+
+/* Builds the report. Returns 0, -ENOMEM, or -ENOENT when no benchmark is in
+ * both documents (err says so). */
+int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
+                  const regex_t *filter, const eb_diff_options *opt, eb_report **out,
+                  eb_diff_outcome *outcome, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,265 @@
+/* main.c — execbench-compare: turn results documents into answers.
+ *
+ *   execbench-compare [OPTIONS] summary FILE...
+ *   execbench-compare [OPTIONS] diff OLD NEW
+ *
+ * Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or bad input. */
+#include "diff.h"
+#include "eb_build_info.h"
+#include "render.h"
+#include "results_doc.h"
+#include "stats.h"
+#include "summary.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROG "execbench-compare"
+
+static const char usage_text[] =
+    "usage: " PROG " [OPTIONS] summary FILE...\n"
+    "       " PROG " [OPTIONS] diff OLD NEW\n"
+    "\n"
+    "Reads results documents (execbench's, or any Google Benchmark JSON such as\n"
+    "execbench-micro --benchmark_format=json writes; \"-\" reads standard input).\n"
+    "\n"
+    "commands:\n"
+    "  summary FILE...   per workload, executor x workers: median, min - max, CV,\n"
+    "                    speedup over the sequential point of the same workload and\n"
+    "                    tasks, efficiency against ideal_ns, the winner marked;\n"
+    "                    several files side by side\n"
+    "  diff OLD NEW      per benchmark in both: old and new medians, change, the\n"
+    "                    two-sided Mann-Whitney U p-value over the repetitions (as\n"
+    "                    Google Benchmark's compare.py), a geometric-mean row\n"
+    "\n"
+    "options:\n"
+    "  --format FMT      console (default), markdown, csv or json\n"
+    "  --filter REGEX    only benchmarks whose name matches (POSIX extended regex)\n"
+    "  --alpha A         diff: significance level of the U test (default 0.05)\n"
+    "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent\n"
+    "  -h, --help        this text\n"
+    "  --version         the version\n"
+    "\n"
+    "Colour on a terminal only, never when NO_COLOR is set.\n"
+    "Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or input.\n";
+
+/* One line on stderr, starting with the program's name; control characters
+ * from the input (a name may hold "\n") shown as '?'. */
+__attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    fprintf(stderr, "%s: %s\n", PROG, line);
+}
+
+static int usage_error(const char *what)
+{
+    complain("%s; see " PROG " --help", what);
+    return 2;
+}
+
+static bool parse_number(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !isfinite(v)) return false;
+    *out = v;
+    return true;
+}
+
+static bool use_color(void)
+{
+    const char *no_color = getenv("NO_COLOR");
+    if (no_color != NULL && no_color[0] != '\0') return false; /* https://no-color.org */
+    const char *term = getenv("TERM");
+    if (term != NULL && strcmp(term, "dumb") == 0) return false;
+    return isatty(STDOUT_FILENO) == 1;
+}
+
+typedef struct options {
+    eb_format format;
+    const char *filter_text;
+    regex_t filter;
+    bool has_filter;
+    eb_diff_options diff;
+} options;
+
+static int load_all(char **paths, size_t count, eb_results_doc *docs)
+{
+    char err[EB_RESULTS_ERR_LEN];
+    for (size_t i = 0; i < count; i++) {
+        if (eb_results_load_file(paths[i], &docs[i], err, sizeof err) != 0) {
+            complain("%s", err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static int emit(const eb_report *report, const options *opt)
+{
+    int rc =
+        eb_render(report, opt->format, opt->format == EB_FORMAT_CONSOLE && use_color(), stdout);
+    if (rc != 0) {
+        complain("cannot write the report: %s", strerror(-rc));
+        return 2;
+    }
+    return 0;
+}
+
+static int run_summary(char **paths, size_t count, const options *opt)
+{
+    if (count == 0) return usage_error("summary needs at least one FILE");
+    eb_results_doc *docs = calloc(count, sizeof *docs);
+    if (docs == NULL) {
+        complain("out of memory");
+        return 2;
+    }
+    int status = load_all(paths, count, docs);
+    if (status == 0) {
+        eb_report *report = NULL;
+        char err[256];
+        if (eb_summary_build(docs, count, opt->has_filter ? &opt->filter : NULL, &report, err,
+                             sizeof err) != 0) {
+            complain("%s", err);
+            status = 2;
+        } else {
+            status = emit(report, opt);
+        }
+        eb_report_free(report);
+    }
+    for (size_t i = 0; i < count; i++)
+        eb_results_free(&docs[i]);
+    free(docs);
+    return status;
+}
+
+static int run_diff(char **paths, size_t count, const options *opt)
+{
+    if (count != 2) return usage_error("diff needs exactly two files, OLD and NEW");
+    eb_results_doc docs[2] = {0};
+    int status = load_all(paths, 2, docs);
+    if (status == 0) {
+        eb_report *report = NULL;
+        eb_diff_outcome outcome = {0};
+        char err[EB_RESULTS_ERR_LEN];
+        if (eb_diff_build(&docs[0], &docs[1], opt->has_filter ? &opt->filter : NULL, &opt->diff,
+                          &report, &outcome, err, sizeof err) != 0) {
+            complain("%s", err);
+            status = 2;
+        } else {
+            status = emit(report, opt);
+            if (status == 0 && outcome.over_limit > 0) {
+                complain("%s", outcome.gate_message);
+                status = 1;
+            }
+        }
+        free(outcome.gate_message);
+        eb_report_free(report);
+    }
+    eb_results_free(&docs[0]);
+    eb_results_free(&docs[1]);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_FORMAT = 256, OPT_FILTER, OPT_ALPHA, OPT_FAIL_ABOVE, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"filter", required_argument, NULL, OPT_FILTER},
+        {"alpha", required_argument, NULL, OPT_ALPHA},
+        {"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    options opt = {.format = EB_FORMAT_CONSOLE, .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA}};
+    char what[512];
+
+    opterr = 0; /* our own one-line messages */
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case OPT_VERSION:
+            printf("%s %s\n", PROG, EB_VERSION);
+            return 0;
+        case OPT_FORMAT:
+            if (eb_format_parse(optarg, &opt.format) != 0) {
+                snprintf(what, sizeof what,
+                         "--format '%s' is not a format: use console, markdown, csv or json",
+                         optarg);
+                return usage_error(what);
+            }
+            break;
+        case OPT_FILTER:
+            opt.filter_text = optarg;
+            break;
+        case OPT_ALPHA:
+            if (!parse_number(optarg, &opt.diff.alpha) || opt.diff.alpha <= 0.0 ||
+                opt.diff.alpha >= 1.0) {
+                snprintf(what, sizeof what, "--alpha '%s' must be a number between 0 and 1",
+                         optarg);
+                return usage_error(what);
+            }
+            break;
+        case OPT_FAIL_ABOVE:
+            if (!parse_number(optarg, &opt.diff.fail_above_pct) || opt.diff.fail_above_pct < 0) {
+                snprintf(what, sizeof what,
+                         "--fail-above '%s' must be a percentage, 0 or more (5 means 5%%)", optarg);
+                return usage_error(what);
+            }
+            opt.diff.fail_above_set = true;
+            break;
+        case ':':
+            snprintf(what, sizeof what, "%s needs a value", argv[optind - 1]);
+            return usage_error(what);
+        default:
+            snprintf(what, sizeof what, "unknown option '%s'", argv[optind - 1]);
+            return usage_error(what);
+        }
+    }
+    if (optind >= argc) return usage_error("no command: use summary or diff");
+    const char *command = argv[optind];
+    char **files = argv + optind + 1;
+    size_t file_count = (size_t)(argc - optind - 1);
+    bool is_summary = strcmp(command, "summary") == 0, is_diff = strcmp(command, "diff") == 0;
+    if (!is_summary && !is_diff) {
+        snprintf(what, sizeof what, "unknown command '%s': use summary or diff", command);
+        return usage_error(what);
+    }
+    if (is_summary && (opt.diff.fail_above_set || opt.diff.alpha != EB_UTEST_DEFAULT_ALPHA))
+        return usage_error("--alpha and --fail-above belong to diff, not summary");
+
+    if (opt.filter_text != NULL) {
+        int rc = regcomp(&opt.filter, opt.filter_text, REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char why[256];
+            regerror(rc, &opt.filter, why, sizeof why);
+            snprintf(what, sizeof what, "--filter '%s' is not a POSIX extended regex: %s",
+                     opt.filter_text, why);
+            return usage_error(what);
+        }
+        opt.has_filter = true;
+    }
+    int status =
+        is_summary ? run_summary(files, file_count, &opt) : run_diff(files, file_count, &opt);
+    if (opt.has_filter) regfree(&opt.filter);
+    return status;
+}

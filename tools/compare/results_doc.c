@@ -1,0 +1,599 @@
+/* results_doc.c — see results_doc.h. */
+#include "results_doc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Times beyond this (about 31.7 years) cannot come from a run; refusing them
+ * keeps every later sum, ratio and conversion finite. */
+#define EB_MAX_TIME_NS 1e18
+
+/* Messages quote names from the input: at most this many bytes, and control
+ * characters replaced, so a message always stays one line. A path is quoted
+ * whole (up to EB_LABEL_MAX): the user needs all of it. */
+#define EB_QUOTE_MAX 80
+#define EB_LABEL_MAX 1024
+
+typedef struct loader {
+    const char *label;
+    char *err;
+    size_t err_len;
+} loader;
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes there
+ * are not one (a lone continuation byte, an overlong form, a truncated one). */
+static size_t utf8_sequence(const unsigned char *s)
+{
+    if (s[0] < 0x80) return 1;
+    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || (n == 3 && s[0] > 0xEF)) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+static void quote_max(char *out, size_t out_len, const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    while (*p != '\0' && n + 8 < out_len && n < max) {
+        size_t len = utf8_sequence(p);
+        if (len == 0 || *p < 0x20 || *p == 0x7f) {
+            out[n++] = '?';
+            p++;
+        } else {
+            memcpy(out + n, p, len);
+            n += len;
+            p += len;
+        }
+    }
+    if (*p != '\0' && n + 4 < out_len) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
+
+static void quote_into(char *out, size_t out_len, const char *s)
+{
+    quote_max(out, out_len, s, EB_QUOTE_MAX);
+}
+
+__attribute__((format(printf, 2, 3))) static int fail(const loader *ld, const char *fmt, ...)
+{
+    char label[EB_LABEL_MAX + 8];
+    quote_max(label, sizeof label, ld->label, EB_LABEL_MAX);
+    int n = snprintf(ld->err, ld->err_len, "%s: ", label);
+    if (n < 0 || (size_t)n >= ld->err_len) return -EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ld->err + n, ld->err_len - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* "label:line:column: ..." — the position where the text goes wrong. */
+__attribute__((format(printf, 4, 5))) static int fail_at(const loader *ld, int line, int column,
+                                                         const char *fmt, ...)
+{
+    char label[EB_LABEL_MAX + 8];
+    quote_max(label, sizeof label, ld->label, EB_LABEL_MAX);
+    int n = snprintf(ld->err, ld->err_len, "%s:%d:%d: ", label, line, column);
+    if (n < 0 || (size_t)n >= ld->err_len) return -EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ld->err + n, ld->err_len - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+static const char *type_words(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a real number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        return "null";
+    }
+    return "something else";
+}
+
+double eb_time_unit_ns(const char *unit)
+{
+    if (strcmp(unit, "ns") == 0) return 1.0;
+    if (strcmp(unit, "us") == 0) return 1e3;
+    if (strcmp(unit, "ms") == 0) return 1e6;
+    if (strcmp(unit, "s") == 0) return 1e9;
+    return 0.0;
+}
+
+/* ---- one row ---------------------------------------------------------------- */
+
+typedef struct row_ctx {
+    const loader *ld;
+    size_t index;
+    const char *name; /* NULL until known */
+} row_ctx;
+
+__attribute__((format(printf, 2, 3))) static int row_fail(const row_ctx *rc, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (rc->name == NULL) return fail(rc->ld, "benchmarks[%zu]: %s", rc->index, what);
+    char name[EB_QUOTE_MAX + 8];
+    quote_into(name, sizeof name, rc->name);
+    return fail(rc->ld, "benchmarks[%zu] (\"%s\"): %s", rc->index, name, what);
+}
+
+/* Optional string: *out stays as is when absent. */
+static int get_string(const row_ctx *rc, const json_t *obj, const char *key, bool required,
+                      const char **out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (v == NULL) {
+        if (required) return row_fail(rc, "no \"%s\" (a string)", key);
+        return 0;
+    }
+    if (!json_is_string(v))
+        return row_fail(rc, "\"%s\" is %s, expected a string", key, type_words(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* Optional non-negative integer: *out stays as is when absent. */
+static int get_count(const row_ctx *rc, const json_t *obj, const char *key, bool required,
+                     int64_t *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (v == NULL) {
+        if (required) return row_fail(rc, "no \"%s\" (an integer)", key);
+        return 0;
+    }
+    if (!json_is_integer(v))
+        return row_fail(rc, "\"%s\" is %s, expected an integer", key, type_words(v));
+    json_int_t i = json_integer_value(v);
+    if (i < 0) return row_fail(rc, "\"%s\" is %lld, expected 0 or more", key, (long long)i);
+    *out = (int64_t)i;
+    return 0;
+}
+
+/* Optional number (integer or real) in [0, limit]: *out stays as is when absent. */
+static int get_number(const row_ctx *rc, const json_t *obj, const char *key, bool required,
+                      double limit, double *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (v == NULL) {
+        if (required) return row_fail(rc, "no \"%s\" (a number)", key);
+        return 0;
+    }
+    if (!json_is_number(v))
+        return row_fail(rc, "\"%s\" is %s, expected a number", key, type_words(v));
+    double d = json_number_value(v);
+    if (!(d >= 0.0)) return row_fail(rc, "\"%s\" is %g, expected 0 or more", key, d);
+    if (d > limit)
+        return row_fail(rc, "\"%s\" is %g, beyond any real run; is time_unit right?", key, d);
+    *out = d;
+    return 0;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Strings the rows point to that are not in the JSON (canonical params, derived
+ * run names), kept as offsets while the store grows and made pointers at the end. */
+typedef struct str_store {
+    char *buf;
+    size_t used, cap;
+} str_store;
+
+static int store_reserve(str_store *s, size_t more)
+{
+    if (s->used + more <= s->cap) return 0;
+    size_t ncap = (s->cap + more) * 2;
+    char *grown = realloc(s->buf, ncap);
+    if (grown == NULL) return -ENOMEM;
+    s->buf = grown;
+    s->cap = ncap;
+    return 0;
+}
+
+static int store_append(str_store *s, const char *text, size_t len)
+{
+    if (store_reserve(s, len + 1) != 0) return -ENOMEM;
+    memcpy(s->buf + s->used, text, len);
+    s->used += len;
+    s->buf[s->used] = '\0';
+    return 0;
+}
+
+/* Adds the canonical form of `params` ("k=v,k=v", keys sorted) to the store. */
+static int canonical_params(const row_ctx *rc, const json_t *params, str_store *s, size_t *at)
+{
+    size_t n = json_object_size(params);
+    const char **keys = calloc(n ? n : 1, sizeof *keys);
+    if (keys == NULL) return -ENOMEM;
+    size_t k = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)params, key, v) keys[k++] = key;
+    qsort(keys, n, sizeof *keys, cmp_cstr);
+
+    *at = s->used;
+    int err = store_append(s, "", 0);
+    for (size_t i = 0; i < n && err == 0; i++) {
+        v = json_object_get(params, keys[i]);
+        char value[64];
+        const char *text = value;
+        if (json_is_string(v)) {
+            text = json_string_value(v);
+        } else if (json_is_integer(v)) {
+            snprintf(value, sizeof value, "%lld", (long long)json_integer_value(v));
+        } else if (json_is_real(v)) {
+            snprintf(value, sizeof value, "%.17g", json_real_value(v));
+        } else if (json_is_boolean(v)) {
+            text = json_is_true(v) ? "true" : "false";
+        } else {
+            char kq[EB_QUOTE_MAX + 8];
+            quote_into(kq, sizeof kq, keys[i]);
+            err = row_fail(rc, "params.%s is %s, expected a string, number or boolean", kq,
+                           type_words(v));
+            break;
+        }
+        if (i > 0) err = store_append(s, ",", 1);
+        if (err == 0) err = store_append(s, keys[i], strlen(keys[i]));
+        if (err == 0) err = store_append(s, "=", 1);
+        if (err == 0) err = store_append(s, text, strlen(text));
+    }
+    if (err == 0) s->used++; /* keep the terminating NUL */
+    free(keys);
+    return err;
+}
+
+#define EB_NO_OFFSET ((size_t)-1)
+
+/* Reads one row. Strings it adds to the store are returned as offsets
+ * (*params_at, *run_name_at; EB_NO_OFFSET when not stored). */
+static int read_row(const loader *ld, size_t index, json_t *obj, eb_row *row, str_store *store,
+                    size_t *params_at, size_t *run_name_at)
+{
+    row_ctx rc = {ld, index, NULL};
+    if (!json_is_object(obj))
+        return row_fail(&rc, "is %s, expected an object (one benchmark run)", type_words(obj));
+
+    memset(row, 0, sizeof *row);
+    row->index = index;
+    row->repetitions = row->repetition_index = row->iterations = row->threads = -1;
+    row->aggregate_name = row->aggregate_unit = row->error_message = "";
+    row->pin = "";
+    row->ideal_ns = row->spawn_ns = -1.0;
+    *params_at = *run_name_at = EB_NO_OFFSET;
+
+    int rc_ = get_string(&rc, obj, "name", true, &row->name);
+    if (rc_ != 0) return rc_;
+    if (row->name[0] == '\0') return row_fail(&rc, "\"name\" is empty");
+    rc.name = row->name;
+
+    const json_t *err_flag = json_object_get(obj, "error_occurred");
+    if (err_flag != NULL && !json_is_boolean(err_flag))
+        return row_fail(&rc, "\"error_occurred\" is %s, expected true or false",
+                        type_words(err_flag));
+    row->error_occurred = json_is_true(err_flag);
+    if ((rc_ = get_string(&rc, obj, "error_message", false, &row->error_message)) != 0) return rc_;
+
+    const char *run_type = NULL;
+    if ((rc_ = get_string(&rc, obj, "run_type", false, &run_type)) != 0) return rc_;
+    if (run_type == NULL || strcmp(run_type, "iteration") == 0) {
+        row->run_type = EB_RUN_ITERATION;
+    } else if (strcmp(run_type, "aggregate") == 0) {
+        row->run_type = EB_RUN_AGGREGATE;
+    } else {
+        char q[EB_QUOTE_MAX + 8];
+        quote_into(q, sizeof q, run_type);
+        return row_fail(&rc, "\"run_type\" is \"%s\", expected \"iteration\" or \"aggregate\"", q);
+    }
+    bool aggregate = row->run_type == EB_RUN_AGGREGATE;
+    if ((rc_ = get_string(&rc, obj, "aggregate_name", aggregate, &row->aggregate_name)) != 0 ||
+        (rc_ = get_string(&rc, obj, "aggregate_unit", false, &row->aggregate_unit)) != 0)
+        return rc_;
+
+    row->run_name = NULL;
+    if ((rc_ = get_string(&rc, obj, "run_name", false, &row->run_name)) != 0) return rc_;
+
+    if ((rc_ = get_count(&rc, obj, "repetitions", false, &row->repetitions)) != 0 ||
+        (rc_ = get_count(&rc, obj, "repetition_index", false, &row->repetition_index)) != 0 ||
+        (rc_ = get_count(&rc, obj, "iterations", false, &row->iterations)) != 0 ||
+        (rc_ = get_count(&rc, obj, "threads", false, &row->threads)) != 0)
+        return rc_;
+    int64_t ignored = 0;
+    if ((rc_ = get_count(&rc, obj, "family_index", false, &ignored)) != 0 ||
+        (rc_ = get_count(&rc, obj, "per_family_instance_index", false, &ignored)) != 0)
+        return rc_;
+
+    /* Error rows are skipped before computing, so their times may be absent
+     * (libbenchmark writes real_time 0); when present they must still be typed. */
+    bool need_times = !row->error_occurred;
+    row->time_unit = "ns";
+    if ((rc_ = get_string(&rc, obj, "time_unit", need_times, &row->time_unit)) != 0) return rc_;
+    double unit_ns = eb_time_unit_ns(row->time_unit);
+    if (unit_ns == 0.0) {
+        char q[EB_QUOTE_MAX + 8];
+        quote_into(q, sizeof q, row->time_unit);
+        return row_fail(&rc, "\"time_unit\" is \"%s\", expected ns, us, ms or s", q);
+    }
+    double limit = EB_MAX_TIME_NS / unit_ns;
+    if ((rc_ = get_number(&rc, obj, "real_time", need_times, limit, &row->real_time)) != 0 ||
+        (rc_ = get_number(&rc, obj, "cpu_time", need_times, limit, &row->cpu_time)) != 0)
+        return rc_;
+    row->real_ns = row->real_time * unit_ns;
+    row->cpu_ns = row->cpu_time * unit_ns;
+
+    /* execbench's point keys: all of workload, executor, workers, tasks, or none. */
+    const json_t *workload = json_object_get(obj, "workload");
+    const json_t *executor = json_object_get(obj, "executor");
+    if (workload != NULL || executor != NULL) {
+        row->is_point = true;
+        if ((rc_ = get_string(&rc, obj, "workload", true, &row->workload)) != 0 ||
+            (rc_ = get_string(&rc, obj, "executor", true, &row->executor)) != 0 ||
+            (rc_ = get_string(&rc, obj, "pin", false, &row->pin)) != 0 ||
+            (rc_ = get_count(&rc, obj, "workers", true, &row->workers)) != 0 ||
+            (rc_ = get_count(&rc, obj, "tasks", true, &row->tasks)) != 0 ||
+            (rc_ = get_number(&rc, obj, "ideal_ns", false, EB_MAX_TIME_NS, &row->ideal_ns)) != 0 ||
+            (rc_ = get_number(&rc, obj, "spawn_ns", false, EB_MAX_TIME_NS, &row->spawn_ns)) != 0)
+            return rc_;
+        if (row->workload[0] == '\0' || row->executor[0] == '\0')
+            return row_fail(&rc, "\"workload\" and \"executor\" must not be empty");
+        const json_t *params = json_object_get(obj, "params");
+        if (params != NULL) {
+            if (!json_is_object(params))
+                return row_fail(&rc, "\"params\" is %s, expected an object", type_words(params));
+            if ((rc_ = canonical_params(&rc, params, store, params_at)) != 0) return rc_;
+        }
+    }
+
+    if (row->run_name == NULL) {
+        /* Documents older than run_name: an aggregate's name is run_name + "_" + kind. */
+        row->run_name = row->name;
+        size_t nl = strlen(row->name), al = strlen(row->aggregate_name);
+        if (aggregate && al > 0 && nl > al + 1 && row->name[nl - al - 1] == '_' &&
+            strcmp(row->name + nl - al, row->aggregate_name) == 0) {
+            *run_name_at = store->used;
+            if (store_append(store, row->name, nl - al - 1) != 0) return -ENOMEM;
+            store->used++; /* keep the NUL */
+        }
+    }
+    return 0;
+}
+
+/* ---- the document ----------------------------------------------------------- */
+
+static int read_context(const loader *ld, const json_t *root, eb_results_doc *doc)
+{
+    doc->host_name = doc->date = doc->preset = doc->executable = "";
+    const json_t *ctx = json_object_get(root, "context");
+    if (ctx == NULL) return 0; /* compare.py needs none; neither do we */
+    if (!json_is_object(ctx))
+        return fail(ld, "\"context\" is %s, expected an object", type_words(ctx));
+    struct {
+        const char *key;
+        const char **out;
+    } fields[] = {
+        {"host_name", &doc->host_name}, {"date", &doc->date}, {"executable", &doc->executable}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const json_t *v = json_object_get(ctx, fields[i].key);
+        if (v == NULL) continue;
+        if (!json_is_string(v))
+            return fail(ld, "context.%s is %s, expected a string", fields[i].key, type_words(v));
+        *fields[i].out = json_string_value(v);
+    }
+    const json_t *eb = json_object_get(ctx, "execbench");
+    if (eb != NULL) {
+        if (!json_is_object(eb))
+            return fail(ld, "context.execbench is %s, expected an object", type_words(eb));
+        const json_t *preset = json_object_get(eb, "preset");
+        if (preset != NULL) {
+            if (!json_is_string(preset))
+                return fail(ld, "context.execbench.preset is %s, expected a string",
+                            type_words(preset));
+            doc->preset = json_string_value(preset);
+        }
+    }
+    return 0;
+}
+
+static int json_syntax_error(const loader *ld, const json_error_t *je)
+{
+    const char *hint = "fix the file or write it again with --benchmark_format=json";
+    if (strstr(je->text, "NaN") != NULL || strstr(je->text, "Infinity") != NULL)
+        hint = "libbenchmark 1.7.1 writes a non-finite counter as bare NaN/Infinity, which is "
+               "not JSON; make the counter finite and run again";
+    else if (strstr(je->text, "premature end of input") != NULL ||
+             strstr(je->text, "near end of file") != NULL)
+        hint = "the file ends early: was the run interrupted or the file truncated?";
+    char text[160];
+    quote_into(text, sizeof text, je->text);
+    return fail_at(ld, je->line, je->column, "invalid JSON: %s; %s", text, hint);
+}
+
+int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_results_doc *doc,
+                           char *err, size_t err_len)
+{
+    loader ld = {label, err, err_len};
+    memset(doc, 0, sizeof *doc);
+    if (err_len > 0) err[0] = '\0';
+
+    /* RFC 8259 lets a parser ignore a UTF-8 byte order mark; jansson does not. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    size_t blank = 0;
+    while (blank < len && (data[blank] == ' ' || data[blank] == '\n' || data[blank] == '\r' ||
+                           data[blank] == '\t'))
+        blank++;
+    if (blank == len)
+        return fail(&ld, "empty file: no results in it (was the run interrupted before writing?)");
+    /* jansson stops at a NUL byte as if the text ended there; JSON has none. */
+    const char *nul = memchr(data, '\0', len);
+    if (nul != NULL) {
+        int line = 1, column = 1;
+        for (const char *p = data; p < nul; p++, column++)
+            if (*p == '\n') line++, column = 0;
+        return fail_at(&ld, line, column,
+                       "invalid JSON: a NUL byte at offset %zu; is this a text file?",
+                       (size_t)(nul - data));
+    }
+
+    json_error_t je;
+    json_t *root = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+    if (root == NULL) return json_syntax_error(&ld, &je);
+
+    int rc = 0;
+    str_store store = {NULL, 0, 0};
+    size_t *params_at = NULL, *run_name_at = NULL;
+
+    if (!json_is_object(root)) {
+        rc = fail(&ld,
+                  "not a results document: the top level is %s, expected an object with "
+                  "\"benchmarks\" (Google Benchmark's --benchmark_format=json)",
+                  type_words(root));
+        goto out;
+    }
+    const json_t *rows = json_object_get(root, "benchmarks");
+    if (rows == NULL) {
+        rc = fail(&ld, "not a results document: no \"benchmarks\" array (Google Benchmark's "
+                       "--benchmark_format=json writes one)");
+        goto out;
+    }
+    if (!json_is_array(rows)) {
+        rc = fail(&ld, "\"benchmarks\" is %s, expected an array of runs", type_words(rows));
+        goto out;
+    }
+    size_t n = json_array_size(rows);
+    if (n == 0) {
+        rc = fail(&ld, "\"benchmarks\" is empty: nothing to report (did a filter exclude every "
+                       "benchmark?)");
+        goto out;
+    }
+    if ((rc = read_context(&ld, root, doc)) != 0) goto out;
+
+    doc->rows = calloc(n, sizeof *doc->rows);
+    params_at = calloc(n, sizeof *params_at);
+    run_name_at = calloc(n, sizeof *run_name_at);
+    if (doc->rows == NULL || params_at == NULL || run_name_at == NULL) {
+        rc = fail(&ld, "out of memory reading %zu rows", n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int r = read_row(&ld, i, json_array_get(rows, i), &doc->rows[i], &store, &params_at[i],
+                         &run_name_at[i]);
+        if (r != 0) {
+            if (r == -ENOMEM) fail(&ld, "out of memory reading benchmarks[%zu]", i);
+            rc = -EINVAL;
+            goto out;
+        }
+        if (doc->rows[i].error_occurred) doc->error_rows++;
+    }
+    /* The store stopped growing: turn offsets into pointers. */
+    for (size_t i = 0; i < n; i++) {
+        eb_row *row = &doc->rows[i];
+        row->params = params_at[i] == EB_NO_OFFSET ? "" : store.buf + params_at[i];
+        if (run_name_at[i] != EB_NO_OFFSET) row->run_name = store.buf + run_name_at[i];
+    }
+    doc->row_count = n;
+    doc->root = root;
+    doc->string_store = store.buf;
+    doc->path = strdup(label);
+    if (doc->path == NULL) {
+        doc->root = NULL;
+        doc->string_store = NULL;
+        rc = fail(&ld, "out of memory");
+        goto out;
+    }
+    root = NULL;
+    store.buf = NULL;
+
+out:
+    free(params_at);
+    free(run_name_at);
+    if (rc != 0) {
+        free(doc->rows);
+        memset(doc, 0, sizeof *doc);
+    }
+    free(store.buf);
+    json_decref(root);
+    return rc;
+}
+
+int eb_results_load_file(const char *path, eb_results_doc *doc, char *err, size_t err_len)
+{
+    loader ld = {path, err, err_len};
+    memset(doc, 0, sizeof *doc);
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        fail(&ld, "cannot open: %s", strerror(e));
+        return -e;
+    }
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    int e = 0;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *grown = realloc(data, ncap);
+            if (grown == NULL) {
+                e = ENOMEM;
+                break;
+            }
+            data = grown;
+            cap = ncap;
+        }
+        size_t got = fread(data + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) e = errno ? errno : EIO;
+            break;
+        }
+    }
+    if (!from_stdin) fclose(f);
+    if (e != 0) {
+        free(data);
+        fail(&ld, "cannot read: %s", strerror(e));
+        return -e;
+    }
+    int rc = eb_results_load_buffer(path, data ? data : "", len, doc, err, err_len);
+    free(data);
+    return rc;
+}
+
+void eb_results_free(eb_results_doc *doc)
+{
+    if (doc == NULL) return;
+    free(doc->rows);
+    free(doc->string_store);
+    free(doc->path);
+    json_decref(doc->root);
+    memset(doc, 0, sizeof *doc);
+}

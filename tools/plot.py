@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""plot.py — charts from an execbench results document.
+
+    tools/plot.py [--out DIR] [--svg] RESULTS.json
+
+Writes into DIR (default: a folder beside the results file named after it,
+results/latest.json -> results/latest/):
+
+  overview.png   per workload, grouped bars of the median time of each executor
+                 at each worker count, min-max error bars, the ideal time marked
+  scaling.png    speedup over the sequential point against workers, one line per
+                 executor, with the ideal speedup
+  overheads.png  the micro.* benchmarks (execbench-micro) on a log axis
+
+--svg writes an SVG beside each PNG. Reads any Google Benchmark JSON; rows with
+error_occurred are left out. Needs matplotlib (Debian: python3-matplotlib; `make
+plot` finds an interpreter that has it). Exit status: 0, 2 for bad input.
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+
+PROG = "plot.py"
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+# One colour per executor, the same in every figure (matplotlib's tab10 order).
+EXECUTOR_ORDER = ["sequential", "threaded", "coroutine", "multiprocess", "hybrid"]
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+class BadInput(Exception):
+    """The document cannot be plotted; the message says why."""
+
+
+def fail(msg):
+    print(f"{PROG}: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)  # accepts libbenchmark 1.7.1's bare NaN; rows with it are skipped
+    except OSError as e:
+        raise BadInput(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{path}: not UTF-8 text: {e.reason}") from None
+    except json.JSONDecodeError as e:
+        raise BadInput(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
+        raise BadInput(f"{path}: not a results document: no \"benchmarks\" array")
+    if not doc["benchmarks"]:
+        raise BadInput(f"{path}: \"benchmarks\" is empty: nothing to plot")
+    return doc
+
+
+def number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def row_ns(row, key="real_time"):
+    unit = UNIT_NS.get(row.get("time_unit"))
+    v = row.get(key)
+    if unit is None or not number(v) or v < 0:
+        return None
+    return v * unit
+
+
+class Run:
+    """Every usable row of one point (or one plain benchmark)."""
+
+    def __init__(self, row):
+        self.row = row
+        self.samples = []
+        self.agg_median = None
+        self.ideal_ns = None
+        self.counters = {}
+
+    @property
+    def median(self):
+        if self.samples:
+            return statistics.median(self.samples)
+        return self.agg_median
+
+    @property
+    def spread(self):
+        return (min(self.samples), max(self.samples)) if self.samples else None
+
+
+def gather(doc):
+    """Runs keyed as execbench-compare keys them: points by their fields, the rest by name."""
+    runs = {}
+    for row in doc["benchmarks"]:
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            continue
+        if row.get("error_occurred") is True:
+            continue
+        is_point = isinstance(row.get("workload"), str) and isinstance(row.get("executor"), str)
+        run_name = row.get("run_name") if isinstance(row.get("run_name"), str) else row["name"]
+        if is_point:
+            params = row.get("params") if isinstance(row.get("params"), dict) else {}
+            key = ("P", row["workload"], row["executor"], row.get("workers"), row.get("tasks"),
+                   row.get("pin", ""), ",".join(f"{k}={params[k]}" for k in sorted(params)))
+        else:
+            key = ("B", run_name)
+        run = runs.setdefault(key, Run(row))
+        ns = row_ns(row)
+        if ns is None:
+            continue
+        if number(row.get("ideal_ns")) and run.ideal_ns is None:
+            run.ideal_ns = float(row["ideal_ns"])
+        if row.get("run_type", "iteration") == "iteration":
+            run.samples.append(ns)
+            for k, v in row.items():
+                if k.startswith("ns_per_") and number(v):
+                    run.counters.setdefault(k, []).append(float(v))
+        elif row.get("aggregate_name") == "median" and run.agg_median is None:
+            run.agg_median = ns
+    return runs
+
+
+def time_scale(values_ns):
+    """The unit that makes the largest value read 1..999."""
+    top = max(values_ns) if values_ns else 1.0
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if top >= scale:
+            return unit, scale
+    return "ns", 1.0
+
+
+def workers_label(w):
+    return "unbounded" if w == 0 else str(w)
+
+
+def executor_colours(executors):
+    ordered = sorted(executors, key=lambda e: (EXECUTOR_ORDER.index(e)
+                                               if e in EXECUTOR_ORDER else 99, e))
+    return ordered, {e: COLOURS[i % len(COLOURS)] for i, e in enumerate(ordered)}
+
+
+def point_groups(runs):
+    """(workload, tasks, params, pin) -> {executor: {workers: Run}}, in document order."""
+    groups = {}
+    for key, run in runs.items():
+        if key[0] != "P" or run.median is None:
+            continue
+        _, workload, executor, workers, tasks, pin, params = key
+        groups.setdefault((workload, tasks, params, pin), {}).setdefault(executor, {})[workers] = run
+    return groups
+
+
+def group_title(g):
+    workload, tasks, params, pin = g
+    bits = [f"{tasks} tasks"] + ([params] if params else []) + ([f"pin {pin}"] if pin else [])
+    return f"{workload} ({', '.join(bits)})"
+
+
+def matplotlib_ticker():
+    import matplotlib.ticker
+    return matplotlib.ticker
+
+
+def empty_figure(plt, title, message):
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
+    return fig
+
+
+def overview(plt, runs, source):
+    groups = point_groups(runs)
+    title = "Median time per executor (lower is better)"
+    if not groups:
+        return empty_figure(plt, title, f"no execbench points in {source}")
+    fig, axes = plt.subplots(len(groups), 1, figsize=(10, 3.8 * len(groups)), squeeze=False)
+    for ax, (g, by_exec) in zip(axes[:, 0], groups.items()):
+        executors, colour = executor_colours(by_exec)
+        workers = sorted({w for runs_w in by_exec.values() for w in runs_w},
+                         key=lambda w: (w == 0, w if isinstance(w, int) else 0))
+        medians = [r.median for e in by_exec.values() for r in e.values()]
+        unit, scale = time_scale(medians)
+        # Each worker count gets the executors measured there, side by side.
+        slots = {w: [e for e in executors if w in by_exec[e]] for w in workers}
+        width = 0.8 / max(len(v) for v in slots.values())
+        bars = {e: ([], [], [], []) for e in executors}
+        ideal_drawn = False
+        for j, w in enumerate(workers):
+            present = slots[w]
+            for i, e in enumerate(present):
+                run = by_exec[e][w]
+                x = j + width * (i - (len(present) - 1) / 2)
+                xs, ys, lo, hi = bars[e]
+                xs.append(x)
+                ys.append(run.median / scale)
+                spread = run.spread or (run.median, run.median)
+                lo.append((run.median - spread[0]) / scale)
+                hi.append((spread[1] - run.median) / scale)
+                if run.ideal_ns is not None:
+                    ax.hlines(run.ideal_ns / scale, x - width / 2, x + width / 2, colors="black",
+                              linewidths=2, label=None if ideal_drawn else "ideal", zorder=3)
+                    ideal_drawn = True
+        for e in executors:
+            xs, ys, lo, hi = bars[e]
+            ax.bar(xs, ys, width * 0.92, yerr=[lo, hi], capsize=3, color=colour[e], label=e,
+                   zorder=2, error_kw={"elinewidth": 1})
+        ax.set_xticks(range(len(workers)), [workers_label(w) for w in workers])
+        ax.set_xlabel("workers")
+        ax.set_ylabel(f"median time ({unit})")
+        if max(medians) > 30 * max(min(medians), 1e-12):
+            ax.set_yscale("log")
+        ax.grid(axis="y", alpha=0.3, zorder=0)
+        ax.set_title(group_title(g))
+        ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
+    fig.suptitle(f"{title}; bars: median, whiskers: min-max, black: ideal", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def scaling(plt, runs, source):
+    groups = point_groups(runs)
+    title = "Speedup over sequential (higher is better)"
+    drawable = {g: by for g, by in groups.items() if "sequential" in by and len(by) > 1}
+    if not drawable:
+        return empty_figure(plt, title, f"no workload in {source} has a sequential point "
+                                        "and another executor to compare")
+    fig, axes = plt.subplots(len(drawable), 1, figsize=(9, 3.8 * len(drawable)), squeeze=False)
+    for ax, (g, by_exec) in zip(axes[:, 0], drawable.items()):
+        seq = min((r.median for r in by_exec["sequential"].values()))
+        tasks = g[1] if isinstance(g[1], int) and g[1] > 0 else None
+        executors, colour = executor_colours(by_exec)
+        ideal = {}
+
+        def at(w):  # "unbounded" plots at the task count: every task in flight
+            return tasks if w == 0 and tasks else w
+
+        for e in executors:
+            pts = sorted((at(w), seq / r.median) for w, r in by_exec[e].items()
+                         if r.median and isinstance(at(w), int) and at(w) > 0)
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color=colour[e],
+                        label=e)
+            for w, r in by_exec[e].items():
+                if r.ideal_ns and isinstance(at(w), int) and at(w) > 0:
+                    ideal.setdefault(at(w), []).append(seq / r.ideal_ns)
+        if ideal:
+            xs = sorted(ideal)
+            ax.plot(xs, [statistics.median(ideal[x]) for x in xs], linestyle="--", color="black",
+                    label="ideal")
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(matplotlib_ticker().ScalarFormatter())
+        ax.set_xticks(sorted({at(w) for by in by_exec.values() for w in by
+                              if isinstance(at(w), int) and at(w) > 0}))
+        speedups = [seq / r.median for by in by_exec.values() for r in by.values() if r.median]
+        if max(speedups) > 20 * max(min(speedups), 1e-12):
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(matplotlib_ticker().ScalarFormatter())
+        ax.set_xlabel("workers (unbounded plotted at the task count)" if 0 in
+                      {w for by in by_exec.values() for w in by} else "workers")
+        ax.set_ylabel("speedup (x)")
+        ax.grid(alpha=0.3)
+        ax.set_title(group_title(g))
+        ax.legend(fontsize="small")
+    fig.suptitle(f"{title}: sequential median / median", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def overheads(plt, runs, source):
+    micro = [(key[1], run) for key, run in runs.items()
+             if key[0] == "B" and key[1].startswith("micro.") and run.median is not None]
+    title = "Micro-benchmarks: cost per operation (log scale)"
+    if not micro:
+        return empty_figure(plt, title, f"no micro.* benchmarks in {source}; they come from "
+                                        "build/execbench-micro --benchmark_format=json")
+    names, values, lo, hi = [], [], [], []
+    for name, run in micro:
+        counter = next(iter(sorted(run.counters)), None)
+        if counter:  # a figure the benchmark itself reports, e.g. ns_per_switch
+            vals = run.counters[counter]
+            v = statistics.median(vals)
+            names.append(f"{name[len('micro.'):]}  [{counter}]")
+            spread = (min(vals), max(vals))
+        else:
+            v = run.median
+            names.append(f"{name[len('micro.'):]}  [time/iteration]")
+            spread = run.spread or (v, v)
+        values.append(v)
+        lo.append(v - spread[0])
+        hi.append(spread[1] - v)
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(names)))
+    ys = range(len(names))
+    ax.barh(ys, values, xerr=[lo, hi], capsize=3, color=COLOURS[0], zorder=2)
+    for y, v in zip(ys, values):
+        unit, scale = time_scale([v])
+        ax.text(v * 1.15, y, f"{v / scale:.3g} {unit}", va="center", fontsize="small")
+    ax.set_yticks(list(ys), names)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(min(values) / 3, max(values) * 8)
+    ax.set_xlabel("nanoseconds (median over repetitions; whiskers: min-max)")
+    ax.grid(axis="x", which="both", alpha=0.3, zorder=0)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", help="an execbench or Google Benchmark JSON document")
+    parser.add_argument("--out", help="folder for the figures (default: beside RESULTS, named "
+                                      "after it)")
+    parser.add_argument("--svg", action="store_true", help="write an SVG beside each PNG")
+    args = parser.parse_args(argv)
+
+    try:
+        import matplotlib
+        matplotlib.use("Agg")  # files only, no display needed
+        import matplotlib.pyplot as plt
+    except ImportError:
+        fail(f"matplotlib is missing for {sys.executable}; install python3-matplotlib "
+             "(tools/install-deps.sh plot) or run make plot, which finds an interpreter that has it")
+
+    try:
+        doc = load(args.results)
+    except BadInput as e:
+        fail(str(e))
+    runs = gather(doc)
+    if not any(r.median is not None for r in runs.values()):
+        fail(f"{args.results}: no usable rows (every row failed or has no time)")
+
+    out = args.out or os.path.splitext(args.results)[0]
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        fail(f"{out}: cannot create the folder: {e.strerror}")
+    source = os.path.basename(args.results)
+    written = []
+    for name, make in (("overview", overview), ("scaling", scaling), ("overheads", overheads)):
+        fig = make(plt, runs, source)
+        for ext in ("png", "svg") if args.svg else ("png",):
+            path = os.path.join(out, f"{name}.{ext}")
+            try:
+                fig.savefig(path, dpi=120)
+            except OSError as e:
+                fail(f"{path}: cannot write: {e.strerror}")
+            written.append(path)
+        plt.close(fig)
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
