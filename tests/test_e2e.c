@@ -495,3 +495,36 @@ EB_TEST(default_output_is_results_host_stamp_and_latest)
     tmpdir_remove(results);
     tmpdir_remove(dir);
 }
+
+EB_TEST(the_quick_preset_runs_every_workload_and_executor_without_errors)
+{
+    char dir[64], out[128];
+    tmpdir_make(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/quick.json", dir);
+    const char *args[] = {"--preset", "quick", "--repetitions", "2", "--quiet", "--out", out, NULL};
+    eb_proc p;
+    int code = run_execbench(&p, args);
+    EB_CHECKF(code == 0, "exit %d: %s", code, p.err);
+    json_t *doc = load_json(out);
+    EB_REQUIRE(doc != NULL);
+    check_rows_well_formed(doc);
+    check_families(doc);
+    EB_CHECK(strcmp(str(json_object_get(json_object_get(doc, "context"), "execbench"), "preset"),
+                    "quick") == 0);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows_of(doc), i, row)
+        EB_CHECKF(!json_is_true(json_object_get(row, "error_occurred")), "%s: %s", str(row, "name"),
+                  str(row, "error_message"));
+    for (size_t w = 0; w < eb_workload_count; w++) {
+        if (eb_workloads[w]->hidden) continue;
+        for (size_t e = 0; e < eb_executor_count; e++) {
+            json_t *rows[16];
+            EB_CHECKF(point_rows(doc, eb_workloads[w]->name, eb_executors[e]->name, rows, 16) > 0,
+                      "quick lacks %s x %s", eb_workloads[w]->name, eb_executors[e]->name);
+        }
+    }
+    json_decref(doc);
+    proc_free(&p);
+    tmpdir_remove(dir);
+}
