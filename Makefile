@@ -3,7 +3,8 @@
 #   make test       install what is missing, build with -Werror, run every test (ctest)
 #   make test SANITIZE=address,undefined   the same in build-address,undefined/ with sanitizers
 #   make test-sanitize                     shorthand for the line above
-#   make bench      build and run the suite (preset default), results in results/
+#   make bench      build and run the suite (preset default + execbench-micro), results in
+#                   results/; PRESET=quick and BENCH_ARGS="--repetitions 3" change it
 #   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json)
 #   make fuzz       build the libFuzzer targets with clang and run each FUZZ_SECONDS (60)
 #   make clean      remove the build folders
@@ -46,8 +47,13 @@ test: build
 test-sanitize:
 	@$(MAKE) --no-print-directory test SANITIZE=address,undefined
 
+# The runner's status is make bench's; the plot follows when that target can run.
 bench: build
-	$(BUILD)/execbench-micro --benchmark_out=results/micro-latest.json --benchmark_out_format=json $(BENCH_ARGS)
+	@mkdir -p results
+	@status=0; $(BUILD)/execbench --preset $(PRESET) --micro $(BENCH_ARGS) || status=$$?; \
+	if [ $$status -ne 130 ] && [ $$status -ne 143 ]; then \
+	    $(MAKE) --no-print-directory plot 2>/dev/null || true; fi; \
+	exit $$status
 
 # The python3 first on PATH may lack Debian's python3-matplotlib (a pyenv, a
 # venv): tools/find-python.sh picks an interpreter that can import it.

@@ -1,6 +1,7 @@
 /* job.c — the job's shared-memory arrays and what every executor does around
  * a task (see executor.h). */
 #include "executor.h"
+#include "current_task.h"
 #include "pin.h"
 #include "wait.h"
 
@@ -82,7 +83,9 @@ int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
     eb_worker_slot *slot = &job->worker[worker % job->worker_slots];
     atomic_store_explicit(&slot->current_task, (int64_t)task, memory_order_relaxed);
     job->task_start_ns[task] = eb_now_ns() - job->start_ns;
+    eb_current_task previous = eb_current_task_set((eb_current_task){(int64_t)task, worker});
     int rc = job->workload->run_task(job, task, &job->task_result[task]);
+    eb_current_task_set(previous);
     job->task_end_ns[task] = eb_now_ns() - job->start_ns;
     slot->tasks_done++;
     atomic_store_explicit(&slot->current_task, -1, memory_order_relaxed);
@@ -131,10 +134,10 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
     out->cpu_user_ns = timeval_ns(self.ru_utime) - timeval_ns(mark->self.ru_utime) + child_user;
     out->cpu_sys_ns = timeval_ns(self.ru_stime) - timeval_ns(mark->self.ru_stime) + child_sys;
     out->children_cpu_ns = child_user + child_sys;
-    out->ctx_switches_voluntary = (self.ru_nvcsw - mark->self.ru_nvcsw) +
-                                  (children.ru_nvcsw - mark->children.ru_nvcsw);
-    out->ctx_switches_involuntary = (self.ru_nivcsw - mark->self.ru_nivcsw) +
-                                    (children.ru_nivcsw - mark->children.ru_nivcsw);
+    out->ctx_switches_voluntary =
+        (self.ru_nvcsw - mark->self.ru_nvcsw) + (children.ru_nvcsw - mark->children.ru_nvcsw);
+    out->ctx_switches_involuntary =
+        (self.ru_nivcsw - mark->self.ru_nivcsw) + (children.ru_nivcsw - mark->children.ru_nivcsw);
     /* Peak RSS over the process's life (and its largest reaped child): each point
      * runs in a fresh process, so this is the point's peak. */
     out->max_rss_kib = self.ru_maxrss > children.ru_maxrss ? self.ru_maxrss : children.ru_maxrss;

@@ -50,8 +50,8 @@ void eb_topology_summarize(const eb_topology *t, eb_topology_summary *out)
 }
 
 static const char *const policy_names[] = {
-    [EB_PIN_NONE] = "none",       [EB_PIN_COMPACT] = "compact", [EB_PIN_SCATTER] = "scatter",
-    [EB_PIN_PU] = "pu",           [EB_PIN_CPUSET] = "cpuset",
+    [EB_PIN_NONE] = "none", [EB_PIN_COMPACT] = "compact", [EB_PIN_SCATTER] = "scatter",
+    [EB_PIN_PU] = "pu",     [EB_PIN_CPUSET] = "cpuset",
 };
 
 int eb_pin_policy_parse(const char *text, eb_pin_policy *out)
@@ -83,8 +83,8 @@ static int order_compact(hwloc_topology_t topo, int *pus, int cap)
         int added = 0;
         for (int c = 0; c < cores && n < cap; c++) {
             hwloc_obj_t core = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, (unsigned)c);
-            hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU,
-                                                                 level);
+            hwloc_obj_t pu =
+                hwloc_get_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU, level);
             if (pu != NULL) {
                 pus[n++] = (int)pu->os_index;
                 added++;
@@ -121,7 +121,8 @@ static int order_scatter(hwloc_topology_t topo, int *pus, int cap)
             if (pu >= 0) pus[out++] = pu;
         }
     }
-    for (int i = 0; i < n; i++) hwloc_bitmap_free(sets[i]);
+    for (int i = 0; i < n; i++)
+        hwloc_bitmap_free(sets[i]);
     free(sets);
     return out;
 }
@@ -145,8 +146,9 @@ static int order_cpuset(hwloc_topology_t topo, const char *list, int *pus, int c
             if (rc == 0 && !hwloc_bitmap_isset(allowed, (unsigned)cpu)) {
                 char have[128];
                 hwloc_bitmap_list_snprintf(have, sizeof have, allowed);
-                snprintf(why, why_len, "cpuset '%s' names CPU %d, which this machine lacks (it has %s)",
-                         list, cpu, have);
+                snprintf(why, why_len,
+                         "cpuset '%s' names CPU %d, which this machine lacks (it has %s)", list,
+                         cpu, have);
                 rc = -EINVAL;
             } else if (rc == 0 && n < cap) {
                 pus[n++] = cpu;
@@ -190,12 +192,14 @@ int eb_pin_plan_create(const eb_topology *t, eb_pin_policy policy, const char *c
     }
     if (units <= 0) {
         free(pus);
-        if (units == 0) snprintf(why, why_len, "pin policy %s found no processing unit",
-                                 eb_pin_policy_name(policy));
+        if (units == 0)
+            snprintf(why, why_len, "pin policy %s found no processing unit",
+                     eb_pin_policy_name(policy));
         return units < 0 ? units : -ENODEV;
     }
 
-    unsigned count = policy == EB_PIN_NONE ? 0 : (workers < (unsigned)units ? workers : (unsigned)units);
+    unsigned count =
+        policy == EB_PIN_NONE ? 0 : (workers < (unsigned)units ? workers : (unsigned)units);
     eb_pin_plan *plan = malloc(sizeof *plan + (size_t)count * sizeof(int));
     if (plan == NULL) {
         free(pus);
@@ -223,4 +227,25 @@ int eb_pin_worker(const eb_pin_plan *plan, unsigned worker)
     int err = rc != 0 ? (errno ? -errno : -EINVAL) : 0;
     hwloc_bitmap_free(set);
     return err;
+}
+
+int eb_pin_plan_cores(const eb_pin_plan *plan)
+{
+    hwloc_topology_t topo = plan->topology->topo;
+    hwloc_bitmap_t pus = hwloc_bitmap_alloc();
+    if (pus == NULL) return 1;
+    if (plan->policy == EB_PIN_NONE || plan->count == 0)
+        hwloc_bitmap_copy(pus, hwloc_topology_get_allowed_cpuset(topo));
+    else
+        for (unsigned i = 0; i < plan->count; i++)
+            hwloc_bitmap_set(pus, (unsigned)plan->pu_os_index[i]);
+    /* A core counts once however many of its hardware threads are in the set. */
+    int cores = 0, count = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+    for (int c = 0; c < count; c++) {
+        hwloc_obj_t core = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, (unsigned)c);
+        if (core != NULL && hwloc_bitmap_intersects(core->cpuset, pus)) cores++;
+    }
+    if (count <= 0) cores = hwloc_bitmap_weight(pus); /* no core objects: count PUs */
+    hwloc_bitmap_free(pus);
+    return cores > 0 ? cores : 1;
 }

@@ -30,9 +30,9 @@ typedef struct eb_topology_summary {
 typedef struct eb_pin_plan {
     eb_pin_policy policy;
     const eb_topology *topology;
-    unsigned units;   /* distinct PUs the policy offers (before wrap-around) */
-    bool wrapped;     /* more workers than units */
-    unsigned count;   /* entries in pu_os_index */
+    unsigned units;    /* distinct PUs the policy offers (before wrap-around) */
+    bool wrapped;      /* more workers than units */
+    unsigned count;    /* entries in pu_os_index */
     int pu_os_index[]; /* worker i runs on pu_os_index[i % count] */
 } eb_pin_plan;
 
@@ -49,6 +49,10 @@ const char *eb_pin_policy_name(eb_pin_policy policy);
  * message in `why`. Free with free(). */
 int eb_pin_plan_create(const eb_topology *t, eb_pin_policy policy, const char *cpuset,
                        unsigned workers, eb_pin_plan **out, char *why, size_t why_len);
+
+/* Physical cores the plan's PUs cover (for EB_PIN_NONE, the cores this
+ * process may run on): how many workers can compute at once. At least 1. */
+int eb_pin_plan_cores(const eb_pin_plan *plan);
 
 /* Binds the calling thread to worker `worker`'s PU (no-op for EB_PIN_NONE or a
  * NULL plan): 0 or -errno. */

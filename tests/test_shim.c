@@ -19,7 +19,8 @@ static void bm_count_each(eb_state *s, void *arg)
 {
     body_count *c = arg;
     c->calls++;
-    while (eb_state_keep_running(s)) c->runs++;
+    while (eb_state_keep_running(s))
+        c->runs++;
 }
 
 static void bm_count_batched(eb_state *s, void *arg)
@@ -28,7 +29,8 @@ static void bm_count_batched(eb_state *s, void *arg)
     c->calls++;
     int64_t n;
     while ((n = eb_state_keep_running_batch(s, 64)) > 0)
-        for (int64_t i = 0; i < n; i++) c->runs++;
+        for (int64_t i = 0; i < n; i++)
+            c->runs++;
 }
 
 static int64_t row_int(json_t *row, const char *key)
@@ -75,7 +77,8 @@ static void bm_counters(eb_state *s, void *arg)
     (void)arg;
     int64_t n;
     while ((n = eb_state_keep_running_batch(s, 16)) > 0)
-        for (int64_t i = 0; i < n; i++) eb_clobber_memory();
+        for (int64_t i = 0; i < n; i++)
+            eb_clobber_memory();
     eb_state_counter(s, "widgets", 42.0, EB_COUNTER_DEFAULT);
     eb_state_counter(s, "per_iteration", 2.0 * (double)eb_state_iterations(s),
                      EB_COUNTER_AVG_ITERATIONS);
@@ -101,8 +104,8 @@ EB_TEST(counters_items_bytes_and_label_reach_json)
     double rate = row_number(row, "widgets_rate");
     EB_CHECKF(rate > 0 && fabs(rate * seconds - 1000.0) < 1.0, "rate %g over %g s", rate, seconds);
     double items = row_number(row, "items_per_second"), bytes = row_number(row, "bytes_per_second");
-    EB_CHECKF(items > 0 && fabs(bytes / items - 8.0 / 3.0) < 1e-9, "items/s %g bytes/s %g",
-              items, bytes);
+    EB_CHECKF(items > 0 && fabs(bytes / items - 8.0 / 3.0) < 1e-9, "items/s %g bytes/s %g", items,
+              bytes);
     EB_CHECK(strcmp(json_string_value(json_object_get(row, "label")), "from C") == 0);
     json_decref(doc);
 }
@@ -131,7 +134,8 @@ EB_TEST(skip_with_error_produces_error_occurred)
 static void bm_manual(eb_state *s, void *arg)
 {
     (void)arg;
-    while (eb_state_keep_running(s)) eb_state_set_iteration_time(s, 0.0025);
+    while (eb_state_keep_running(s))
+        eb_state_set_iteration_time(s, 0.0025);
 }
 
 EB_TEST(manual_time_is_honoured)
@@ -187,18 +191,12 @@ EB_TEST(names_and_args_as_google_benchmark_makes_them)
 
     json_t *doc = run_benchmarks_json("^shim\\.(args|named|range|dense|ranges|timing|reps)", NULL);
     const char *expected[] = {
-        "shim.args/8/16/iterations:1",
-        "shim.named/n:8/m:16/iterations:1",
-        "shim.range/8/iterations:1",
-        "shim.range/64/iterations:1",
-        "shim.range/512/iterations:1",
-        "shim.dense/k:1/iterations:1",
-        "shim.dense/k:3/iterations:1",
-        "shim.ranges/1/10/iterations:1",
-        "shim.ranges/2/20/iterations:1",
-        "shim.timing/iterations:1/process_time/real_time",
-        "shim.reps/iterations:1/repeats:2",
-        "shim.reps/iterations:1/repeats:2_median",
+        "shim.args/8/16/iterations:1",      "shim.named/n:8/m:16/iterations:1",
+        "shim.range/8/iterations:1",        "shim.range/64/iterations:1",
+        "shim.range/512/iterations:1",      "shim.dense/k:1/iterations:1",
+        "shim.dense/k:3/iterations:1",      "shim.ranges/1/10/iterations:1",
+        "shim.ranges/2/20/iterations:1",    "shim.timing/iterations:1/process_time/real_time",
+        "shim.reps/iterations:1/repeats:2", "shim.reps/iterations:1/repeats:2_median",
     };
     for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
         EB_CHECKF(find_row(doc, expected[i]) != NULL, "no row named %s", expected[i]);
@@ -261,7 +259,8 @@ EB_TEST(unrecognized_flags_are_reported)
 static void bm_empty_each(eb_state *s, void *arg)
 {
     (void)arg;
-    while (eb_state_keep_running(s)) eb_clobber_memory();
+    while (eb_state_keep_running(s))
+        eb_clobber_memory();
 }
 
 static void bm_empty_batched(eb_state *s, void *arg)
@@ -269,7 +268,8 @@ static void bm_empty_batched(eb_state *s, void *arg)
     (void)arg;
     int64_t n;
     while ((n = eb_state_keep_running_batch(s, 1024)) > 0)
-        for (int64_t i = 0; i < n; i++) eb_clobber_memory();
+        for (int64_t i = 0; i < n; i++)
+            eb_clobber_memory();
 }
 
 static double min_cpu_time(json_t *doc, const char *name)

@@ -21,7 +21,8 @@ EB_TEST(kernel_matches_brute_force)
 {
     for (uint64_t n = 0; n < 3000; n += 37) {
         uint64_t want = 0;
-        for (uint64_t k = 0; k < n; k++) want += k * k;
+        for (uint64_t k = 0; k < n; k++)
+            want += k * k;
         EB_CHECKF(eb_sumsq(n) == want, "n=%llu", (unsigned long long)n);
     }
 }

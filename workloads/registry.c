@@ -5,10 +5,16 @@
 
 extern const eb_workload eb_workload_cpu_sumsq;
 extern const eb_workload eb_workload_io_sleep;
+extern const eb_workload eb_workload_test_crash;
+extern const eb_workload eb_workload_test_hang;
+extern const eb_workload eb_workload_test_badresult;
 
 const eb_workload *const eb_workloads[] = {
     &eb_workload_cpu_sumsq,
     &eb_workload_io_sleep,
+    &eb_workload_test_crash,
+    &eb_workload_test_hang,
+    &eb_workload_test_badresult,
 };
 const size_t eb_workload_count = sizeof eb_workloads / sizeof *eb_workloads;
 

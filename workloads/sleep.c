@@ -79,6 +79,7 @@ const eb_workload eb_workload_io_sleep = {
     .description = "I/O-bound: each task waits `latency_us` (the articles' 160 page downloads)",
     .kind = EB_WORK_WAIT,
     .params = sleep_params,
+    .default_tasks = 160,
     .param_count = sizeof sleep_params / sizeof *sleep_params,
     .run_task = sleep_run_task,
     .verify = sleep_verify,

@@ -40,6 +40,7 @@ const eb_workload eb_workload_cpu_sumsq = {
     .description = "CPU-bound: task i sums k*k for k < n + i (the articles' 20 x 5,000,000)",
     .kind = EB_WORK_CPU,
     .params = sumsq_params,
+    .default_tasks = 20,
     .param_count = sizeof sumsq_params / sizeof *sumsq_params,
     .run_task = sumsq_run_task,
     .verify = sumsq_verify,

@@ -39,6 +39,7 @@ typedef struct eb_workload {
     bool hidden;             /* fault injection (test.*): never in presets */
     const eb_param_def *params;
     size_t param_count;
+    uint64_t default_tasks;  /* --tasks when neither the flag nor a preset says */
 
     /* Once per job, before any worker exists (not timed). May set
      * job->workload_state; it is read-only afterwards (workers may be forked). */

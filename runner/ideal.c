@@ -1,0 +1,118 @@
+/* ideal.c — see ideal.h. */
+#include "ideal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char eb_ideal_description[] =
+    "ideal_ns: waits: ceil(tasks / tasks in flight) x the task's nominal wait; CPU work: the "
+    "median of the sequential point with the same workload, tasks and params in this run, "
+    "divided by min(workers, physical cores the pin policy gives) for threaded and "
+    "multiprocess (1 for sequential and coroutine); absent when that sequential point did not "
+    "run or failed. Each row's ideal_basis says which.";
+
+static bool same_params(const eb_point *a, const eb_point *b)
+{
+    return a->workload == b->workload && a->tasks == b->tasks &&
+           memcmp(a->params, b->params, sizeof a->params) == 0;
+}
+
+/* The sequential point measuring the same work, preferring the same pinning. */
+static const eb_point *sequential_reference(const eb_plan *plan, const eb_point *p)
+{
+    const eb_point *any = NULL;
+    for (size_t i = 0; i < plan->count; i++) {
+        const eb_point *q = &plan->points[i];
+        if (strcmp(q->executor->name, "sequential") != 0 || !same_params(p, q)) continue;
+        if (q->pin == p->pin && strcmp(q->cpuset, p->cpuset) == 0) return q;
+        if (any == NULL) any = q;
+    }
+    return any;
+}
+
+static unsigned cores_for(const eb_point *p, const eb_topology *topo)
+{
+    eb_pin_plan *pin = NULL;
+    char why[160];
+    if (eb_pin_plan_create(topo, p->pin, p->pin == EB_PIN_CPUSET ? p->cpuset : NULL, p->workers,
+                           &pin, why, sizeof why) != 0)
+        return 1;
+    int cores = eb_pin_plan_cores(pin);
+    free(pin);
+    return cores > 0 ? (unsigned)cores : 1;
+}
+
+/* ideal_ns (or -1 when unknown) and its basis for point p. */
+static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
+                        const eb_topology *topo, char *basis, size_t len)
+{
+    if (p->workload->kind == EB_WORK_WAIT) {
+        eb_job job;
+        memset(&job, 0, sizeof job);
+        job.workload = p->workload;
+        job.tasks = p->tasks;
+        job.workers = p->workers;
+        memcpy(job.params, p->params, sizeof job.params);
+        int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
+        uint64_t in_flight = p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
+        uint64_t rounds = (p->tasks + in_flight - 1) / in_flight;
+        snprintf(basis, len,
+                 "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
+                 in_flight, wait);
+        return (int64_t)rounds * wait;
+    }
+    const eb_point *seq = sequential_reference(plan, p);
+    double median = 0;
+    if (seq == NULL) {
+        snprintf(basis, len,
+                 "none: no sequential point with the same workload, tasks and "
+                 "params in this run (add --executor sequential)");
+        return -1;
+    }
+    if (!eb_doc_point_median_ns(doc, seq->name, &median) || median <= 0) {
+        snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
+        return -1;
+    }
+    unsigned divisor = 1, cores = 1;
+    if (p->executor->parallel) {
+        cores = cores_for(p, topo);
+        divisor = p->workers < cores ? p->workers : cores;
+        if (divisor == 0) divisor = 1;
+        snprintf(basis, len, "sequential median %.3f ms / min(%u workers, %u cores)", median / 1e6,
+                 p->workers, cores);
+    } else {
+        snprintf(basis, len, "sequential median %.3f ms (one thread)", median / 1e6);
+    }
+    return (int64_t)llround(median / divisor);
+}
+
+void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo)
+{
+    json_t *rows = eb_doc_rows(doc);
+    for (size_t i = 0; i < plan->count; i++) {
+        const eb_point *p = &plan->points[i];
+        char run_name[EB_POINT_NAME_MAX + 16], basis[400];
+        snprintf(run_name, sizeof run_name, "%s/manual_time", p->name);
+        bool present = false;
+        size_t r;
+        json_t *row;
+        json_array_foreach(rows, r, row)
+        {
+            const char *rn = json_string_value(json_object_get(row, "run_name"));
+            if (rn != NULL && strcmp(rn, run_name) == 0) present = true;
+        }
+        if (!present) continue;
+        int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
+        json_array_foreach(rows, r, row)
+        {
+            const char *rn = json_string_value(json_object_get(row, "run_name"));
+            if (rn == NULL || strcmp(rn, run_name) != 0) continue;
+            if (json_is_true(json_object_get(row, "error_occurred"))) continue;
+            if (ideal >= 0) json_object_set_new(row, "ideal_ns", json_integer(ideal));
+            json_object_set_new(row, "ideal_basis", json_string(basis));
+        }
+    }
+}

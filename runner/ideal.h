@@ -1,0 +1,22 @@
+/* ideal.h — every point's ideal time, so efficiency is explicit.
+ *
+ * Waits (EB_WORK_WAIT): ceil(tasks / tasks in flight) x the task's nominal
+ * wait. CPU work (EB_WORK_CPU): the median of the sequential point with the
+ * same workload, tasks and parameters in this run, divided by min(workers,
+ * cores the pin policy gives) for parallel executors (1 for the one-thread
+ * ones). Each row gets ideal_ns and ideal_basis (in words); a CPU point
+ * without a successful sequential reference gets no ideal_ns, and its
+ * ideal_basis says why. */
+#ifndef EB_IDEAL_H
+#define EB_IDEAL_H
+
+#include "merge.h"
+#include "plan.h"
+
+/* What the context says about the ideal. */
+extern const char eb_ideal_description[];
+
+/* Sets ideal_ns / ideal_basis on the rows of every point of `plan` in `doc`. */
+void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo);
+
+#endif

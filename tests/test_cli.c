@@ -1,0 +1,136 @@
+/* test_cli.c — execbench's command line, end to end: every class of bad input
+ * gets one line on stderr naming it, exit status 2, and no run; --help
+ * documents every flag with its default. */
+#include "eb_test.h"
+#include "execbench_process.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct bad_case {
+    const char *args[8];
+    const char *says; /* a fragment the message must contain */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    /* bad flags */
+    {{"--bogus", NULL}, "unknown option '--bogus'"},
+    {{"-x", NULL}, "unknown option '-x'"},
+    {{"--workers", NULL}, "--workers needs a value"},
+    {{"stray", NULL}, "unexpected argument 'stray'"},
+    {{"--workload", "cpu.sumsq", "--workload", "io.sleep", NULL}, "--workload is given twice"},
+    /* unknown workloads, executors, presets, policies, backends */
+    {{"--workload", "cpu.nope", NULL}, "unknown workload 'cpu.nope'"},
+    {{"--executor", "fibers", NULL}, "unknown executor 'fibers'"},
+    {{"--preset", "huge", NULL}, "unknown preset 'huge'"},
+    {{"--preset", "quick", "--workers", "2", NULL}, "cannot be combined"},
+    {{"--pin", "diagonal", NULL}, "unknown policy 'diagonal'"},
+    {{"--pin", "cpuset", NULL}, "--cpuset"},
+    {{"--coro-backend", "threads", NULL}, "unknown backend 'threads'"},
+    /* bad params: negative, zero, huge, non-numeric, overflow, unknown, malformed */
+    {{"--workload", "cpu.sumsq", "--param", "n=-5", NULL}, "n: -5 is out of range"},
+    {{"--workload", "cpu.sumsq", "--param", "n=0", NULL}, "n: 0 is out of range"},
+    {{"--workload", "cpu.sumsq", "--param", "n=99999999999999", NULL}, "out of range"},
+    {{"--workload", "cpu.sumsq", "--param", "n=abc", NULL}, "'abc' is not a whole number"},
+    {{"--workload", "cpu.sumsq", "--param", "n=5e6", NULL}, "'5e6' is not a whole number"},
+    {{"--workload", "cpu.sumsq", "--param", "n=99999999999999999999999", NULL}, "out of range"},
+    {{"--workload", "io.sleep", "--param", "latency_us=1.5", NULL}, "not a whole number"},
+    {{"--workload", "cpu.sumsq", "--param", "speed=3", NULL},
+     "no selected workload has a parameter 'speed'"},
+    {{"--param", "n", NULL}, "is not KEY=VALUE"},
+    {{"--param", "n=1,,2", NULL}, "empty value"},
+    /* bad lists and numbers */
+    {{"--workers", "-1", NULL}, "--workers: -1 is out of range"},
+    {{"--workers", "two", NULL}, "'two' is not a whole number"},
+    {{"--workers", "2000000", NULL}, "out of range"},
+    {{"--tasks", "0", NULL}, "--tasks: 0 is out of range"},
+    {{"--tasks", "9223372036854775808", NULL}, "out of range"},
+    {{"--repetitions", "0", NULL}, "--repetitions: 0 is out of range"},
+    {{"--warmup", "-1", NULL}, "--warmup: -1 is out of range"},
+    {{"--timeout", "0", NULL}, "--timeout: '0'"},
+    {{"--timeout", "inf", NULL}, "--timeout: 'inf'"},
+    {{"--timeout", "-3", NULL}, "--timeout: '-3'"},
+    {{"--seed", "x", NULL}, "--seed: 'x'"},
+    /* a cpuset beyond the machine, or not a list */
+    {{"--cpuset", "4095", NULL}, "names CPU 4095, which this machine lacks"},
+    {{"--cpuset", "0-9999", NULL}, "which this machine lacks"},
+    {{"--cpuset", "zero", NULL}, "is not a list of CPUs"},
+    {{"--cpuset", "0", "--pin", "pu", NULL}, "drop --pin pu or --cpuset"},
+    /* a plan with nothing to run */
+    {{"--executor", "threaded", "--workers", "0", NULL}, "the plan is empty"},
+    /* an output that cannot be written, found before any point runs */
+    {{"--workload", "cpu.sumsq", "--executor", "sequential", "--out", "/", NULL}, "is a directory"},
+    {{"--workload", "cpu.sumsq", "--executor", "sequential", "--out", "/proc/execbench/x.json",
+      NULL},
+     "cannot write results into /proc/execbench/"},
+};
+
+EB_TEST(bad_input_gets_one_line_and_exit_2)
+{
+    char dir[64];
+    tmpdir_make(dir, sizeof dir);
+    EB_REQUIRE(chdir(dir) == 0); /* a default --out would land here */
+    for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
+        const bad_case *c = &bad_cases[i];
+        eb_proc p;
+        int code = run_execbench(&p, c->args);
+        EB_CHECKF(code == 2, "case %zu (%s ...): exit %d", i, c->args[0], code);
+        EB_CHECKF(count_lines(p.err) == 1, "case %zu: %d lines: %s", i, count_lines(p.err), p.err);
+        EB_CHECKF(strncmp(p.err, "execbench: ", 11) == 0, "case %zu: %s", i, p.err);
+        EB_CHECKF(strstr(p.err, c->says) != NULL, "case %zu: wanted '%s' in: %s", i, c->says,
+                  p.err);
+        EB_CHECKF(p.out[0] == '\0', "case %zu printed on stdout: %s", i, p.out);
+        proc_free(&p);
+    }
+    struct stat st;
+    EB_CHECK(stat("results", &st) != 0); /* nothing ran, nothing written */
+    EB_CHECK(chdir("/") == 0);
+    tmpdir_remove(dir);
+}
+
+EB_TEST(help_documents_every_flag_with_its_default)
+{
+    eb_proc p;
+    const char *args[] = {"--help", NULL};
+    EB_REQUIRE(run_execbench(&p, args) == 0);
+    static const char *const flags[] = {
+        "--preset",  "--workload", "--executor",     "--workers",     "--tasks",
+        "--pin",     "--cpuset",   "--param",        "--repetitions", "--warmup",
+        "--timeout", "--seed",     "--coro-backend", "--out",         "--micro",
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "\n  %s", flags[i]);
+        const char *at = strstr(p.out, needle);
+        while (at != NULL && at[strlen(needle)] != ' ' && at[strlen(needle)] != '[')
+            at = strstr(at + 1, needle);
+        EB_CHECKF(at != NULL, "--help does not document %s", flags[i]);
+        if (at == NULL) continue;
+        /* the flag's entry runs to the next line that starts a flag */
+        const char *next = strstr(at + 1, "\n  --");
+        size_t len = next ? (size_t)(next - at) : strlen(at);
+        char entry[600];
+        snprintf(entry, sizeof entry, "%.*s", (int)len, at);
+        EB_CHECKF(strstr(entry, "default") != NULL, "%s has no default in --help: %s", flags[i],
+                  entry);
+    }
+    EB_CHECK(strstr(p.out, "--quiet") != NULL && strstr(p.out, "--list") != NULL &&
+             strstr(p.out, "--version") != NULL);
+    EB_CHECK(strstr(p.out, "--point") == NULL); /* hidden: the parent's child */
+    proc_free(&p);
+}
+
+EB_TEST(list_names_workloads_params_executors_and_presets)
+{
+    eb_proc p;
+    const char *args[] = {"--list", NULL};
+    EB_REQUIRE(run_execbench(&p, args) == 0);
+    static const char *const names[] = {
+        "cpu.sumsq",  "io.sleep", "test.crash", "test.hang",    "test.badresult", "latency_us",
+        "sequential", "threaded", "coroutine",  "multiprocess", "compact",        "scatter",
+        "quick",      "default",  "seeds",      "[tests only]",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        EB_CHECKF(strstr(p.out, names[i]) != NULL, "--list lacks %s", names[i]);
+    proc_free(&p);
+}

@@ -1,0 +1,231 @@
+/* test_plan.c — the plan: names exactly as RESULTS-FORMAT.md writes them, the
+ * cross product and its rules, the presets, the child's flags, strict numbers. */
+#include "cli.h"
+#include "eb_test.h"
+#include "parse.h"
+#include "plan.h"
+
+#include <errno.h>
+
+static eb_topology *topo;
+
+static void build(eb_plan *plan, const eb_plan_block *block, int expect_rc)
+{
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    eb_plan_init(plan);
+    char why[400] = "";
+    int rc = eb_plan_add_block(plan, block, topo, NULL, why, sizeof why);
+    EB_CHECKF(rc == expect_rc, "rc %d (%s)", rc, why);
+}
+
+static const eb_point *find(const eb_plan *plan, const char *name)
+{
+    for (size_t i = 0; i < plan->count; i++)
+        if (strcmp(plan->points[i].name, name) == 0) return &plan->points[i];
+    return NULL;
+}
+
+EB_TEST(names_are_those_of_the_results_format)
+{
+    eb_plan plan;
+    eb_plan_block b = {.workloads = "io.sleep",
+                       .executors = "coroutine",
+                       .workers = "0",
+                       .tasks = "160",
+                       .pin = "compact"};
+    build(&plan, &b, 0);
+    EB_REQUIRE(plan.count == 1);
+    EB_CHECKF(strcmp(plan.points[0].name,
+                     "io.sleep/exec:coroutine/tasks:160/workers:0/latency_us:10000/pin:compact") ==
+                  0,
+              "%s", plan.points[0].name);
+    eb_plan_free(&plan);
+
+    /* other parameters appear only off their default; a cpuset names its list */
+    const char *params[] = {"jitter_pct=5"};
+    eb_plan_block c = {.workloads = "io.sleep",
+                       .executors = "threaded",
+                       .workers = "4",
+                       .tasks = "8",
+                       .cpuset = "0",
+                       .params = params,
+                       .param_count = 1};
+    build(&plan, &c, 0);
+    EB_REQUIRE(plan.count == 1);
+    EB_CHECKF(strcmp(plan.points[0].name, "io.sleep/exec:threaded/tasks:8/workers:4/"
+                                          "latency_us:10000/jitter_pct:5/pin:cpuset=0") == 0,
+              "%s", plan.points[0].name);
+    eb_plan_free(&plan);
+}
+
+EB_TEST(the_plan_is_the_cross_product_with_sequential_collapsed)
+{
+    const char *params[] = {"n=1000,2000", "latency_us=500"};
+    eb_plan_block b = {.workloads = "cpu.sumsq,io.sleep",
+                       .executors = "sequential,threaded",
+                       .workers = "1,2,3",
+                       .tasks = "4,8",
+                       .pin = "compact,none",
+                       .params = params,
+                       .param_count = 2};
+    eb_plan plan;
+    build(&plan, &b, 0);
+    /* per (workload, params, tasks, pin): 1 sequential + 3 threaded;
+     * cpu.sumsq: 2 n values x 2 tasks x 2 pins; io.sleep: 1 x 2 x 2 */
+    EB_CHECKF(plan.count == (8 + 4) * 4, "%zu points", plan.count);
+    EB_CHECK(find(&plan, "cpu.sumsq/exec:sequential/tasks:8/workers:1/n:2000/pin:none") != NULL);
+    EB_CHECK(find(&plan, "cpu.sumsq/exec:threaded/tasks:4/workers:3/n:1000/pin:compact") != NULL);
+    EB_CHECK(find(&plan, "io.sleep/exec:threaded/tasks:8/workers:2/latency_us:500/pin:none") !=
+             NULL);
+    EB_CHECK(find(&plan, "cpu.sumsq/exec:sequential/tasks:4/workers:2/n:1000/pin:none") == NULL);
+    const eb_point *p = find(&plan, "cpu.sumsq/exec:threaded/tasks:4/workers:3/n:1000/pin:compact");
+    EB_REQUIRE(p != NULL);
+    EB_CHECK(p->workers == 3 && p->tasks == 4 && p->params[0] == 1000 && p->pin == EB_PIN_COMPACT);
+    eb_plan_free(&plan);
+}
+
+EB_TEST(auto_workers_and_defaults_resolve_per_executor)
+{
+    eb_topology_summary s;
+    eb_plan plan;
+    eb_plan_block b = {.workloads = NULL, .executors = NULL};
+    build(&plan, &b, 0);
+    eb_topology_summarize(topo, &s);
+    /* every visible workload x every executor, each workload's default tasks */
+    EB_CHECKF(plan.count == 8, "%zu points", plan.count);
+    for (size_t i = 0; i < plan.count; i++) {
+        const eb_point *p = &plan.points[i];
+        EB_CHECK(!p->workload->hidden);
+        EB_CHECK(p->tasks == p->workload->default_tasks);
+        EB_CHECK(p->pin == EB_PIN_COMPACT);
+        if (strcmp(p->executor->name, "sequential") == 0)
+            EB_CHECK(p->workers == 1);
+        else if (p->executor->allows_unbounded)
+            EB_CHECK(p->workers == 0);
+        else
+            EB_CHECK(p->workers == (unsigned)s.cores);
+    }
+    eb_plan_free(&plan);
+
+    /* workers 0 is left out where it cannot mean "unbounded" */
+    eb_plan_block c = {.workloads = "io.sleep", .executors = "threaded,coroutine", .workers = "0"};
+    build(&plan, &c, 0);
+    EB_CHECK(plan.count == 1 && strcmp(plan.points[0].executor->name, "coroutine") == 0);
+    eb_plan_free(&plan);
+    eb_plan_block d = {.workloads = "io.sleep", .executors = "threaded", .workers = "0"};
+    build(&plan, &d, -EINVAL);
+    eb_plan_free(&plan);
+}
+
+EB_TEST(presets_expand_without_hidden_workloads)
+{
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    for (size_t i = 0; i < eb_preset_count; i++) {
+        eb_plan plan;
+        eb_plan_init(&plan);
+        char why[400] = "";
+        int rc = eb_plan_add_preset(&plan, &eb_presets[i], false, topo, NULL, why, sizeof why);
+        EB_CHECKF(rc == 0, "%s: %s", eb_presets[i].name, why);
+        EB_CHECK(plan.count > 0 && strcmp(plan.preset, eb_presets[i].name) == 0);
+        EB_CHECK(plan.settings.repetitions == eb_presets[i].repetitions);
+        /* every visible workload x every executor appears in every preset */
+        for (size_t w = 0; w < eb_workload_count; w++) {
+            for (size_t e = 0; e < eb_executor_count; e++) {
+                bool seen = false;
+                for (size_t k = 0; k < plan.count; k++)
+                    if (plan.points[k].workload == eb_workloads[w] &&
+                        plan.points[k].executor == eb_executors[e])
+                        seen = true;
+                EB_CHECKF(seen == !eb_workloads[w]->hidden, "%s: %s x %s %s", eb_presets[i].name,
+                          eb_workloads[w]->name, eb_executors[e]->name,
+                          seen ? "present" : "missing");
+            }
+        }
+        if (strcmp(eb_presets[i].name, "default") == 0) {
+            /* a workers sweep: threaded cpu.sumsq at 3+ worker counts */
+            unsigned seen[8] = {0}, distinct = 0;
+            for (size_t k = 0; k < plan.count; k++) {
+                const eb_point *p = &plan.points[k];
+                if (strcmp(p->workload->name, "cpu.sumsq") != 0 ||
+                    strcmp(p->executor->name, "threaded") != 0)
+                    continue;
+                bool dup = false;
+                for (unsigned j = 0; j < distinct; j++)
+                    dup |= seen[j] == p->workers;
+                if (!dup && distinct < 8) seen[distinct++] = p->workers;
+            }
+            EB_CHECKF(distinct >= 3, "default sweeps %u worker counts", distinct);
+        }
+        eb_plan_free(&plan);
+    }
+    EB_CHECK(eb_preset_find("quick") != NULL && eb_preset_find("nope") == NULL);
+}
+
+EB_TEST(the_point_flags_rebuild_the_same_point)
+{
+    const char *params[] = {"latency_us=1234", "jitter_pct=7"};
+    eb_plan_block b = {.workloads = "io.sleep",
+                       .executors = "multiprocess",
+                       .workers = "3",
+                       .tasks = "17",
+                       .cpuset = "0",
+                       .params = params,
+                       .param_count = 2};
+    eb_plan plan;
+    build(&plan, &b, 0);
+    EB_REQUIRE(plan.count == 1);
+    plan.settings.repetitions = 4;
+    plan.settings.seed = 99;
+    plan.settings.coro_backend = EB_CORO_UCONTEXT;
+    char **argv = eb_point_args("execbench", &plan.points[0], &plan.settings);
+    EB_REQUIRE(argv != NULL);
+    int argc = 0;
+    while (argv[argc] != NULL)
+        argc++;
+    eb_cli cli;
+    char why[400];
+    EB_REQUIRE(eb_cli_parse(argc, argv, &cli, why, sizeof why) == 0);
+    EB_CHECK(cli.point && cli.settings.repetitions == 4 && cli.settings.seed == 99 &&
+             cli.settings.coro_backend == EB_CORO_UCONTEXT);
+    eb_plan again;
+    build(&again, &cli.block, 0);
+    EB_REQUIRE(again.count == 1);
+    EB_CHECKF(strcmp(again.points[0].name, plan.points[0].name) == 0, "%s vs %s",
+              again.points[0].name, plan.points[0].name);
+    EB_CHECK(memcmp(again.points[0].params, plan.points[0].params, sizeof again.points[0].params) ==
+             0);
+    eb_plan_free(&again);
+    eb_point_args_free(argv);
+    eb_plan_free(&plan);
+}
+
+EB_TEST(numbers_are_parsed_strictly)
+{
+    int64_t v = 0;
+    EB_CHECK(eb_parse_i64("42", 0, 100, &v) == 0 && v == 42);
+    EB_CHECK(eb_parse_i64("-7", -10, 10, &v) == 0 && v == -7);
+    EB_CHECK(eb_parse_i64("", 0, 100, &v) == -EINVAL);
+    EB_CHECK(eb_parse_i64("12abc", 0, 100, &v) == -EINVAL);
+    EB_CHECK(eb_parse_i64(" 12", 0, 100, &v) == -EINVAL);
+    EB_CHECK(eb_parse_i64("1e3", 0, 10000, &v) == -EINVAL);
+    EB_CHECK(eb_parse_i64("0x10", 0, 100, &v) == -EINVAL);
+    EB_CHECK(eb_parse_i64("101", 0, 100, &v) == -ERANGE);
+    EB_CHECK(eb_parse_i64("99999999999999999999", 0, INT64_MAX, &v) == -ERANGE);
+    EB_CHECK(eb_parse_i64("-99999999999999999999", INT64_MIN, 0, &v) == -ERANGE);
+    int64_t ns = 0;
+    EB_CHECK(eb_parse_seconds("0.5", 10, &ns) == 0 && ns == 500000000);
+    EB_CHECK(eb_parse_seconds("120", 1000, &ns) == 0 && ns == INT64_C(120000000000));
+    EB_CHECK(eb_parse_seconds("0", 10, &ns) == -ERANGE);
+    EB_CHECK(eb_parse_seconds("11", 10, &ns) == -ERANGE);
+    EB_CHECK(eb_parse_seconds("nan", 10, &ns) == -EINVAL);
+    EB_CHECK(eb_parse_seconds("1e1", 100, &ns) == -EINVAL);
+    EB_CHECK(eb_parse_seconds("1..2", 10, &ns) == -EINVAL);
+    EB_CHECK(eb_parse_seconds(".", 10, &ns) == -EINVAL);
+    char list[] = "a,b,c";
+    char *items[4];
+    EB_CHECK(eb_split_list(list, items, 4) == 3 && strcmp(items[2], "c") == 0);
+    char empty[] = "a,,b";
+    EB_CHECK(eb_split_list(empty, items, 4) == -EINVAL);
+    char many[] = "1,2,3,4,5";
+    EB_CHECK(eb_split_list(many, items, 4) == -E2BIG);
+}
