@@ -28,6 +28,7 @@ typedef struct point_run {
     const eb_plan_settings *settings;
     eb_job job;
     bool warmed;
+    int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
     int rep;             /* repetitions completed */
     char failed[512];    /* the first failure, for every later repetition too */
     json_t **worker_pus; /* [repetitions] */
@@ -83,6 +84,8 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     eb_state_counter(s, "max_rss_kib", (double)out->max_rss_kib, EB_COUNTER_DEFAULT);
     eb_state_counter(s, "task_latency_p50_ns", (double)p50, EB_COUNTER_DEFAULT);
     eb_state_counter(s, "task_latency_p99_ns", (double)p99, EB_COUNTER_DEFAULT);
+    if (c->cold_run_ns > 0)
+        eb_state_counter(s, "cold_run_ns", (double)c->cold_run_ns, EB_COUNTER_DEFAULT);
     eb_state_set_items_processed(s, (int64_t)job->tasks);
 
     json_t *pus = json_array();
@@ -104,6 +107,7 @@ static void bm_point(eb_state *s, void *arg)
             eb_job_result out;
             if (run_once(c, &out, c->failed, sizeof c->failed) != 0 && c->failed[0] == '\0')
                 snprintf(c->failed, sizeof c->failed, "the warm-up failed");
+            if (i == 0) c->cold_run_ns = out.wall_ns;
         }
         c->warmed = true;
     }
@@ -140,7 +144,7 @@ static double unit_ns(const char *unit)
  * in cv rows, where every value is a ratio. */
 static const char *const integer_keys[] = {
     "spawn_ns",    "children_cpu_ns",     "ctx_switches_voluntary", "ctx_switches_involuntary",
-    "max_rss_kib", "task_latency_p50_ns", "task_latency_p99_ns",
+    "max_rss_kib", "task_latency_p50_ns", "task_latency_p99_ns",    "cold_run_ns",
 };
 
 int eb_point_enrich(json_t *doc, const eb_point *point, json_t *const *worker_pus, int repetitions,
