@@ -41,7 +41,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	@tools/install-deps.sh plot
+	@tools/install-deps.sh plot lint
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-sanitize:
