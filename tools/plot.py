@@ -115,7 +115,7 @@ def gather(doc):
         if row.get("run_type", "iteration") == "iteration":
             run.samples.append(ns)
             for k, v in row.items():
-                if k.startswith("ns_per_") and number(v):
+                if k in MICRO_FIGURES and number(v):
                     run.counters.setdefault(k, []).append(float(v))
         elif row.get("aggregate_name") == "median" and run.agg_median is None:
             run.agg_median = ns
@@ -212,6 +212,12 @@ def overview(plt, runs, source):
         ax.set_ylabel(f"median time ({unit})")
         if max(medians) > 30 * max(min(medians), 1e-12):
             ax.set_yscale("log")
+            # plain numbers at 1-2-5 steps: a log axis with one label per decade
+            # leaves a short span (2 to 80 ms) with a single "10^1" to read by
+            ticker = matplotlib_ticker()
+            ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+            ax.yaxis.set_minor_formatter(ticker.NullFormatter())
         ax.grid(axis="y", alpha=0.3, zorder=0)
         ax.set_title(group_title(g))
         ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
@@ -269,41 +275,84 @@ def scaling(plt, runs, source):
     return fig
 
 
-def overheads(plt, runs, source):
-    micro = [(key[1], run) for key, run in runs.items()
-             if key[0] == "B" and key[1].startswith("micro.") and run.median is not None]
-    title = "Micro-benchmarks: cost per operation (log scale)"
-    if not micro:
-        return empty_figure(plt, title, f"no micro.* benchmarks in {source}; they come from "
-                                        "build/execbench-micro --benchmark_format=json")
-    names, values, lo, hi = [], [], [], []
-    for name, run in micro:
-        counter = next(iter(sorted(run.counters)), None)
-        if counter:  # a figure the benchmark itself reports, e.g. ns_per_switch
-            vals = run.counters[counter]
-            v = statistics.median(vals)
-            names.append(f"{name[len('micro.'):]}  [{counter}]")
-            spread = (min(vals), max(vals))
-        else:
-            v = run.median
-            names.append(f"{name[len('micro.'):]}  [time/iteration]")
-            spread = run.spread or (v, v)
-        values.append(v)
-        lo.append(v - spread[0])
-        hi.append(spread[1] - v)
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(names)))
+# The figure each micro family reports (issue: "each beside its floor"), in the
+# order preferred when a row has several; memory goes on its own axis (bytes).
+MICRO_FIGURES = ("ns_per_switch", "ns_per_spawn", "overshoot_p50_ns", "elements_per_ns",
+                 "pss_bytes_per_unit", "rss_bytes_per_unit")
+
+
+def micro_figure(name, run):
+    """(panel, label, values): what to draw for one micro benchmark."""
+    short = name[len("micro."):]
+    for counter in MICRO_FIGURES:
+        vals = run.counters.get(counter)
+        if not vals:
+            continue
+        if counter == "pss_bytes_per_unit":  # shared pages split between sharers
+            return "memory", f"{short}  [proportional set size per unit]", vals
+        if counter == "rss_bytes_per_unit":
+            return "memory", f"{short}  [resident bytes per unit]", vals
+        if counter == "elements_per_ns":
+            return "time", f"{short}  [ns per element]", [1.0 / v for v in vals if v > 0]
+        if counter == "overshoot_p50_ns":
+            return "time", f"{short}  [wake-up overshoot, p50]", vals
+        return "time", f"{short}  [{counter}]", vals
+    return "time", f"{short}  [time/iteration]", run.samples or [run.median]
+
+
+def draw_panel(ax, rows, xlabel, fmt):
+    names = [r[0] for r in rows]
+    values = [statistics.median(r[1]) for r in rows]
+    lo = [v - min(r[1]) for v, r in zip(values, rows)]
+    hi = [max(r[1]) - v for v, r in zip(values, rows)]
     ys = range(len(names))
     ax.barh(ys, values, xerr=[lo, hi], capsize=3, color=COLOURS[0], zorder=2)
     for y, v in zip(ys, values):
-        unit, scale = time_scale([v])
-        ax.text(v * 1.15, y, f"{v / scale:.3g} {unit}", va="center", fontsize="small")
+        ax.text(v * 1.15, y, fmt(v), va="center", fontsize="small")
     ax.set_yticks(list(ys), names)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlim(min(values) / 3, max(values) * 8)
-    ax.set_xlabel("nanoseconds (median over repetitions; whiskers: min-max)")
+    ax.set_xlabel(xlabel)
     ax.grid(axis="x", which="both", alpha=0.3, zorder=0)
-    ax.set_title(title)
+
+
+def overheads(plt, runs, source):
+    micro = [(key[1], run) for key, run in runs.items()
+             if key[0] == "B" and key[1].startswith("micro.") and run.median is not None]
+    title = "Micro-benchmarks: the costs behind the results (log scale)"
+    if not micro:
+        return empty_figure(plt, title, f"no micro.* benchmarks in {source}; they come from "
+                                        "build/execbench-micro --benchmark_format=json")
+    panels = {"time": [], "memory": []}
+    for name, run in micro:
+        panel, label, vals = micro_figure(name, run)
+        if vals:
+            panels[panel].append((label, vals))
+    shown = [p for p in ("time", "memory") if panels[p]]
+    heights = [len(panels[p]) for p in shown]
+    fig, axes = plt.subplots(len(shown), 1, squeeze=False,
+                             figsize=(12, 1.8 * len(shown) + 0.42 * sum(heights)),
+                             gridspec_kw={"height_ratios": heights})
+
+    def fmt_time(v):
+        unit, scale = time_scale([v])
+        return f"{v / scale:.3g} {unit}"
+
+    def fmt_bytes(v):
+        for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+            if v >= scale:
+                return f"{v / scale:.3g} {unit}"
+        return f"{v:.3g} B"
+
+    for ax, p in zip(axes[:, 0], shown):
+        if p == "time":
+            draw_panel(ax, panels[p], "nanoseconds per operation (median; whiskers: min-max)",
+                       fmt_time)
+        else:
+            draw_panel(ax, panels[p], "memory per idle unit, bytes (PSS, or RSS where PSS is absent)",
+                       fmt_bytes)
+    fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
