@@ -19,6 +19,7 @@ typedef struct eb_cli {
     bool repetitions_given;
     eb_plan_settings settings;
     const char *out; /* NULL: results/<host>-<stamp>.json and results/latest.json */
+    int repeat_runs; /* --repeat-run: the whole plan this many times, a document each */
     bool micro;
     const char *micro_filter; /* NULL: every micro benchmark */
 } eb_cli;
