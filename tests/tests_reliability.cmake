@@ -1,0 +1,9 @@
+# Reliability (issue 7): resource limits met for real, faults during a run,
+# unwritable and full outputs, repeated runs; the fuzz corpora replayed.
+add_library(eb_reliability_support STATIC sandbox.c doc_check.c)
+target_link_libraries(eb_reliability_support PUBLIC eb_execbench_process)
+
+eb_add_c_test(test_limits
+  SOURCES test_limits.c
+  LIBS eb_reliability_support eb_runner)
+add_dependencies(test_limits execbench)
