@@ -94,9 +94,9 @@ EB_TEST(help_documents_every_flag_with_its_default)
     const char *args[] = {"--help", NULL};
     EB_REQUIRE(run_execbench(&p, args) == 0);
     static const char *const flags[] = {
-        "--preset",  "--workload", "--executor",     "--workers",     "--tasks",
-        "--pin",     "--cpuset",   "--param",        "--repetitions", "--warmup",
-        "--timeout", "--seed",     "--coro-backend", "--out",         "--micro",
+        "--preset",       "--workload", "--executor",    "--workers",    "--tasks",   "--pin",
+        "--cpuset",       "--param",    "--repetitions", "--warmup",     "--timeout", "--seed",
+        "--coro-backend", "--out",      "--micro",       "--repeat-run",
     };
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
         char needle[64];

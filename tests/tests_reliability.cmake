@@ -7,3 +7,18 @@ eb_add_c_test(test_limits
   SOURCES test_limits.c
   LIBS eb_reliability_support eb_runner)
 add_dependencies(test_limits execbench)
+
+eb_add_c_test(test_faults
+  SOURCES test_faults.c
+  LIBS eb_reliability_support)
+add_dependencies(test_faults execbench)
+
+eb_add_c_test(test_output
+  SOURCES test_output.c
+  LIBS eb_reliability_support)
+add_dependencies(test_output execbench)
+
+eb_add_c_test(test_repeat_run
+  SOURCES test_repeat_run.c
+  LIBS eb_reliability_support)
+add_dependencies(test_repeat_run execbench)
