@@ -189,7 +189,9 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
     cli->block.params = cli->params;
 
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then forgets where it was in the previous argv (a
+     * half-read "-xyz" would otherwise be read on, in freed memory). */
+    optind = 0;
     int opt, rc = 0;
     int64_t v;
     while (rc == 0 && (opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -315,5 +317,20 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
                   "--preset %s cannot be combined with --workload, --executor, --workers, "
                   "--tasks, --pin, --cpuset or --param; use one or the other",
                   cli->preset);
+    if (rc != 0) eb_one_line(why);
+    return rc;
+}
+
+int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan,
+                char *why, size_t why_len)
+{
+    plan->settings = cli->settings;
+    int rc;
+    if (cli->preset != NULL || !cli->plan_flags)
+        rc = eb_plan_add_preset(plan, eb_preset_find(cli->preset ? cli->preset : "default"),
+                                cli->repetitions_given, topo, notes, why, why_len);
+    else
+        rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
+    if (rc != 0) eb_one_line(why);
     return rc;
 }

@@ -1,6 +1,8 @@
 /* output.c — see output.h. */
 #include "output.h"
 
+#include "parse.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,6 +60,7 @@ int eb_output_prepare(const char *path, char *why, size_t why_len)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(why, why_len, "--out %s is a directory; name a file, e.g. %s/run.json", path,
                  path);
+        eb_one_line(why);
         return -EISDIR;
     }
     int rc = mkdir_p(dir);
@@ -77,6 +80,7 @@ int eb_output_prepare(const char *path, char *why, size_t why_len)
     if (rc != 0) {
         snprintf(why, why_len, "cannot write results into %s/: %s; %schoose another --out", dir,
                  strerror(-rc), rc == -ENOSPC || rc == -EDQUOT ? "free some space or " : "");
+        eb_one_line(why);
         return rc;
     }
     return 0;

@@ -68,6 +68,8 @@ typedef struct eb_plan_block {
 typedef struct eb_plan {
     eb_point *points;
     size_t count, cap;
+    size_t *by_name; /* open-addressing index of the names: 1 + point index, 0 empty */
+    size_t by_name_cap;
     eb_plan_settings settings;
     const char *preset; /* the preset's name, NULL when built from flags */
 } eb_plan;

@@ -22,3 +22,9 @@ eb_add_c_test(test_repeat_run
   SOURCES test_repeat_run.c
   LIBS eb_reliability_support)
 add_dependencies(test_repeat_run execbench)
+
+# The command-line fuzz target's corpus, replayed without libFuzzer.
+eb_add_c_test(test_cli_corpus
+  SOURCES test_cli_corpus.c ${CMAKE_SOURCE_DIR}/runner/fuzz/fuzz_cli.c
+  LIBS eb_runner)
+target_include_directories(test_cli_corpus PRIVATE ${CMAKE_SOURCE_DIR}/runner)
