@@ -8,6 +8,11 @@
 #   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json)
 #   make fuzz       build the libFuzzer targets with clang and run each FUZZ_SECONDS (60)
 #                   from its committed corpus (fuzz_cli, fuzz_results_doc)
+#   make memcheck   valgrind memcheck of one quick run, every process (build-memcheck/)
+#   make soak       the quick preset SOAK_RUNS (20) times: same points, no fd, RSS
+#                   or /tmp growth (tools/soak.sh)
+#   make check-deep everything above that checks: test, both sanitizer builds,
+#                   memcheck, soak, and fuzz for DEEP_FUZZ_SECONDS (300) per target
 #   make clean      remove the build folders
 SHELL := /bin/bash
 SANITIZE ?=
@@ -26,8 +31,11 @@ BENCH_ARGS ?=
 RESULTS ?= results/latest.json
 PLOT_ARGS ?=
 FUZZ_SECONDS ?= 60
+DEEP_FUZZ_SECONDS ?= 300
+SOAK_RUNS ?= 20
 
-.PHONY: all build deps test test-sanitize bench micro plot fuzz fuzz-build clean
+.PHONY: all build deps test test-sanitize bench micro plot fuzz fuzz-build memcheck soak \
+    check-deep clean
 
 all: build
 
@@ -91,6 +99,27 @@ fuzz-build:
 	    -DEXECBENCH_FUZZ=ON -DEXECBENCH_SANITIZE=address,undefined $(CMAKE_ARGS) \
 	    >build-fuzz/configure.log 2>&1 || { cat build-fuzz/configure.log; exit 1; }
 	@cmake --build build-fuzz -j $(JOBS) --target fuzz_cli fuzz_results_doc
+
+# valgrind needs its own build: RelWithDebInfo for line numbers, and configured
+# after valgrind's headers are installed (coroutine stacks are registered).
+memcheck:
+	@tools/install-deps.sh build check
+	@mkdir -p build-memcheck
+	@cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXECBENCH_WERROR=$(WERROR) \
+	    $(CMAKE_ARGS) >build-memcheck/configure.log 2>&1 || { cat build-memcheck/configure.log; exit 1; }
+	@cmake --build build-memcheck -j $(JOBS) --target execbench
+	tools/memcheck.sh build-memcheck
+
+soak: build
+	tools/soak.sh $(BUILD) $(SOAK_RUNS)
+
+check-deep:
+	$(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory test SANITIZE=address,undefined
+	$(MAKE) --no-print-directory test SANITIZE=thread
+	$(MAKE) --no-print-directory memcheck
+	$(MAKE) --no-print-directory soak
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(DEEP_FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-*

@@ -78,12 +78,9 @@ static bool has_capability(int bit)
 }
 
 /* Every process in /proc (this PID namespace's when /proc is its own):
- * their tasks, and those of `uid`; this process counts `self_tasks` if
- * that is not 0. */
-static void count_tasks(uint64_t uid, uint64_t self_tasks, uint64_t *all, uint64_t *of_uid)
+ * their tasks, and those of `uid`. */
+static void count_tasks(uint64_t uid, uint64_t *all, uint64_t *of_uid)
 {
-    char self[24];
-    snprintf(self, sizeof self, "%d", (int)getpid());
     DIR *d = opendir("/proc");
     if (d == NULL) {
         *all = *of_uid = EB_LIMIT_UNKNOWN;
@@ -98,7 +95,6 @@ static void count_tasks(uint64_t uid, uint64_t self_tasks, uint64_t *all, uint64
         uint64_t owner = status_field(path, "Uid", 1);
         uint64_t threads = status_field(path, "Threads", 1);
         if (threads == EB_LIMIT_UNKNOWN) threads = 1; /* a zombie still holds its PID */
-        if (self_tasks > 0 && strcmp(e->d_name, self) == 0) threads = self_tasks;
         *all += threads;
         if (owner == uid) *of_uid += threads;
     }
@@ -175,14 +171,14 @@ static void read_cgroup_pids(eb_limits *l)
     }
 }
 
-void eb_limits_read(eb_limits *l, uint64_t self_tasks)
+void eb_limits_read(eb_limits *l)
 {
     memset(l, 0, sizeof *l);
     l->uid = (uint64_t)getuid();
     l->nproc = rlimit_soft(RLIMIT_NPROC, NULL);
     l->nproc_exempt =
         l->uid == 0 || has_capability(CAP_SYS_ADMIN_BIT) || has_capability(CAP_SYS_RESOURCE_BIT);
-    count_tasks(l->uid, self_tasks, &l->pids_in_use, &l->user_tasks);
+    count_tasks(l->uid, &l->pids_in_use, &l->user_tasks);
     l->threads_max = read_number("/proc/sys/kernel/threads-max");
     l->threads_now = EB_LIMIT_UNKNOWN;
     FILE *f = fopen("/proc/loadavg", "re");
@@ -359,11 +355,13 @@ void eb_limits_explain_tasks(const eb_limits *l, uint64_t task_bytes, const char
     if (memory_limit(l, task_bytes, task_bytes > 0 ? 2 : 0, advice, buf, len)) return;
     char n[24], t[24], p[24];
     snprintf(buf, len,
-             "no limit looks exhausted (RLIMIT_NPROC %s%s, kernel.threads-max %s with %" PRIu64
+             "no limit looks exhausted (RLIMIT_NPROC %s%s with %" PRIu64
+             " of this user's, kernel.threads-max %s with %" PRIu64
              " in use, kernel.pid_max %s with %" PRIu64 " in use)",
              value(l->nproc, n, sizeof n), l->nproc_exempt ? " not applied to this user" : "",
-             value(l->threads_max, t, sizeof t), known(l->threads_now) ? l->threads_now : 0,
-             value(l->pid_max, p, sizeof p), known(l->pids_in_use) ? l->pids_in_use : 0);
+             known(l->user_tasks) ? l->user_tasks : 0, value(l->threads_max, t, sizeof t),
+             known(l->threads_now) ? l->threads_now : 0, value(l->pid_max, p, sizeof p),
+             known(l->pids_in_use) ? l->pids_in_use : 0);
     if (advice != NULL && advice[0] != '\0') {
         size_t used = strlen(buf);
         if (used < len) snprintf(buf + used, len - used, "; %s", advice);
@@ -392,7 +390,7 @@ void eb_limits_why(int err, const eb_limit_ask *ask, char *buf, size_t len)
     if (!files && (ask->kind == 'f' || (err != EAGAIN && err != ENOMEM))) return;
     eb_limits *l = malloc(sizeof *l);
     if (l == NULL) return;
-    eb_limits_read(l, ask->kind == 't' ? ask->self_tasks : 0);
+    eb_limits_read(l);
     if (files)
         eb_limits_explain_files(l, err, ask->advice, buf, len);
     else if (ask->kind == 't')

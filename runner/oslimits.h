@@ -42,10 +42,9 @@ typedef struct eb_limits {
     uint64_t file_max, files_open; /* fs.file-max, fs.file-nr */
 } eb_limits;
 
-/* Reads every limit and its use now (what cannot be read is EB_LIMIT_UNKNOWN).
- * `self_tasks`: this process's threads when the kernel refused one (threads
- * that have finished since are no longer in /proc), 0 to count them now. */
-void eb_limits_read(eb_limits *l, uint64_t self_tasks);
+/* Reads every limit and its use now (what cannot be read is EB_LIMIT_UNKNOWN):
+ * call it at once after the refusal, while the tasks that count still run. */
+void eb_limits_read(eb_limits *l);
 
 /* A thread or process could not be created (EAGAIN, ENOMEM): which limit,
  * its value and its use, then "; raise it (how) or <advice>" (advice e.g.
@@ -65,11 +64,10 @@ void eb_limits_explain_files(const eb_limits *l, int err, const char *advice, ch
 
 /* What was asked for when the kernel refused. */
 typedef struct eb_limit_ask {
-    char kind;           /* 't' a thread or process, 'm' memory, 'f' a file descriptor */
-    uint64_t bytes;      /* 'm': the size; 't': a thread's stack (0 for a process) */
-    uint64_t maps;       /* 'm': new mappings */
-    uint64_t self_tasks; /* 't': this process's threads then (see eb_limits_read) */
-    const char *advice;  /* what else to do, e.g. "use a smaller --workers" (may be NULL) */
+    char kind;          /* 't' a thread or process, 'm' memory, 'f' a file descriptor */
+    uint64_t bytes;     /* 'm': the size; 't': a thread's stack (0 for a process) */
+    uint64_t maps;      /* 'm': new mappings */
+    const char *advice; /* what else to do, e.g. "use a smaller --workers" (may be NULL) */
 } eb_limit_ask;
 
 /* Reads the limits and explains `err` (a positive or negative errno). Writes

@@ -97,10 +97,8 @@ static int threaded_run(eb_job *job, eb_job_result *out)
             atomic_store(job->next_task, job->tasks);
             /* which limit refused it, read while the threads that count are alive */
             char limit[512];
-            eb_limit_ask ask = {.kind = 't',
-                                .bytes = THREAD_STACK_BYTES,
-                                .self_tasks = started + 1,
-                                .advice = "use a smaller --workers"};
+            eb_limit_ask ask = {
+                .kind = 't', .bytes = THREAD_STACK_BYTES, .advice = "use a smaller --workers"};
             eb_limits_why(rc, &ask, limit, sizeof limit);
             pthread_mutex_lock(&p.error_lock);
             eb_job_fail(out, -rc, "could not create thread %u of %u: %s%s%s", started + 1, n,
