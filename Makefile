@@ -7,6 +7,12 @@
 #                   results/; PRESET=quick and BENCH_ARGS="--repetitions 3" change it
 #   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json)
 #   make fuzz       build the libFuzzer targets with clang and run each FUZZ_SECONDS (60)
+#                   from its committed corpus (fuzz_cli, fuzz_results_doc)
+#   make memcheck   valgrind memcheck of one quick run, every process (build-memcheck/)
+#   make soak       the quick preset SOAK_RUNS (20) times: same points, no fd, RSS
+#                   or /tmp growth (tools/soak.sh)
+#   make check-deep everything above that checks: test, both sanitizer builds,
+#                   memcheck, soak, and fuzz for DEEP_FUZZ_SECONDS (300) per target
 #   make clean      remove the build folders
 SHELL := /bin/bash
 SANITIZE ?=
@@ -25,8 +31,11 @@ BENCH_ARGS ?=
 RESULTS ?= results/latest.json
 PLOT_ARGS ?=
 FUZZ_SECONDS ?= 60
+DEEP_FUZZ_SECONDS ?= 300
+SOAK_RUNS ?= 20
 
-.PHONY: all build deps test test-sanitize bench micro plot fuzz clean
+.PHONY: all build deps test test-sanitize bench micro plot fuzz fuzz-build memcheck soak \
+    check-deep clean
 
 all: build
 
@@ -64,19 +73,53 @@ plot:
 	"$$py" tools/plot.py $(PLOT_ARGS) "$(RESULTS)"
 
 # libFuzzer needs clang; the targets build in build-fuzz/ with ASan + UBSan and
-# run from the committed corpus, new inputs going to fuzz-out/ (ignored by git).
-fuzz:
+# run from the committed corpus for FUZZ_SECONDS each, new inputs going to
+# fuzz-out/<target>/ (ignored by git); a finding stops with its input in
+# fuzz-out/<target>/artifacts/.
+#   fuzz_cli          the command line: flags, --param, plans, presets (runner/fuzz/)
+#   fuzz_results_doc  the results reader shared with execbench-compare (tools/compare/fuzz/)
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+CLI_CORPUS = runner/fuzz/corpus/seeds runner/fuzz/corpus/fuzzed runner/fuzz/corpus/regressions
+DOC_CORPUS = tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
+    tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
+    tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
+
+fuzz: fuzz-build
+	@mkdir -p fuzz-out/cli/corpus fuzz-out/cli/artifacts fuzz-out/results_doc/corpus \
+	    fuzz-out/results_doc/artifacts
+	build-fuzz/fuzz_cli $(FUZZ_FLAGS) -dict=runner/fuzz/cli.dict \
+	    -artifact_prefix=fuzz-out/cli/artifacts/ fuzz-out/cli/corpus $(CLI_CORPUS)
+	build-fuzz/fuzz_results_doc $(FUZZ_FLAGS) -artifact_prefix=fuzz-out/results_doc/artifacts/ \
+	    fuzz-out/results_doc/corpus $(DOC_CORPUS)
+
+fuzz-build:
 	@tools/install-deps.sh build fuzz
-	@mkdir -p build-fuzz fuzz-out/corpus fuzz-out/artifacts
+	@mkdir -p build-fuzz
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DEXECBENCH_FUZZ=ON -DEXECBENCH_SANITIZE=address,undefined $(CMAKE_ARGS) \
 	    >build-fuzz/configure.log 2>&1 || { cat build-fuzz/configure.log; exit 1; }
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_results_doc
-	build-fuzz/fuzz_results_doc -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix=fuzz-out/artifacts/ fuzz-out/corpus \
-	    tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
-	    tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
-	    tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_cli fuzz_results_doc
+
+# valgrind needs its own build: RelWithDebInfo for line numbers, and configured
+# after valgrind's headers are installed (coroutine stacks are registered).
+memcheck:
+	@tools/install-deps.sh build check
+	@mkdir -p build-memcheck
+	@cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXECBENCH_WERROR=$(WERROR) \
+	    $(CMAKE_ARGS) >build-memcheck/configure.log 2>&1 || { cat build-memcheck/configure.log; exit 1; }
+	@cmake --build build-memcheck -j $(JOBS) --target execbench
+	tools/memcheck.sh build-memcheck
+
+soak: build
+	tools/soak.sh $(BUILD) $(SOAK_RUNS)
+
+check-deep:
+	$(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory test SANITIZE=address,undefined
+	$(MAKE) --no-print-directory test SANITIZE=thread
+	$(MAKE) --no-print-directory memcheck
+	$(MAKE) --no-print-directory soak
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(DEEP_FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-*

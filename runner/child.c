@@ -3,6 +3,7 @@
 
 #include "crash.h"
 #include "interrupt.h"
+#include "oslimits.h"
 #include "wait.h"
 
 #include <errno.h>
@@ -115,6 +116,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
                  void *tick_arg, eb_child_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->oom_kills_before = r->oom_kills_after = eb_limits_oom_kills();
     int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, rep_p[2] = {-1, -1};
     int rc = make_pipe(out_p);
     if (rc == 0) rc = make_pipe(err_p);
@@ -126,6 +128,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
     if (rep_p[1] >= 0) close(rep_p[1]);
     if (rc != 0) {
         r->spawn_error = -rc;
+        eb_limits_why(rc, &(eb_limit_ask){.kind = 't'}, r->limit, sizeof r->limit);
         if (out_p[0] >= 0) close(out_p[0]);
         if (err_p[0] >= 0) close(err_p[0]);
         if (rep_p[0] >= 0) close(rep_p[0]);
@@ -186,6 +189,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
             }
             if (exited) {
                 if (pidfd < 0) kill(-pid, SIGKILL);
+                r->oom_kills_after = eb_limits_oom_kills();
                 r->reaped = true;
                 r->wait_status = status;
                 r->wall_ns = eb_now_ns() - start;
@@ -294,7 +298,8 @@ void eb_child_describe(const eb_child_result *r, int64_t timeout_ns, const char 
     last_line(r->report, report, sizeof report);
     last_line(r->err_tail, err, sizeof err);
     if (r->spawn_error != 0) {
-        snprintf(buf, len, "could not start the %s: %s", what, strerror(r->spawn_error));
+        snprintf(buf, len, "could not start the %s: %s%s%s", what, strerror(r->spawn_error),
+                 r->limit[0] ? ": " : "", r->limit);
     } else if (r->interrupted != 0) {
         const char *abbrev = sigabbrev_np(r->interrupted);
         snprintf(buf, len, "interrupted by SIG%s before it finished", abbrev ? abbrev : "?");
@@ -308,11 +313,16 @@ void eb_child_describe(const eb_child_result *r, int64_t timeout_ns, const char 
     } else if (WIFSIGNALED(r->wait_status)) {
         int sig = WTERMSIG(r->wait_status);
         const char *abbrev = sigabbrev_np(sig);
+        char by[300] = "";
+        if (sig == SIGKILL) {
+            by[0] = ' ';
+            eb_limits_explain_kill(r->oom_kills_before, r->oom_kills_after, by + 1, sizeof by - 1);
+        }
         if (report[0] != '\0')
             snprintf(buf, len, "%s", report);
         else
             snprintf(buf, len, "%s killed by signal %d (SIG%s)%s", what, sig, abbrev ? abbrev : "?",
-                     sig == SIGKILL ? " from outside: the OOM killer? see dmesg" : "");
+                     by);
     } else if (WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) != 0) {
         int code = WEXITSTATUS(r->wait_status);
         if (report[0] != '\0')

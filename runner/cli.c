@@ -25,6 +25,7 @@ enum {
     OPT_SEED,
     OPT_CORO_BACKEND,
     OPT_OUT,
+    OPT_REPEAT_RUN,
     OPT_MICRO,
     OPT_QUIET,
     OPT_LIST,
@@ -48,6 +49,7 @@ static const struct option options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"coro-backend", required_argument, NULL, OPT_CORO_BACKEND},
     {"out", required_argument, NULL, OPT_OUT},
+    {"repeat-run", required_argument, NULL, OPT_REPEAT_RUN},
     {"micro", optional_argument, NULL, OPT_MICRO},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"list", no_argument, NULL, OPT_LIST},
@@ -96,6 +98,10 @@ void eb_cli_help(FILE *f)
         "Output:\n"
         "  --out FILE             results file (default: results/<host>-<YYYYmmdd-HHMMSS>.json,\n"
         "                         also copied to results/latest.json)\n"
+        "  --repeat-run N         run the whole plan N times, 1..%d, each run its own\n"
+        "                         document (FILE-runK.json); checks every run measured the\n"
+        "                         same points and reports the parent's open files and\n"
+        "                         memory from first to last (a soak; default: 1)\n"
         "  --micro[=FILTER]       also run execbench-micro (beside this program) and fold\n"
         "                         its micro.* rows into the document; FILTER is its\n"
         "                         --benchmark_filter regex (default: off; all when given)\n"
@@ -109,7 +115,7 @@ void eb_cli_help(FILE *f)
         "document as an error entry); 2 bad command line; 128+N interrupted by signal N\n"
         "(what finished is written, the document marked interrupted).\n",
         EB_MAX_TASKS, EB_MAX_REPETITIONS, EB_DEFAULT_REPETITIONS, EB_MAX_WARMUP, EB_DEFAULT_WARMUP,
-        EB_DEFAULT_TIMEOUT_S, EB_DEFAULT_SEED);
+        EB_DEFAULT_TIMEOUT_S, EB_DEFAULT_SEED, EB_MAX_REPEAT_RUNS);
 }
 
 void eb_cli_list(FILE *f)
@@ -183,7 +189,9 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
     cli->block.params = cli->params;
 
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then forgets where it was in the previous argv (a
+     * half-read "-xyz" would otherwise be read on, in freed memory). */
+    optind = 0;
     int opt, rc = 0;
     int64_t v;
     while (rc == 0 && (opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -263,6 +271,10 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
             else
                 rc = set_once(&cli->out, optarg, "--out", why, why_len);
             break;
+        case OPT_REPEAT_RUN:
+            rc = parse_int_flag("--repeat-run", optarg, 1, EB_MAX_REPEAT_RUNS, &v, why, why_len);
+            cli->repeat_runs = (int)v;
+            break;
         case OPT_MICRO:
             cli->micro = true;
             if (optarg != NULL && *optarg == '\0')
@@ -305,5 +317,20 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
                   "--preset %s cannot be combined with --workload, --executor, --workers, "
                   "--tasks, --pin, --cpuset or --param; use one or the other",
                   cli->preset);
+    if (rc != 0) eb_one_line(why);
+    return rc;
+}
+
+int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan,
+                char *why, size_t why_len)
+{
+    plan->settings = cli->settings;
+    int rc;
+    if (cli->preset != NULL || !cli->plan_flags)
+        rc = eb_plan_add_preset(plan, eb_preset_find(cli->preset ? cli->preset : "default"),
+                                cli->repetitions_given, topo, notes, why, why_len);
+    else
+        rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
+    if (rc != 0) eb_one_line(why);
     return rc;
 }

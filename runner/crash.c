@@ -18,7 +18,7 @@ static volatile int watched_repetitions;
 static volatile sig_atomic_t phase = -1;
 
 typedef struct line {
-    char text[480];
+    char text[1000]; /* a limit's explanation (oslimits.h) is long */
     size_t len;
 } line;
 

@@ -48,13 +48,8 @@ int main(int argc, char **argv)
     }
     eb_plan plan;
     eb_plan_init(&plan);
-    plan.settings = cli.settings;
     FILE *notes = cli.point || cli.quiet ? NULL : stderr;
-    if (cli.preset != NULL || !cli.plan_flags)
-        rc = eb_plan_add_preset(&plan, eb_preset_find(cli.preset ? cli.preset : "default"),
-                                cli.repetitions_given, topo, notes, why, sizeof why);
-    else
-        rc = eb_plan_add_block(&plan, &cli.block, topo, notes, why, sizeof why);
+    rc = eb_cli_plan(&cli, topo, notes, &plan, why, sizeof why);
     int status;
     if (rc != 0) {
         fprintf(stderr, "execbench: %s\n", why);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MANUAL_TIME "/manual_time"
@@ -194,15 +195,31 @@ int eb_doc_add_point(eb_doc *doc, const eb_point *point, const char *text, size_
     return 0;
 }
 
+/* A message as a JSON string: jansson refuses text that is not UTF-8 (a point
+ * process may print any bytes on stderr), and a refused string would lose the
+ * whole error row, so such bytes become '?'. */
+static json_t *message_string(const char *message)
+{
+    json_t *s = json_string(message);
+    if (s != NULL) return s;
+    char *ascii = strdup(message);
+    if (ascii == NULL) return json_string("(out of memory)");
+    for (char *c = ascii; *c != '\0'; c++)
+        if ((unsigned char)*c >= 0x80) *c = '?';
+    s = json_string(ascii);
+    free(ascii);
+    return s;
+}
+
 static json_t *error_row(const char *name, json_int_t family, json_int_t repetitions,
                          const char *message)
 {
-    return json_pack("{s:s, s:s, s:I, s:i, s:s, s:I, s:i, s:i, s:b, s:s, s:i, s:f, s:f, s:s}",
+    return json_pack("{s:s, s:s, s:I, s:i, s:s, s:I, s:i, s:i, s:b, s:o, s:i, s:f, s:f, s:s}",
                      "name", name, "run_name", name, "family_index", family,
                      "per_family_instance_index", 0, "run_type", "iteration", "repetitions",
                      repetitions, "repetition_index", 0, "threads", 1, "error_occurred", 1,
-                     "error_message", message, "iterations", 0, "real_time", 0.0, "cpu_time", 0.0,
-                     "time_unit", "ms");
+                     "error_message", message_string(message), "iterations", 0, "real_time", 0.0,
+                     "cpu_time", 0.0, "time_unit", "ms");
 }
 
 void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_plan_settings *settings,

@@ -1,6 +1,8 @@
 /* output.c — see output.h. */
 #include "output.h"
 
+#include "parse.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,16 +60,39 @@ int eb_output_prepare(const char *path, char *why, size_t why_len)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(why, why_len, "--out %s is a directory; name a file, e.g. %s/run.json", path,
                  path);
+        eb_one_line(why);
         return -EISDIR;
     }
     int rc = mkdir_p(dir);
     if (rc == 0 && access(dir, W_OK | X_OK) != 0) rc = -errno;
+    /* The write at the end makes "<path>.tmp-<pid>" first: make it now (a
+     * name too long, a read-only or full file system, a quota, root on a
+     * directory it may not write: all found here, not after the run). */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
+    if (rc == 0 && fd < 0) rc = -errno;
+    if (fd >= 0) {
+        if (write(fd, "{}\n", 3) != 3) rc = errno != 0 ? -errno : -EIO;
+        close(fd);
+        unlink(tmp);
+    }
     if (rc != 0) {
-        snprintf(why, why_len, "cannot write results into %s/: %s; choose another --out", dir,
-                 strerror(-rc));
+        snprintf(why, why_len, "cannot write results into %s/: %s; %schoose another --out", dir,
+                 strerror(-rc), rc == -ENOSPC || rc == -EDQUOT ? "free some space or " : "");
+        eb_one_line(why);
         return rc;
     }
     return 0;
+}
+
+void eb_output_rescue_path(const char *path, char *buf, size_t len)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || tmpdir[0] != '/') tmpdir = "/tmp";
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    snprintf(buf, len, "%s/execbench-rescued-%ld-%.*s", tmpdir, (long)getpid(), 200, base);
 }
 
 int eb_output_write(json_t *doc, const char *path, char *why, size_t why_len)

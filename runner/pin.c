@@ -3,6 +3,7 @@
 
 #include <hwloc.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -127,14 +128,46 @@ static int order_scatter(hwloc_topology_t topo, int *pus, int cap)
     return out;
 }
 
+/* One CPU number of a list, at most EB_CPU_MAX: 0 and *p past it, or -1. */
+#define EB_CPU_MAX 65535
+static int cpu_number(const char **p, unsigned long *out)
+{
+    if (!isdigit((unsigned char)**p)) return -1;
+    char *end;
+    errno = 0;
+    *out = strtoul(*p, &end, 10);
+    if (errno != 0 || *out > EB_CPU_MAX) return -1;
+    *p = end;
+    return 0;
+}
+
+/* Reads "N" and "N-M" items (N <= M <= EB_CPU_MAX), comma-separated, into
+ * `set`: 0, or -1 for anything else. By hand, not hwloc's list parser, which
+ * takes "-57" as CPU -57 and "08-10" as octal, then iterates for ever, and
+ * "0-4000000000" as four billion CPUs (a 500 MB bitmap). Found by fuzz_cli. */
+static int cpuset_parse(const char *list, hwloc_bitmap_t set)
+{
+    for (const char *p = list;;) {
+        unsigned long lo, hi;
+        if (cpu_number(&p, &lo) != 0) return -1;
+        hi = lo;
+        if (*p == '-') {
+            p++;
+            if (cpu_number(&p, &hi) != 0 || hi < lo) return -1;
+        }
+        if (hwloc_bitmap_set_range(set, (unsigned)lo, (int)hi) != 0) return -1;
+        if (*p == '\0') return 0;
+        if (*p++ != ',') return -1;
+    }
+}
+
 static int order_cpuset(hwloc_topology_t topo, const char *list, int *pus, int cap, char *why,
                         size_t why_len)
 {
     hwloc_bitmap_t set = hwloc_bitmap_alloc();
     if (set == NULL) return -ENOMEM;
     int rc = 0, n = 0;
-    if (list == NULL || *list == '\0' || strspn(list, "0123456789,-") != strlen(list) ||
-        hwloc_bitmap_list_sscanf(set, list) != 0 || hwloc_bitmap_iszero(set) ||
+    if (list == NULL || cpuset_parse(list, set) != 0 || hwloc_bitmap_iszero(set) ||
         hwloc_bitmap_weight(set) < 0) {
         snprintf(why, why_len, "cpuset '%s' is not a list of CPUs like 0-3,6", list ? list : "");
         rc = -EINVAL;

@@ -26,8 +26,10 @@ void eb_plan_init(eb_plan *plan)
 void eb_plan_free(eb_plan *plan)
 {
     free(plan->points);
+    free(plan->by_name);
     plan->points = NULL;
-    plan->count = plan->cap = 0;
+    plan->by_name = NULL;
+    plan->count = plan->cap = plan->by_name_cap = 0;
 }
 
 static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
@@ -120,10 +122,45 @@ void eb_point_format_name(eb_point *p)
              p->workload->name, p->executor->name, p->tasks, p->workers, params, pin);
 }
 
+/* FNV-1a: the names' index needs a hash, nothing stronger. */
+static size_t name_hash(const char *name)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *c = (const unsigned char *)name; *c != '\0'; c++)
+        h = (h ^ *c) * UINT64_C(1099511628211);
+    return (size_t)h;
+}
+
+/* The slot of `name` in the index: where it is, or the empty slot it would take. */
+static size_t name_slot(const eb_plan *plan, const char *name)
+{
+    size_t mask = plan->by_name_cap - 1, at = name_hash(name) & mask;
+    while (plan->by_name[at] != 0 && strcmp(plan->points[plan->by_name[at] - 1].name, name) != 0)
+        at = (at + 1) & mask;
+    return at;
+}
+
+/* Keeps the index at most half full. Without it, deduplicating a plan of
+ * 10,000 points compared names 50 million times. */
+static int index_reserve(eb_plan *plan)
+{
+    if (2 * (plan->count + 1) <= plan->by_name_cap) return 0;
+    size_t cap = plan->by_name_cap ? plan->by_name_cap * 2 : 64;
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL) return -ENOMEM;
+    free(plan->by_name);
+    plan->by_name = slots;
+    plan->by_name_cap = cap;
+    for (size_t i = 0; i < plan->count; i++)
+        plan->by_name[name_slot(plan, plan->points[i].name)] = i + 1;
+    return 0;
+}
+
 static int plan_push(eb_plan *plan, const eb_point *p, char *why, size_t why_len)
 {
-    for (size_t i = 0; i < plan->count; i++)
-        if (strcmp(plan->points[i].name, p->name) == 0) return 0; /* already planned */
+    if (index_reserve(plan) != 0) return fail(why, why_len, -ENOMEM, "out of memory");
+    size_t slot = name_slot(plan, p->name);
+    if (plan->by_name[slot] != 0) return 0; /* already planned */
     if (plan->count == EB_MAX_POINTS)
         return fail(why, why_len, -E2BIG, "the plan has more than %d points; give shorter lists",
                     EB_MAX_POINTS);
@@ -135,6 +172,7 @@ static int plan_push(eb_plan *plan, const eb_point *p, char *why, size_t why_len
         plan->cap = cap;
     }
     plan->points[plan->count++] = *p;
+    plan->by_name[slot] = plan->count;
     return 0;
 }
 

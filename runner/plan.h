@@ -19,6 +19,7 @@
 #define EB_MAX_POINTS 10000
 #define EB_MAX_REPETITIONS 1000
 #define EB_MAX_WARMUP 100
+#define EB_MAX_REPEAT_RUNS 10000
 #define EB_MAX_TIMEOUT_S (7.0 * 86400.0)
 #define EB_POINT_NAME_MAX 320
 #define EB_CPUSET_MAX 128
@@ -67,6 +68,8 @@ typedef struct eb_plan_block {
 typedef struct eb_plan {
     eb_point *points;
     size_t count, cap;
+    size_t *by_name; /* open-addressing index of the names: 1 + point index, 0 empty */
+    size_t by_name_cap;
     eb_plan_settings settings;
     const char *preset; /* the preset's name, NULL when built from flags */
 } eb_plan;

@@ -11,6 +11,7 @@
 #include "crash.h"
 #include "eb_bench.h"
 #include "gbjson.h"
+#include "oslimits.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -30,7 +31,7 @@ typedef struct point_run {
     bool warmed;
     int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
     int rep;             /* repetitions completed */
-    char failed[512];    /* the first failure, for every later repetition too */
+    char failed[1024];   /* the first failure, for every later repetition too */
     json_t **worker_pus; /* [repetitions] */
     int64_t *durations;  /* scratch, [tasks] */
 } point_run;
@@ -48,7 +49,15 @@ static int run_once(point_run *c, eb_job_result *out, char *why, size_t why_len)
     memset(out, 0, sizeof *out);
     int rc = c->point->executor->run(&c->job, out);
     if (rc != 0) {
-        snprintf(why, why_len, "%s", out->error[0] != '\0' ? out->error : strerror(-rc));
+        /* A task refused a file descriptor: say which limit (the executors
+         * name the task, not the limit). */
+        char limit[400] = "";
+        if (rc == -EMFILE || rc == -ENFILE)
+            eb_limits_why(
+                rc, &(eb_limit_ask){.kind = 'f', .advice = "run fewer tasks at once (--workers)"},
+                limit, sizeof limit);
+        snprintf(why, why_len, "%s%s%s", out->error[0] != '\0' ? out->error : strerror(-rc),
+                 limit[0] ? ": " : "", limit);
         return rc;
     }
     char reason[400] = "";
@@ -235,8 +244,14 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
         return rc;
     }
     if ((rc = eb_job_alloc(job)) != 0) {
-        snprintf(why, why_len, "could not map the shared arrays for %" PRIu64 " tasks: %s",
-                 p->tasks, strerror(-rc));
+        char limit[400];
+        eb_limit_ask ask = {.kind = 'm',
+                            .bytes = p->tasks * 3 * sizeof(uint64_t),
+                            .maps = 1,
+                            .advice = "use a smaller --tasks"};
+        eb_limits_why(rc, &ask, limit, sizeof limit);
+        snprintf(why, why_len, "could not map the shared arrays for %" PRIu64 " tasks: %s%s%s",
+                 p->tasks, strerror(-rc), limit[0] ? ": " : "", limit);
         return rc;
     }
     c->durations = calloc(p->tasks, sizeof *c->durations);
@@ -294,6 +309,63 @@ static char *run_benchmark(const point_run *c, size_t *len, char *why, size_t wh
     return text;
 }
 
+/* test.report (workloads/faults.c): the report damaged as its `mode` says, so
+ * the tests can show what the parent makes of a point process that prints
+ * garbage. Every other point's report is left alone. */
+static void damage_report(const eb_point *point, char **text, size_t *len)
+{
+    if (strcmp(point->workload->name, "test.report") != 0) return;
+    static const char garbage[] = "execbench point: this is not JSON\n";
+    static const char binary[] = {'{', '"', '\xff', '\xfe', '"', ':', 0, '\x80', '}'};
+    switch (point->params[0]) {
+    case 1:
+        memcpy(*text, garbage, sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len);
+        *len = sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len;
+        break;
+    case 2: { /* cut mid-document, as a point killed while writing would leave it */
+        const char *rows = strstr(*text, "\"benchmarks\"");
+        const char *name = rows != NULL ? strstr(rows, "\"name\":\"") : NULL;
+        *len = name != NULL ? (size_t)(name - *text) + 15 : *len / 2; /* inside the name */
+        break;
+    }
+    case 3:
+        *len = 0;
+        break;
+    case 4:
+        *len = (size_t)snprintf(*text, *len, "{\"benchmarks\": 3}");
+        break;
+    case 5: /* the rows name another point */
+        for (char *p = *text; (p = strstr(p, "test.report/")) != NULL; p++)
+            memcpy(p, "test.rep0rt", 11);
+        break;
+    case 6:
+        if (*len >= sizeof binary) {
+            memcpy(*text, binary, sizeof binary);
+            *len = sizeof binary;
+        }
+        break;
+    case 7:
+        fputs("execbench point: \xff\xfe not text\n", stderr);
+        fflush(stderr);
+        _exit(5);
+    }
+}
+
+/* Prints the point's document for the parent: 0, or -1 with errno set. */
+static int print_report(json_t *doc, const eb_point *point)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    if (text == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t len = strlen(text);
+    damage_report(point, &text, &len);
+    int rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -1;
+    free(text);
+    return rc;
+}
+
 int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const eb_topology *topo)
 {
     /* Before any worker exists: threads and forked workers inherit the slack. */
@@ -303,7 +375,7 @@ int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const
 
     point_run c = {.point = point, .settings = settings};
     eb_pin_plan *pin = NULL;
-    char why[512] = "";
+    char why[1024] = "";
     int status = 3;
     json_t *doc = NULL;
     char *text = NULL;
@@ -324,7 +396,7 @@ int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const
                      error.line, error.column, error.text);
         else if (eb_point_enrich(doc, point, c.worker_pus, c.rep, slack) != 0)
             snprintf(why, sizeof why, "libbenchmark's report has no benchmarks or context");
-        else if (json_dumpf(doc, stdout, JSON_COMPACT) == 0 && fflush(stdout) == 0)
+        else if (print_report(doc, point) == 0)
             status = 0;
         else
             snprintf(why, sizeof why, "could not write the report: %s", strerror(errno));

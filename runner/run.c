@@ -6,11 +6,18 @@
 #include "ideal.h"
 #include "interrupt.h"
 #include "merge.h"
+#include "oslimits.h"
 #include "micro.h"
 #include "output.h"
 #include "progress.h"
 #include "table.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define EB_HAVE_VALGRIND_H 1
+#endif
+#endif
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +27,18 @@
 
 /* The --micro run gets this many point timeouts: it is a whole suite. */
 #define MICRO_TIMEOUT_FACTOR 10
+
+/* What a point process runs: /proc/self/exe, this very program even if its
+ * file is rebuilt during the run. Under valgrind that names valgrind itself,
+ * so there the path it reports (its readlink is faked) is run instead. */
+static const char *exe_path(const char *self)
+{
+#if EB_HAVE_VALGRIND_H
+    if (RUNNING_ON_VALGRIND) return self;
+#endif
+    (void)self;
+    return "/proc/self/exe";
+}
 
 static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s, const char *self,
                       eb_progress *progress, int *interrupted)
@@ -32,7 +51,7 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s,
         return;
     }
     eb_child_result r;
-    eb_child_run("/proc/self/exe", args, s->timeout_ns, eb_progress_tick, progress, &r);
+    eb_child_run(exe_path(self), args, s->timeout_ns, eb_progress_tick, progress, &r);
     eb_point_args_free(args);
     if (r.interrupted != 0) {
         *interrupted = r.interrupted; /* an unfinished point is left out */
@@ -65,58 +84,108 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s,
     }
 }
 
-static int write_outputs(eb_doc *doc, const char *path, bool latest, bool quiet)
+/* Writes the document to `path` (and latest.json beside it). When `path`
+ * cannot take it (the disk filled up during the run), the document goes to
+ * the rescue path, else to stdout: a run's results are never lost for want of
+ * space. Sets *on_stdout when it went there. 0, or 1 when `path` was not
+ * (wholly) written. */
+static int write_outputs(eb_doc *doc, const char *path, bool latest, bool quiet, bool *on_stdout)
 {
-    char why[600];
-    int status = 0;
+    char why[600], again[600], rescue[PATH_MAX];
     if (eb_output_write(doc->root, path, why, sizeof why) != 0) {
-        fprintf(stderr, "execbench: %s\n", why);
-        status = 1;
+        eb_output_rescue_path(path, rescue, sizeof rescue);
+        if (eb_output_write(doc->root, rescue, again, sizeof again) == 0) {
+            fprintf(stderr, "execbench: %s; the results are saved in %s instead\n", why, rescue);
+        } else {
+            fprintf(stderr, "execbench: %s; %s too; the results follow on stdout\n", why, again);
+            json_dumpf(doc->root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+            fputc('\n', stdout);
+            fflush(stdout);
+            *on_stdout = true;
+        }
+        return 1;
     }
-    if (status == 0 && latest) {
+    if (latest) {
         char latest_path[PATH_MAX];
         const char *slash = strrchr(path, '/');
         snprintf(latest_path, sizeof latest_path, "%.*slatest.json",
                  slash ? (int)(slash - path + 1) : 0, path);
         if (eb_output_write(doc->root, latest_path, why, sizeof why) != 0) {
-            fprintf(stderr, "execbench: %s\n", why);
-            status = 1;
+            fprintf(stderr,
+                    "execbench: %s (it still holds the previous run); the results are in %s\n", why,
+                    path);
+            return 1;
         }
     }
-    if (status == 0 && !quiet) fprintf(stderr, "execbench: results written to %s\n", path);
-    return status;
+    if (!quiet) fprintf(stderr, "execbench: results written to %s\n", path);
+    return 0;
 }
 
-int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
-           char *const argv[])
+/* The document's path for run `index` (1-based) of `runs`: --out or the
+ * default, with "-runK" before the extension when there are several. */
+static void run_path(const eb_cli *cli, time_t started, int index, int runs, char *path, size_t len)
 {
+    char base[PATH_MAX];
+    if (cli->out != NULL)
+        snprintf(base, sizeof base, "%s", cli->out);
+    else
+        eb_output_default_path(started, base, sizeof base);
+    if (runs <= 1) {
+        snprintf(path, len, "%s", base);
+        return;
+    }
+    int width = snprintf(NULL, 0, "%d", runs);
+    const char *slash = strrchr(base, '/');
+    const char *dot = strrchr(slash != NULL ? slash : base, '.');
+    if (dot == NULL || dot == base || dot[-1] == '/') dot = base + strlen(base);
+    snprintf(path, len, "%.*s-run%0*d%s", (int)(dot - base), base, width, index, dot);
+}
+
+/* What one run leaves for the next: its point names, its status. */
+typedef struct run_outcome {
+    int status;      /* as eb_run's, interruption aside */
+    int interrupted; /* the signal, or 0 */
+    json_t *names;   /* the set of run_name, as an object's keys */
+} run_outcome;
+
+static json_t *point_names(eb_doc *doc)
+{
+    json_t *names = json_object();
+    size_t i;
+    json_t *row;
+    json_array_foreach(eb_doc_rows(doc), i, row)
+    {
+        const char *name = json_string_value(json_object_get(row, "run_name"));
+        if (name == NULL) name = json_string_value(json_object_get(row, "name"));
+        if (name != NULL) json_object_set_new(names, name, json_true());
+    }
+    return names;
+}
+
+static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
+                    char *const argv[], const char *self, int index, int runs, run_outcome *o)
+{
+    memset(o, 0, sizeof *o);
     time_t started = time(NULL);
     char path[PATH_MAX], why[600];
-    if (cli->out != NULL)
-        snprintf(path, sizeof path, "%s", cli->out);
-    else
-        eb_output_default_path(started, path, sizeof path);
+    run_path(cli, started, index, runs, path, sizeof path);
     if (eb_output_prepare(path, why, sizeof why) != 0) {
         fprintf(stderr, "execbench: %s\n", why);
-        return 2;
+        o->status = 2;
+        return;
     }
-    signal(SIGPIPE, SIG_IGN);
-    if (eb_interrupt_install() != 0) {
-        fprintf(stderr, "execbench: could not install the signal handlers\n");
-        return 1;
-    }
-    /* Workers of a killed point are handed to us, not to init: we reap them. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
-    char self[PATH_MAX] = "execbench";
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) self[n] = '\0';
-
+    eb_self_usage at_start;
+    eb_self_usage_read(&at_start);
     eb_doc doc;
     if (eb_doc_init(&doc) != 0) {
         fprintf(stderr, "execbench: out of memory\n");
-        return 1;
+        o->status = 1;
+        return;
     }
     eb_context_begin(&doc, plan, topo, argc, argv, started);
+    if (runs > 1)
+        json_object_set_new(eb_doc_execbench(&doc), "repeat_run",
+                            json_pack("{s:i,s:i}", "index", index, "of", runs));
     eb_progress progress;
     eb_progress_init(&progress, stderr, cli->quiet, plan->count + (cli->micro ? 1 : 0));
 
@@ -142,15 +211,81 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
     }
     eb_doc_set_ideals(&doc, plan, topo);
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
-    int status = write_outputs(&doc, path, cli->out == NULL, cli->quiet);
+    eb_self_usage at_end;
+    eb_self_usage_read(&at_end);
+    json_object_set_new(eb_doc_execbench(&doc), "parent_process",
+                        json_pack("{s:I,s:I,s:I,s:I}", "fds_at_start", (json_int_t)at_start.fds,
+                                  "fds_at_end", (json_int_t)at_end.fds, "rss_kib_at_start",
+                                  (json_int_t)at_start.rss_kib, "rss_kib_at_end",
+                                  (json_int_t)at_end.rss_kib));
+    bool on_stdout = false;
+    int status = write_outputs(&doc, path, cli->out == NULL, cli->quiet, &on_stdout);
     eb_child_reap_orphans(1000000000);
-    if (!cli->quiet && interrupted == 0) eb_table_print(stdout, doc.root);
+    if (!cli->quiet && interrupted == 0 && !on_stdout) eb_table_print(stdout, doc.root);
     if (status == 0 && doc.failed > 0) {
         if (!cli->quiet)
             fprintf(stderr, "execbench: %zu of %zu points failed; see their error_message in %s\n",
                     doc.failed, doc.points, path);
         status = 1;
     }
+    o->names = point_names(&doc);
     eb_doc_free(&doc);
+    o->status = status;
+    o->interrupted = interrupted;
+}
+
+int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
+           char *const argv[])
+{
+    int runs = cli->repeat_runs > 0 ? cli->repeat_runs : 1;
+    /* The first document's place is checked before anything runs. */
+    char path[PATH_MAX], why[600];
+    run_path(cli, time(NULL), 1, runs, path, sizeof path);
+    if (eb_output_prepare(path, why, sizeof why) != 0) {
+        fprintf(stderr, "execbench: %s\n", why);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (eb_interrupt_install() != 0) {
+        fprintf(stderr, "execbench: could not install the signal handlers\n");
+        return 1;
+    }
+    /* Workers of a killed point are handed to us, not to init: we reap them. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
+    char self[PATH_MAX] = "execbench";
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) self[n] = '\0';
+
+    eb_self_usage before, after;
+    eb_self_usage_read(&before);
+    json_t *first_names = NULL;
+    int status = 0, interrupted = 0;
+    for (int k = 1; k <= runs && interrupted == 0; k++) {
+        run_outcome o;
+        one_run(cli, plan, topo, argc, argv, self, k, runs, &o);
+        interrupted = o.interrupted;
+        if (o.status > status) status = o.status;
+        if (first_names == NULL) {
+            first_names = o.names;
+        } else {
+            if (interrupted == 0 && !json_equal(first_names, o.names)) {
+                fprintf(stderr,
+                        "execbench: run %d measured %zu points, run 1 measured %zu: the point "
+                        "sets differ\n",
+                        k, json_object_size(o.names), json_object_size(first_names));
+                if (status == 0) status = 1;
+            }
+            json_decref(o.names);
+        }
+        if (o.status == 2) break; /* its document had nowhere to go */
+    }
+    eb_self_usage_read(&after);
+    if (runs > 1 && !cli->quiet)
+        fprintf(stderr,
+                "execbench: %d runs; parent process: %lld -> %lld open files, RSS %lld -> %lld "
+                "KiB\n",
+                runs, (long long)before.fds, (long long)after.fds, (long long)before.rss_kib,
+                (long long)after.rss_kib);
+    json_decref(first_names);
     return interrupted != 0 ? 128 + interrupted : status;
 }

@@ -55,6 +55,13 @@ static const bad_case bad_cases[] = {
     {{"--cpuset", "4095", NULL}, "names CPU 4095, which this machine lacks"},
     {{"--cpuset", "0-9999", NULL}, "which this machine lacks"},
     {{"--cpuset", "zero", NULL}, "is not a list of CPUs"},
+    /* found by fuzz_cli: hwloc read "-57" as CPU -57 and looped for ever, and
+     * "0-4000000000" as a 500 MB bitmap */
+    {{"--cpuset", "-57", NULL}, "cpuset '-57' is not a list of CPUs"},
+    {{"--cpuset", "0-4000000000", NULL}, "is not a list of CPUs"},
+    /* found by fuzz_cli: input echoed in a message must not break its line */
+    {{"a\nb", NULL}, "unexpected argument 'a?b'"},
+    {{"--workload", "x\ny", NULL}, "unknown workload 'x?y'"},
     {{"--cpuset", "0", "--pin", "pu", NULL}, "drop --pin pu or --cpuset"},
     /* a plan with nothing to run */
     {{"--executor", "threaded", "--workers", "0", NULL}, "the plan is empty"},
@@ -94,9 +101,9 @@ EB_TEST(help_documents_every_flag_with_its_default)
     const char *args[] = {"--help", NULL};
     EB_REQUIRE(run_execbench(&p, args) == 0);
     static const char *const flags[] = {
-        "--preset",  "--workload", "--executor",     "--workers",     "--tasks",
-        "--pin",     "--cpuset",   "--param",        "--repetitions", "--warmup",
-        "--timeout", "--seed",     "--coro-backend", "--out",         "--micro",
+        "--preset",       "--workload", "--executor",    "--workers",    "--tasks",   "--pin",
+        "--cpuset",       "--param",    "--repetitions", "--warmup",     "--timeout", "--seed",
+        "--coro-backend", "--out",      "--micro",       "--repeat-run",
     };
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
         char needle[64];

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -362,13 +363,13 @@ static void on_usr1(int sig)
 
 typedef struct pest {
     pthread_t target;
-    volatile int stop;
+    atomic_int stop; /* volatile alone is a data race (ThreadSanitizer says so) */
 } pest;
 
 static void *pester(void *raw)
 {
     pest *p = raw;
-    while (!p->stop) {
+    while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
         pthread_kill(p->target, SIGUSR1);
         struct timespec t = {0, 100000};
         nanosleep(&t, NULL);
@@ -399,7 +400,7 @@ static void pestered_run(void)
     pthread_t thread;
     EB_REQUIRE(pthread_create(&thread, NULL, pester, &p) == 0);
     EB_REQUIRE(eb_sched_run(s, busy_then_wait, &c, next_index) == 0);
-    p.stop = 1;
+    atomic_store_explicit(&p.stop, 1, memory_order_relaxed);
     pthread_join(thread, NULL);
     eb_sched_destroy(s);
 }

@@ -1,16 +1,21 @@
-/* faults.c — fault injection: test.crash, test.hang, test.badresult.
+/* faults.c — fault injection: test.crash, test.hang, test.badresult,
+ * test.signal, test.fds, test.report.
  *
  * Every task does a little real work (a short sum of squares, verified like
- * cpu.sumsq) except task `at`, which segfaults, never returns, or reports a
- * wrong sum. They exist so the tests can show that the runner contains each
- * fault under every executor; they are hidden from the presets and from the
- * default workload list. */
+ * cpu.sumsq) except task `at`, which segfaults, never returns, reports a
+ * wrong sum or is killed by a signal; test.fds holds file descriptors open
+ * (EMFILE under enough concurrency) and test.report's point process prints a
+ * damaged report (point.c). They exist so the tests can show that the runner
+ * contains each fault under every executor; they are hidden from the presets
+ * and from the default workload list. */
 #include "job.h"
 #include "sumsq_kernel.h"
 #include "wait.h"
 #include "workload.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -142,4 +147,145 @@ const eb_workload eb_workload_test_badresult = {
     FAULT_COMMON,
     .run_task = badresult_run_task,
     .verify = badresult_verify,
+};
+
+/* test.signal: task `at` sends its own process the signal `signal` (SIGKILL
+ * by default: what the OOM killer sends). */
+enum { PARAM_SIGNAL = PARAM_N + 1 };
+
+static const eb_param_def signal_params[] = {
+    [PARAM_AT] = {"at", 1, 0, INT64_C(100000000), "task", "the task that is killed"},
+    [PARAM_N] = {"n", 1000, 1, INT64_C(100000000), "elements",
+                 "every other task sums k*k for k < n + i"},
+    [PARAM_SIGNAL] = {"signal", SIGKILL, 1, 31, "", "the signal it sends its process"},
+};
+
+static int signal_run_task(eb_job *job, uint64_t task, uint64_t *result)
+{
+    if (injected(job, task)) kill(getpid(), (int)job->params[PARAM_SIGNAL]);
+    *result = eb_sumsq(task_n(job, task));
+    return 0;
+}
+
+static int signal_verify(const eb_job *job, char *why, size_t why_len)
+{
+    return fault_verify(job, why, why_len, "should have been killed but returned");
+}
+
+const eb_workload eb_workload_test_signal = {
+    .name = "test.signal",
+    .description = "fault injection: task `at` sends its process `signal` (SIGKILL, as the OOM "
+                   "killer does)",
+    .kind = EB_WORK_CPU,
+    .hidden = true,
+    .params = signal_params,
+    .param_count = sizeof signal_params / sizeof *signal_params,
+    .default_tasks = 4,
+    .run_task = signal_run_task,
+    .verify = signal_verify,
+};
+
+/* test.fds: each task holds `fds` open files for `hold_us`, then closes them,
+ * as a request holds its sockets: with enough tasks in flight the process
+ * runs out of file descriptors (EMFILE). */
+enum { PARAM_FDS, PARAM_HOLD_US };
+#define MAX_FDS_PER_TASK 64
+
+static const eb_param_def fds_params[] = {
+    [PARAM_FDS] = {"fds", 1, 1, MAX_FDS_PER_TASK, "files", "files each task holds open"},
+    [PARAM_HOLD_US] = {"hold_us", 1000, 0, INT64_C(60000000), "us",
+                       "how long each task holds them (a wait)"},
+};
+
+static int fds_run_task(eb_job *job, uint64_t task, uint64_t *result)
+{
+    (void)task;
+    int fds[MAX_FDS_PER_TASK];
+    int64_t n = 0, want = job->params[PARAM_FDS];
+    int rc = 0;
+    for (; n < want; n++)
+        if ((fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+            rc = -errno;
+            break;
+        }
+    if (rc == 0) rc = eb_wait_ns(job->params[PARAM_HOLD_US] * 1000);
+    for (int64_t i = 0; i < n; i++)
+        close(fds[i]);
+    *result = (uint64_t)n;
+    return rc;
+}
+
+static int fds_verify(const eb_job *job, char *why, size_t why_len)
+{
+    for (uint64_t t = 0; t < job->tasks; t++)
+        if (job->task_result[t] != (uint64_t)job->params[PARAM_FDS]) {
+            snprintf(why, why_len, "task %llu held %llu files, expected %lld",
+                     (unsigned long long)t, (unsigned long long)job->task_result[t],
+                     (long long)job->params[PARAM_FDS]);
+            return -1;
+        }
+    return 0;
+}
+
+static int64_t fds_task_wait_ns(const eb_job *job)
+{
+    return job->params[PARAM_HOLD_US] * 1000;
+}
+
+const eb_workload eb_workload_test_fds = {
+    .name = "test.fds",
+    .description = "fault injection: each task holds `fds` open files for `hold_us` (EMFILE "
+                   "when enough run at once)",
+    .kind = EB_WORK_WAIT,
+    .hidden = true,
+    .params = fds_params,
+    .param_count = sizeof fds_params / sizeof *fds_params,
+    .default_tasks = 4,
+    .run_task = fds_run_task,
+    .verify = fds_verify,
+    .task_wait_ns = fds_task_wait_ns,
+};
+
+/* test.report: honest tasks, but the point process damages the report it
+ * prints for the parent, as `mode` says (point.c): 1 garbage, 2 truncated
+ * JSON, 3 nothing, 4 JSON that is not a results document, 5 rows named for
+ * another point, 6 bytes that are not text, 7 no report but bytes that are
+ * not text on stderr and exit status 5. */
+enum { PARAM_MODE, PARAM_REPORT_N };
+
+static const eb_param_def report_params[] = {
+    [PARAM_MODE] = {"mode", 1, 1, 7, "", "how the report is damaged (see faults.c)"},
+    [PARAM_REPORT_N] = {"n", 1000, 1, INT64_C(100000000), "elements",
+                        "each task sums k*k for k < n + i"},
+};
+
+static int report_run_task(eb_job *job, uint64_t task, uint64_t *result)
+{
+    *result = eb_sumsq((uint64_t)job->params[PARAM_REPORT_N] + task);
+    return 0;
+}
+
+static int report_verify(const eb_job *job, char *why, size_t why_len)
+{
+    for (uint64_t t = 0; t < job->tasks; t++) {
+        uint64_t n = (uint64_t)job->params[PARAM_REPORT_N] + t;
+        if (job->task_result[t] != (uint64_t)eb_sumsq_closed_form(n)) {
+            snprintf(why, why_len, "task %llu: wrong sum of k*k for k < %llu",
+                     (unsigned long long)t, (unsigned long long)n);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const eb_workload eb_workload_test_report = {
+    .name = "test.report",
+    .description = "fault injection: the point process prints a damaged report (`mode`)",
+    .kind = EB_WORK_CPU,
+    .hidden = true,
+    .params = report_params,
+    .param_count = sizeof report_params / sizeof *report_params,
+    .default_tasks = 4,
+    .run_task = report_run_task,
+    .verify = report_verify,
 };

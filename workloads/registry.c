@@ -8,6 +8,9 @@ extern const eb_workload eb_workload_io_sleep;
 extern const eb_workload eb_workload_test_crash;
 extern const eb_workload eb_workload_test_hang;
 extern const eb_workload eb_workload_test_badresult;
+extern const eb_workload eb_workload_test_signal;
+extern const eb_workload eb_workload_test_fds;
+extern const eb_workload eb_workload_test_report;
 
 const eb_workload *const eb_workloads[] = {
     &eb_workload_cpu_sumsq,
@@ -15,6 +18,9 @@ const eb_workload *const eb_workloads[] = {
     &eb_workload_test_crash,
     &eb_workload_test_hang,
     &eb_workload_test_badresult,
+    &eb_workload_test_signal,
+    &eb_workload_test_fds,
+    &eb_workload_test_report,
 };
 const size_t eb_workload_count = sizeof eb_workloads / sizeof *eb_workloads;
 

@@ -40,6 +40,55 @@ eb_fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(eb_fcontext_transf
     ((void)(fake), (void)(bottom_old), (void)(size_old))
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define EB_CORO_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define EB_CORO_TSAN 1
+#endif
+#endif
+
+#ifdef EB_CORO_TSAN
+#include <sanitizer/tsan_interface.h>
+#include <stdlib.h>
+/* Creating a TSan fiber costs ~0.7 ms and ~60 KiB (measured here): a
+ * finished coroutine's fiber is kept for the thread's next coroutine. Its
+ * shadow call stack is empty by then, because the entry functions, which
+ * never return, and leaving_for_good, which returns on the resumer's fiber,
+ * are not instrumented (EB_NO_TSAN). */
+static __thread void **spare_fibers;
+static __thread size_t spare_count, spare_cap;
+
+static void *tsan_create(void)
+{
+    return spare_count > 0 ? spare_fibers[--spare_count] : __tsan_create_fiber(0);
+}
+
+static void tsan_destroy(void *fiber)
+{
+    if (spare_count == spare_cap) {
+        size_t cap = spare_cap ? 2 * spare_cap : 64;
+        void **grown = realloc(spare_fibers, cap * sizeof *grown);
+        if (grown == NULL) {
+            __tsan_destroy_fiber(fiber);
+            return;
+        }
+        spare_fibers = grown;
+        spare_cap = cap;
+    }
+    spare_fibers[spare_count++] = fiber;
+}
+#define tsan_current() __tsan_get_current_fiber()
+#define tsan_switch(fiber) __tsan_switch_to_fiber(fiber, 0)
+#define EB_NO_TSAN __attribute__((no_sanitize_thread))
+#else
+#define tsan_create() NULL
+#define tsan_current() NULL
+#define tsan_switch(fiber) ((void)(fiber))
+#define tsan_destroy(fiber) ((void)(fiber))
+#define EB_NO_TSAN
+#endif
+
 void eb_coro_stack_unpoison(void *lo, size_t bytes)
 {
 #ifdef EB_CORO_ASAN
@@ -56,14 +105,17 @@ static void entered(eb_coro *co)
     asan_finish_switch(NULL, &co->asan_caller_bottom, &co->asan_caller_size);
 }
 
-/* Last thing on the coroutine's stack: NULL tells ASan this fiber is gone. */
-static void leaving_for_good(eb_coro *co)
+/* Last thing on the coroutine's stack: NULL tells ASan this fiber is gone.
+ * Not instrumented by TSan: its return would be counted on the resumer's
+ * fiber, which it switches to. */
+EB_NO_TSAN static void leaving_for_good(eb_coro *co)
 {
     co->finished = true;
     asan_start_switch(NULL, co->asan_caller_bottom, co->asan_caller_size);
+    tsan_switch(co->tsan_caller);
 }
 
-static void fcontext_entry(eb_fcontext_transfer t)
+EB_NO_TSAN static void fcontext_entry(eb_fcontext_transfer t)
 {
     eb_coro *co = t.data;
     co->caller = t.fctx;
@@ -75,7 +127,7 @@ static void fcontext_entry(eb_fcontext_transfer t)
 }
 
 /* makecontext passes int arguments only: the pointer travels in two halves. */
-static void ucontext_entry(unsigned hi, unsigned lo)
+EB_NO_TSAN static void ucontext_entry(unsigned hi, unsigned lo)
 {
     eb_coro *co = (eb_coro *)(uintptr_t)(((uint64_t)hi << 32) | lo);
     entered(co);
@@ -101,6 +153,7 @@ int eb_coro_init(eb_coro *co, eb_coro_backend backend, void *stack_lo, size_t st
     switch (backend) {
     case EB_CORO_FCONTEXT:
         co->self = make_fcontext(top, stack_bytes, fcontext_entry);
+        co->tsan_fiber = tsan_create();
         return 0;
     case EB_CORO_UCONTEXT: {
         ucontext_t *uc = (ucontext_t *)(((uintptr_t)top - sizeof(ucontext_t)) & ~(uintptr_t)63);
@@ -112,6 +165,7 @@ int eb_coro_init(eb_coro *co, eb_coro_backend backend, void *stack_lo, size_t st
         uint64_t p = (uint64_t)(uintptr_t)co;
         makecontext(uc, (void (*)(void))ucontext_entry, 2, (unsigned)(p >> 32), (unsigned)p);
         co->self = uc;
+        co->tsan_fiber = tsan_create();
         return 0;
     }
     }
@@ -122,6 +176,8 @@ void eb_coro_resume(eb_coro *co)
 {
     void *fake_stack = NULL;
     asan_start_switch(&fake_stack, co->stack_lo, co->stack_bytes);
+    co->tsan_caller = tsan_current();
+    tsan_switch(co->tsan_fiber);
     if (co->backend == EB_CORO_FCONTEXT) {
         eb_fcontext_transfer t = jump_fcontext(co->self, co);
         co->self = t.fctx; /* where it suspended (meaningless once finished) */
@@ -131,11 +187,16 @@ void eb_coro_resume(eb_coro *co)
         swapcontext(&here, co->self);
     }
     asan_finish_switch(fake_stack, NULL, NULL);
+    if (co->finished && co->tsan_fiber != NULL) { /* never the current fiber here */
+        tsan_destroy(co->tsan_fiber);
+        co->tsan_fiber = NULL;
+    }
 }
 
 void eb_coro_suspend(eb_coro *co)
 {
     asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
+    tsan_switch(co->tsan_caller);
     if (co->backend == EB_CORO_FCONTEXT) {
         eb_fcontext_transfer t = jump_fcontext(co->caller, NULL);
         co->caller = t.fctx; /* the next resumer */

@@ -14,7 +14,12 @@
  * Under AddressSanitizer every switch is announced with
  * __sanitizer_start_switch_fiber / __sanitizer_finish_switch_fiber, so ASan
  * knows which stack is live (it would otherwise report false stack overflows
- * and use-after-returns). */
+ * and use-after-returns). Under ThreadSanitizer each coroutine is a TSan
+ * fiber (__tsan_create_fiber, __tsan_switch_to_fiber before every switch,
+ * __tsan_destroy_fiber once it has finished): TSan then keeps one shadow call
+ * stack per coroutine, and each switch orders what ran before it before what
+ * runs after (it would otherwise see every switch as a call that never
+ * returns, and overflow). */
 #ifndef EB_CORO_H
 #define EB_CORO_H
 
@@ -44,6 +49,9 @@ typedef struct eb_coro {
     void *asan_fake_stack;
     const void *asan_caller_bottom;
     size_t asan_caller_size;
+    /* ThreadSanitizer fibers (unused otherwise): its own, its resumer's */
+    void *tsan_fiber;
+    void *tsan_caller;
 } eb_coro;
 
 /* Prepares `co` to run fn(ctx, arg) on [stack_lo, stack_lo + stack_bytes)

@@ -11,6 +11,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define EB_VALGRIND 1
+#endif
+#endif
+
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13 */
 #endif
@@ -55,6 +62,35 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) / to * to;
 }
 
+/* Under valgrind, each stack is registered when its slot is first carved,
+ * so valgrind knows a switch onto it is a switch of stacks (it would guess
+ * from the size of the jump); the registrations go when the mapping does. */
+static void valgrind_register(eb_stack_pool *pool, uint32_t index, const char *lo)
+{
+#ifdef EB_VALGRIND
+    if (!RUNNING_ON_VALGRIND) return;
+    if (pool->valgrind_ids == NULL) pool->valgrind_ids = calloc(pool->capacity, sizeof(unsigned));
+    if (pool->valgrind_ids != NULL)
+        pool->valgrind_ids[index] = VALGRIND_STACK_REGISTER(lo, lo + pool->stack_bytes);
+#else
+    (void)pool;
+    (void)index;
+    (void)lo;
+#endif
+}
+
+static void unmap(eb_stack_pool *pool)
+{
+#ifdef EB_VALGRIND
+    if (pool->valgrind_ids != NULL)
+        for (uint32_t i = 0; i < pool->carved; i++)
+            VALGRIND_STACK_DEREGISTER(pool->valgrind_ids[i]);
+#endif
+    free(pool->valgrind_ids);
+    pool->valgrind_ids = NULL;
+    munmap(pool->map, pool->map_bytes);
+}
+
 /* One pool is kept between jobs, as glibc keeps the stacks of finished
  * threads and as language runtimes keep their coroutine stacks: a repeated
  * job finds its stacks already resident and guarded, so each repetition
@@ -77,7 +113,7 @@ static bool reuse_cached(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes
     pthread_mutex_unlock(&cache_lock);
     if (c.map == NULL) return false;
     if (c.stack_bytes != stack_bytes || c.guarded != guarded || c.capacity < slots) {
-        munmap(c.map, c.map_bytes);
+        unmap(&c);
         return false;
     }
     *pool = c;
@@ -92,7 +128,7 @@ void eb_stack_pool_cache_clear(void)
     eb_stack_pool c = cached;
     cached = (eb_stack_pool){0};
     pthread_mutex_unlock(&cache_lock);
-    if (c.map != NULL) munmap(c.map, c.map_bytes);
+    if (c.map != NULL) unmap(&c);
 }
 
 int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
@@ -152,7 +188,7 @@ void eb_stack_pool_destroy(eb_stack_pool *pool)
             return;
         }
     }
-    munmap(pool->map, pool->map_bytes);
+    unmap(pool);
     *pool = (eb_stack_pool){0};
 }
 
@@ -197,6 +233,7 @@ int eb_stack_pool_take(eb_stack_pool *pool, eb_stack *out)
             } else {
                 ((uint64_t *)slot)[0] = ((uint64_t *)slot)[1] = STACK_CANARY;
             }
+            valgrind_register(pool, index, slot + (pool->slot_bytes - pool->stack_bytes));
             pool->carved = index + 1;
         }
         pool->used++;

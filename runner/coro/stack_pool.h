@@ -55,7 +55,8 @@ typedef struct eb_stack_pool {
     uint32_t free_head; /* 1 + index of the first free slot, 0 when none */
     bool guarded;
     bool huge_pages;
-    bool mprotect_guards; /* the kernel lacks MADV_GUARD_INSTALL */
+    bool mprotect_guards;   /* the kernel lacks MADV_GUARD_INSTALL */
+    unsigned *valgrind_ids; /* under valgrind: each carved slot's stack registration */
 } eb_stack_pool;
 
 /* The guard rule: whether 8 x slots <= vm.max_map_count. */

@@ -9,11 +9,13 @@
  * coroutine's stack slot), so per-slot task counts show how far the tasks
  * actually overlapped. Stack sizes and guards: eb_sched_default_config. */
 #include "executor.h"
+#include "oslimits.h"
 #include "scheduler.h"
 #include "wait.h"
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct coro_run {
     eb_job *job;
@@ -40,6 +42,8 @@ static void task_main(void *raw, uint64_t task)
     }
 }
 
+static const char advice[] = "run fewer coroutines at once (--workers)";
+
 static int coroutine_run(eb_job *job, eb_job_result *out)
 {
     eb_usage_mark mark;
@@ -57,9 +61,18 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
-            eb_job_fail(out, rc, "could not reserve %llu coroutine stacks of %zu KiB (%s): %s",
+            /* one mapping for every stack (and its guard page), plus the timer heap */
+            uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+            uint64_t bytes =
+                in_flight * (config.stack_bytes + (config.guard == EB_STACK_GUARD_ON ? page : 0) +
+                             3 * sizeof(uint64_t));
+            char limit[512];
+            eb_limit_ask ask = {.kind = 'm', .bytes = bytes, .maps = 1, .advice = advice};
+            eb_limits_why(rc, &ask, limit, sizeof limit);
+            eb_job_fail(out, rc, "could not reserve %llu coroutine stacks of %zu KiB (%s): %s%s%s",
                         (unsigned long long)in_flight, config.stack_bytes >> 10,
-                        eb_coro_backend_name(job->coro_backend), strerror(-rc));
+                        eb_coro_backend_name(job->coro_backend), strerror(-rc),
+                        limit[0] ? ": " : "", limit);
         } else {
             coro_run r = {.job = job, .out = out, .sched = sched};
             rc = eb_sched_run(sched, task_main, &r, next_task);
@@ -69,10 +82,15 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
                 eb_job_fail(out, rc,
                             "a task suspended its coroutine outside a wait: it can "
                             "never be resumed");
-            else if (rc != 0 && out->status == 0)
-                eb_job_fail(out, rc, "could not start coroutine %llu of %llu: %s",
+            else if (rc != 0 && out->status == 0) {
+                /* a guard page refused: each splits the pool's mapping in two */
+                char limit[512];
+                eb_limit_ask ask = {.kind = 'm', .maps = 2, .advice = advice};
+                eb_limits_why(rc, &ask, limit, sizeof limit);
+                eb_job_fail(out, rc, "could not start coroutine %llu of %llu: %s%s%s",
                             (unsigned long long)stats.started + 1, (unsigned long long)job->tasks,
-                            strerror(-rc));
+                            strerror(-rc), limit[0] ? ": " : "", limit);
+            }
             /* Every in-flight slot ran on this thread, ready once the first
              * wave had started. */
             int64_t ready = stats.first_wave_ns > 0 ? stats.first_wave_ns - job->start_ns

@@ -26,7 +26,8 @@ typedef struct eb_job_result {
     int64_t ctx_switches_involuntary;
     int64_t max_rss_kib;       /* peak, children included */
     int status;                /* 0, or a negative errno / EB_E* code */
-    char error[256];           /* when status != 0: what happened, precisely */
+    char error[768];           /* when status != 0: what happened, precisely (which
+                                  limit, when a limit refused a worker: oslimits.h) */
 } eb_job_result;
 
 typedef struct eb_executor {

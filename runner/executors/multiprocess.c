@@ -8,6 +8,7 @@
  * with the task its slot says it was running, the others are killed and
  * reaped, and the job fails at once — never a wait on a worker that is gone. */
 #include "executor.h"
+#include "oslimits.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -68,7 +69,7 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
 
 /* Fills out->error for worker `w`, which ended with wait status `status`. */
 static void describe_end(const eb_job *job, unsigned w, int status, const worker_report *rep,
-                         eb_job_result *out)
+                         int64_t oom_kills_before, eb_job_result *out)
 {
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
@@ -80,8 +81,13 @@ static void describe_end(const eb_job *job, unsigned w, int status, const worker
         else
             snprintf(where, sizeof where, "%s",
                      job->worker[w].ready_ns < 0 ? "before it was ready" : "between tasks");
-        eb_job_fail(out, -EINTR, "worker %u killed by signal %d (SIG%s) %s", w, sig,
-                    abbrev != NULL ? abbrev : "?", where);
+        char by[300] = ""; /* SIGKILL: the OOM killer's, or someone else's? */
+        if (sig == SIGKILL) {
+            by[0] = ' ';
+            eb_limits_explain_kill(oom_kills_before, eb_limits_oom_kills(), by + 1, sizeof by - 1);
+        }
+        eb_job_fail(out, -EINTR, "worker %u killed by signal %d (SIG%s) %s%s", w, sig,
+                    abbrev != NULL ? abbrev : "?", where, by);
         return;
     }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -112,19 +118,20 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
 {
     unsigned n = job->workers;
     if (n == 0) return eb_job_fail(out, -EINVAL, "the multiprocess executor needs --workers >= 1");
+    /* The reports, then the leader's own pid and live arrays, in one mapping:
+     * a worker _exits holding the leader's memory, and heap blocks would look
+     * lost to valgrind's leak check of every worker. */
     size_t report_bytes = (size_t)n * sizeof(worker_report);
+    size_t bytes = report_bytes + (size_t)n * (sizeof(pid_t) + sizeof(bool));
     worker_report *reports =
-        mmap(NULL, report_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    pid_t *pids = calloc(n, sizeof *pids);
-    bool *live = calloc(n, sizeof *live);
-    if (reports == MAP_FAILED || pids == NULL || live == NULL) {
-        if (reports != MAP_FAILED) munmap(reports, report_bytes);
-        free(pids);
-        free(live);
+        mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (reports == MAP_FAILED)
         return eb_job_fail(out, -ENOMEM, "no memory for %u worker processes", n);
-    }
+    pid_t *pids = (pid_t *)((char *)reports + report_bytes);
+    bool *live = (bool *)(pids + n);
     fflush(NULL); /* buffered output must not be copied into every worker */
     pid_t leader = getpid();
+    int64_t oom_kills = eb_limits_oom_kills(); /* before the timed job: a read of /proc */
 
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
@@ -135,8 +142,11 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
         if (pid < 0) {
             int err = errno;
             atomic_store(job->next_task, job->tasks);
-            eb_job_fail(out, -err, "could not fork worker %u of %u: %s", started + 1, n,
-                        strerror(err));
+            char limit[512]; /* read while the workers that count are alive */
+            eb_limit_ask ask = {.kind = 't', .advice = "use a smaller --workers"};
+            eb_limits_why(err, &ask, limit, sizeof limit);
+            eb_job_fail(out, -err, "could not fork worker %u of %u: %s%s%s", started + 1, n,
+                        strerror(err), limit[0] ? ": " : "", limit);
             break;
         }
         pids[started] = pid;
@@ -160,7 +170,7 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
         running--;
         bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (!clean && out->status == 0) {
-            describe_end(job, w, status, &reports[w], out);
+            describe_end(job, w, status, &reports[w], oom_kills, out);
             /* The job has failed: the rest of the pool has nothing left to prove. */
             atomic_store(job->next_task, job->tasks);
             kill_all(pids, live, started);
@@ -168,9 +178,7 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
     }
     eb_job_end(job, &mark, out);
 
-    munmap(reports, report_bytes);
-    free(pids);
-    free(live);
+    munmap(reports, bytes);
     return out->status;
 }
 

@@ -1,6 +1,7 @@
 /* threaded.c — a pool of W pthreads; tasks handed out by the job's atomic
  * counter; each thread pins itself and runs the workload's worker_init. */
 #include "executor.h"
+#include "oslimits.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -94,14 +95,20 @@ static int threaded_run(eb_job *job, eb_job_result *out)
         if (rc != 0) {
             /* Stop handing out tasks; the threads already running finish theirs. */
             atomic_store(job->next_task, job->tasks);
+            /* which limit refused it, read while the threads that count are alive */
+            char limit[512];
+            eb_limit_ask ask = {
+                .kind = 't', .bytes = THREAD_STACK_BYTES, .advice = "use a smaller --workers"};
+            eb_limits_why(rc, &ask, limit, sizeof limit);
             pthread_mutex_lock(&p.error_lock);
-            eb_job_fail(out, -rc, "could not create thread %u of %u: %s", started + 1, n,
-                        strerror(rc));
+            eb_job_fail(out, -rc, "could not create thread %u of %u: %s%s%s", started + 1, n,
+                        strerror(rc), limit[0] ? ": " : "", limit);
             pthread_mutex_unlock(&p.error_lock);
             break;
         }
     }
-    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);
 
     pthread_attr_destroy(&attr);

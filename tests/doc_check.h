@@ -1,0 +1,30 @@
+/* doc_check.h — what the reliability tests ask of a results document: did a
+ * point run in full, what does a failed point's row say. */
+#ifndef EB_TEST_DOC_CHECK_H
+#define EB_TEST_DOC_CHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The rows of the point whose name starts with `prefix`, in order. */
+size_t doc_point_rows(json_t *doc, const char *prefix, json_t **rows, size_t cap);
+
+/* True when the point ran in full: `repetitions` rows (and libbenchmark's
+ * four aggregates when more than one), none an error; else false, and `why`
+ * says what is missing. */
+bool doc_point_ok(json_t *doc, const char *prefix, int repetitions, char *why, size_t len);
+
+/* The error_message of the point's one error row; "" when it has none. */
+const char *doc_point_error(json_t *doc, const char *prefix);
+
+/* How many points (distinct run_name) the document holds. */
+size_t doc_point_count(json_t *doc);
+
+/* context.execbench.<key> */
+json_t *doc_execbench(json_t *doc, const char *key);
+
+/* True when `text` matches the shell pattern `pattern` (fnmatch: * and ?). */
+bool matches(const char *text, const char *pattern);
+
+#endif

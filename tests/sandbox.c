@@ -1,0 +1,224 @@
+/* sandbox.c — see sandbox.h. */
+#include "sandbox.h"
+
+#include "eb_test.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* kernel.pid_max is per PID namespace since Linux 6.14; before, writing it
+ * inside a namespace would change the whole machine's: never try there. */
+static bool pid_max_per_namespace(void)
+{
+    struct utsname u;
+    int major = 0, minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) return false;
+    return major > 6 || (major == 6 && minor >= 14);
+}
+
+bool sandbox_possible(const eb_sandbox *s, char *why, size_t len)
+{
+    if ((s->uid != 0 || s->pid_max != 0) && geteuid() != 0) {
+        snprintf(why, len, "%s needs root, and this test runs as uid %d",
+                 s->uid != 0 ? "running execbench as an unused uid (root bypasses RLIMIT_NPROC)"
+                             : "a PID namespace of its own",
+                 (int)geteuid());
+        return false;
+    }
+    if (s->pid_max != 0 && !pid_max_per_namespace()) {
+        snprintf(why, len,
+                 "kernel.pid_max is per PID namespace only since Linux 6.14; lowering it here "
+                 "would lower it for the whole machine");
+        return false;
+    }
+    return true;
+}
+
+static bool uid_in_use(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (d == NULL) return true;
+    bool used = false;
+    struct dirent *e;
+    while (!used && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300], line[256];
+        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) continue;
+        while (fgets(line, sizeof line, f) != NULL) {
+            unsigned real, eff;
+            if (sscanf(line, "Uid: %u %u", &real, &eff) == 2) {
+                used = real == uid || eff == uid;
+                break;
+            }
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return used;
+}
+
+uid_t sandbox_free_uid(void)
+{
+    for (uid_t uid = (uid_t)(3000000 + getpid() % 100000);; uid += 100000)
+        if (!uid_in_use(uid)) return uid;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+        fprintf(stderr, "sandbox: cannot write %s: %s\n", path, strerror(errno));
+        _exit(120);
+    }
+    close(fd);
+}
+
+static void set_limit(int resource, uint64_t value, const char *name)
+{
+    struct rlimit r = {(rlim_t)value, (rlim_t)value};
+    if (setrlimit(resource, &r) != 0) {
+        fprintf(stderr, "sandbox: setrlimit %s: %s\n", name, strerror(errno));
+        _exit(121);
+    }
+}
+
+/* Waits for `pid` and exits as it did (a signal's death as 128 + it). */
+static _Noreturn void exit_as(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) _exit(122);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* The last step in the child: limits, the uid, then execbench. */
+static _Noreturn void exec_limited(const char *const *argv, const eb_sandbox *s)
+{
+    if (s->nofile != 0) set_limit(RLIMIT_NOFILE, s->nofile, "RLIMIT_NOFILE");
+    if (s->as_bytes != 0) set_limit(RLIMIT_AS, s->as_bytes, "RLIMIT_AS");
+    if (s->nproc != 0) set_limit(RLIMIT_NPROC, s->nproc, "RLIMIT_NPROC");
+    if (s->uid != 0 &&
+        (setgroups(0, NULL) != 0 || setgid((gid_t)s->uid) != 0 || setuid(s->uid) != 0)) {
+        fprintf(stderr, "sandbox: cannot become uid %u: %s\n", (unsigned)s->uid, strerror(errno));
+        _exit(123);
+    }
+    execv(argv[0], (char *const *)argv);
+    fprintf(stderr, "sandbox: exec %s: %s\n", argv[0], strerror(errno));
+    _exit(124);
+}
+
+void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
+{
+    memset(p, 0, sizeof *p);
+    const char *argv[64] = {execbench_path()};
+    int n = 1;
+    for (; args[n - 1] != NULL; n++) {
+        EB_REQUIRE(n < 63);
+        argv[n] = args[n - 1];
+    }
+    argv[n] = NULL;
+    int out[2], err[2];
+    EB_REQUIRE(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
+    fflush(NULL);
+    p->pid = fork();
+    EB_REQUIRE(p->pid >= 0);
+    if (p->pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        signal(SIGPIPE, SIG_DFL);
+        if (s->cwd != NULL && chdir(s->cwd) != 0) _exit(125);
+        if (s->tmpdir != NULL) setenv("TMPDIR", s->tmpdir, 1);
+        if (s->pid_max == 0) exec_limited(argv, s);
+        /* A PID namespace: its first process (PID 1) mounts its own /proc,
+         * sets the namespace's pid_max and runs execbench as PID 2. */
+        if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) {
+            fprintf(stderr, "sandbox: unshare: %s\n", strerror(errno));
+            _exit(126);
+        }
+        pid_t init = fork();
+        if (init < 0) _exit(127);
+        if (init > 0) exit_as(init);
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+            mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+            fprintf(stderr, "sandbox: mounting /proc: %s\n", strerror(errno));
+            _exit(127);
+        }
+        char value[32];
+        snprintf(value, sizeof value, "%u", s->pid_max);
+        write_file("/proc/sys/kernel/pid_max", value);
+        pid_t child = fork();
+        if (child < 0) _exit(127);
+        if (child == 0) exec_limited(argv, s);
+        exit_as(child);
+    }
+    close(out[1]);
+    close(err[1]);
+    p->out_fd = out[0];
+    p->err_fd = err[0];
+    p->out = calloc(1, 1);
+    p->err = calloc(1, 1);
+}
+
+int sandbox_run(eb_proc *p, const char *const *args, const eb_sandbox *s)
+{
+    sandbox_start(p, args, s);
+    return proc_finish(p);
+}
+
+bool sandbox_private_tmpfs(const char *dir, const char *options, char *why, size_t len)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    if (unshare(CLONE_NEWNS) != 0) {
+        /* not root: a user namespace of our own may mount a tmpfs */
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
+            snprintf(why, len, "no mount namespace of our own (unshare: %s)", strerror(errno));
+            return false;
+        }
+        char map[64];
+        int fd = open("/proc/self/setgroups", O_WRONLY);
+        if (fd >= 0) { /* older kernels lack the file */
+            ssize_t ignored = write(fd, "deny", 4);
+            (void)ignored;
+            close(fd);
+        }
+        snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+        fd = open("/proc/self/uid_map", O_WRONLY);
+        bool ok = fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map);
+        if (fd >= 0) close(fd);
+        snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+        fd = open("/proc/self/gid_map", O_WRONLY);
+        ok = ok && fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map);
+        if (fd >= 0) close(fd);
+        if (!ok) {
+            snprintf(why, len, "cannot map our uid into a user namespace: %s", strerror(errno));
+            return false;
+        }
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        snprintf(why, len, "cannot make the mounts private: %s", strerror(errno));
+        return false;
+    }
+    unsigned long flags = MS_NOSUID | MS_NODEV;
+    if (strncmp(options, "ro,", 3) == 0) {
+        flags |= MS_RDONLY;
+        options += 3;
+    }
+    if (mount("tmpfs", dir, "tmpfs", flags, options) != 0) {
+        snprintf(why, len, "cannot mount a tmpfs (%s) on %s: %s", options, dir, strerror(errno));
+        return false;
+    }
+    return true;
+}
