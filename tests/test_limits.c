@@ -437,8 +437,9 @@ EB_TEST(explain_tasks_thread_stacks_and_nothing_exhausted)
                     "2 MiB more asked; raise it (ulimit -v) or use a smaller --workers");
     l = roomy();
     eb_limits_explain_tasks(&l, 0, "use a smaller --workers", buf, sizeof buf);
-    check_text(buf, "no limit looks exhausted (RLIMIT_NPROC 100000, kernel.threads-max 200000 with "
-                    "300 in use, kernel.pid_max 4194304 with 300 in use); use a smaller --workers");
+    check_text(buf, "no limit looks exhausted (RLIMIT_NPROC 100000 with 50 of this user's, "
+                    "kernel.threads-max 200000 with 300 in use, kernel.pid_max 4194304 with 300 "
+                    "in use); use a smaller --workers");
 }
 
 EB_TEST(explain_memory_rlimits)

@@ -141,10 +141,10 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
         if (pid == 0) worker_main(job, started, &reports[started], leader);
         if (pid < 0) {
             int err = errno;
-            atomic_store(job->next_task, job->tasks);
-            char limit[512]; /* read while the workers that count are alive */
+            char limit[512]; /* read first, while the workers that count are busy */
             eb_limit_ask ask = {.kind = 't', .advice = "use a smaller --workers"};
             eb_limits_why(err, &ask, limit, sizeof limit);
+            atomic_store(job->next_task, job->tasks);
             eb_job_fail(out, -err, "could not fork worker %u of %u: %s%s%s", started + 1, n,
                         strerror(err), limit[0] ? ": " : "", limit);
             break;

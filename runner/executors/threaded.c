@@ -93,13 +93,14 @@ static int threaded_run(eb_job *job, eb_job_result *out)
         args[started] = (worker_arg){&p, started};
         int rc = pthread_create(&threads[started], &attr, worker_main, &args[started]);
         if (rc != 0) {
-            /* Stop handing out tasks; the threads already running finish theirs. */
-            atomic_store(job->next_task, job->tasks);
-            /* which limit refused it, read while the threads that count are alive */
+            /* Which limit refused it, read first, while the threads that count
+             * are alive and still busy with the queue; then stop handing out
+             * tasks, and the threads already running finish theirs. */
             char limit[512];
             eb_limit_ask ask = {
                 .kind = 't', .bytes = THREAD_STACK_BYTES, .advice = "use a smaller --workers"};
             eb_limits_why(rc, &ask, limit, sizeof limit);
+            atomic_store(job->next_task, job->tasks);
             pthread_mutex_lock(&p.error_lock);
             eb_job_fail(out, -rc, "could not create thread %u of %u: %s%s%s", started + 1, n,
                         strerror(rc), limit[0] ? ": " : "", limit);
