@@ -1,7 +1,7 @@
 # execbench — the front door.
 #   make            build everything into build/
 #   make test       install what is missing, build with -Werror, run every test (ctest)
-#   make test SANITIZE=address,undefined   the same in build-address,undefined/ with sanitizers
+#   make test SANITIZE=address,undefined   the same in build-address-undefined/ with sanitizers
 #   make test-sanitize                     shorthand for the line above
 #   make bench      build and run the suite (preset default + execbench-micro), results in
 #                   results/; PRESET=quick and BENCH_ARGS="--repetitions 3" change it
