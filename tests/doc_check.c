@@ -1,5 +1,6 @@
 /* doc_check.c — see doc_check.h. */
 #include "doc_check.h"
+#include "eb_test.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -70,4 +71,16 @@ json_t *doc_execbench(json_t *doc, const char *key)
 bool matches(const char *text, const char *pattern)
 {
     return fnmatch(pattern, text, 0) == 0;
+}
+
+void check_ok(json_t *doc, const char *prefix, int repetitions)
+{
+    char why[600];
+    EB_CHECKF(doc_point_ok(doc, prefix, repetitions, why, sizeof why), "%s", why);
+}
+
+void check_error(json_t *doc, const char *prefix, const char *pattern)
+{
+    const char *msg = doc_point_error(doc, prefix);
+    EB_CHECKF(matches(msg, pattern), "%s:\n  says:     %s\n  expected: %s", prefix, msg, pattern);
 }

@@ -24,6 +24,11 @@ size_t doc_point_count(json_t *doc);
 /* context.execbench.<key> */
 json_t *doc_execbench(json_t *doc, const char *key);
 
+/* Test checks (eb_test.h): the point ran in full; its error row's message
+ * matches `pattern`. A failure names the point and what was seen. */
+void check_ok(json_t *doc, const char *prefix, int repetitions);
+void check_error(json_t *doc, const char *prefix, const char *pattern);
+
 /* True when `text` matches the shell pattern `pattern` (fnmatch: * and ?). */
 bool matches(const char *text, const char *pattern);
 

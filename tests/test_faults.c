@@ -19,18 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void check_ok(json_t *doc, const char *prefix, int repetitions)
-{
-    char why[600];
-    EB_CHECKF(doc_point_ok(doc, prefix, repetitions, why, sizeof why), "%s", why);
-}
-
-static void check_error(json_t *doc, const char *prefix, const char *pattern)
-{
-    const char *msg = doc_point_error(doc, prefix);
-    EB_CHECKF(matches(msg, pattern), "%s:\n  says:     %s\n  expected: %s", prefix, msg, pattern);
-}
-
 static int64_t oom_kills(void)
 {
     FILE *f = fopen("/proc/vmstat", "r");
