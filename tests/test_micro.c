@@ -159,7 +159,9 @@ EB_TEST(memory_family_counts_live_units)
          * the coroutine benchmark made both wrong: 0 for the rounds after the
          * first, 41 MiB per child. */
         if (i == 0) EB_CHECKF(rss >= 4096 * 0.99, "%s: rss %g", names[i], rss);
+#ifndef EB_SANITIZE_BUILD /* a sanitizer's runtime puts tens of MiB in every child's Rss */
         if (i == 2) EB_CHECKF(rss < 16.0 * 1024 * 1024, "%s: rss %g", names[i], rss);
+#endif
     }
     json_decref(doc);
 }
