@@ -24,15 +24,18 @@ python=$(command -v python3 || command -v /usr/bin/python3)
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
     mode="private tmpfs on /tmp and /dev/shm"
     status=0
+    # The checkout itself may be under /tmp: the working directory is entered
+    # before the tmpfs hides it, and everything below is named from there.
     unshare -m bash -c '
         set -e
+        cd "$0"
         mount --make-rprivate /
         mount -t tmpfs -o size=256m tmpfs /tmp
         mount -t tmpfs -o size=256m tmpfs /dev/shm
-        find /tmp /dev/shm -mindepth 1 -maxdepth 1 >"$0/leftovers.before"
-        "$1" --preset quick --repeat-run "$2" --quiet --out "$0/soak.json" 2>"$0/stderr" || echo $? >"$0/status"
-        find /tmp /dev/shm -mindepth 1 -maxdepth 1 >"$0/leftovers.after"
-    ' "$out" "$exe" "$runs" || status=$?
+        find /tmp /dev/shm -mindepth 1 -maxdepth 1 >soak/leftovers.before
+        ./execbench --preset quick --repeat-run "$1" --quiet --out soak/soak.json 2>soak/stderr || echo $? >soak/status
+        find /tmp /dev/shm -mindepth 1 -maxdepth 1 >soak/leftovers.after
+    ' "$here/$build" "$runs" || status=$?
     [ -f "$out/status" ] && status=$(cat "$out/status")
 else
     mode="the shared /tmp and /dev/shm, before and after (other programs may add entries)"
