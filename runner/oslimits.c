@@ -15,7 +15,13 @@
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_SYS_RESOURCE_BIT 24
 
-static uint64_t rlimit_soft(int resource, uint64_t *hard)
+#ifdef __GLIBC__
+typedef __rlimit_resource_t rlimit_resource; /* glibc's getrlimit takes its enum */
+#else
+typedef int rlimit_resource;
+#endif
+
+static uint64_t rlimit_soft(rlimit_resource resource, uint64_t *hard)
 {
     struct rlimit r;
     if (getrlimit(resource, &r) != 0) {
