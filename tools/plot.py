@@ -131,6 +131,11 @@ def time_scale(values_ns):
     return "ns", 1.0
 
 
+def title_room(fig):
+    """tight_layout, leaving the suptitle its own strip above the panels."""
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
+
+
 def workers_label(w):
     return "unbounded" if w == 0 else str(w)
 
@@ -138,7 +143,11 @@ def workers_label(w):
 def executor_colours(executors):
     ordered = sorted(executors, key=lambda e: (EXECUTOR_ORDER.index(e)
                                                if e in EXECUTOR_ORDER else 99, e))
-    return ordered, {e: COLOURS[i % len(COLOURS)] for i, e in enumerate(ordered)}
+    # A known executor keeps its colour whichever others share the panel.
+    extra = [e for e in ordered if e not in EXECUTOR_ORDER]
+    def index(e):
+        return EXECUTOR_ORDER.index(e) if e in EXECUTOR_ORDER else len(EXECUTOR_ORDER) + extra.index(e)
+    return ordered, {e: COLOURS[index(e) % len(COLOURS)] for e in ordered}
 
 
 def point_groups(runs):
@@ -222,7 +231,7 @@ def overview(plt, runs, source):
         ax.set_title(group_title(g))
         ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
     fig.suptitle(f"{title}; bars: median, whiskers: min-max, black: ideal", fontsize=11)
-    fig.tight_layout()
+    title_room(fig)
     return fig
 
 
@@ -238,7 +247,7 @@ def scaling(plt, runs, source):
         seq = min((r.median for r in by_exec["sequential"].values()))
         tasks = g[1] if isinstance(g[1], int) and g[1] > 0 else None
         executors, colour = executor_colours(by_exec)
-        ideal = {}
+        ideal, ideal_unbounded = {}, {}
 
         def at(w):  # "unbounded" plots at the task count: every task in flight
             return tasks if w == 0 and tasks else w
@@ -251,11 +260,19 @@ def scaling(plt, runs, source):
                         label=e)
             for w, r in by_exec[e].items():
                 if r.ideal_ns and isinstance(at(w), int) and at(w) > 0:
-                    ideal.setdefault(at(w), []).append(seq / r.ideal_ns)
+                    # An unbounded executor's ideal is its own (one thread for
+                    # coroutines): a mark at its point, not part of the line.
+                    into = ideal_unbounded if w == 0 else ideal
+                    into.setdefault(at(w), []).append(seq / r.ideal_ns)
         if ideal:
             xs = sorted(ideal)
             ax.plot(xs, [statistics.median(ideal[x]) for x in xs], linestyle="--", color="black",
                     label="ideal")
+        if ideal_unbounded:
+            xs = sorted(ideal_unbounded)
+            ax.plot(xs, [statistics.median(ideal_unbounded[x]) for x in xs], linestyle="none",
+                    marker="_", markersize=18, markeredgewidth=2, color="black",
+                    label=None if ideal else "ideal")
         ax.set_xscale("log", base=2)
         ax.xaxis.set_major_formatter(matplotlib_ticker().ScalarFormatter())
         ax.set_xticks(sorted({at(w) for by in by_exec.values() for w in by
@@ -271,7 +288,7 @@ def scaling(plt, runs, source):
         ax.set_title(group_title(g))
         ax.legend(fontsize="small")
     fig.suptitle(f"{title}: sequential median / median", fontsize=11)
-    fig.tight_layout()
+    title_room(fig)
     return fig
 
 
@@ -353,7 +370,7 @@ def overheads(plt, runs, source):
             draw_panel(ax, panels[p], "memory per idle unit, bytes (PSS, or RSS where PSS is absent)",
                        fmt_bytes)
     fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
+    title_room(fig)
     return fig
 
 
