@@ -3,6 +3,7 @@
 #include "eb_test.h"
 
 #include <fnmatch.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +84,37 @@ void check_error(json_t *doc, const char *prefix, const char *pattern)
 {
     const char *msg = doc_point_error(doc, prefix);
     EB_CHECKF(matches(msg, pattern), "%s:\n  says:     %s\n  expected: %s", prefix, msg, pattern);
+}
+
+json_t *doc_run_plan(doc_run *r, const eb_sandbox *s, const char *const *plan, int want_exit,
+                     size_t points)
+{
+    tmpdir_make(r->dir, sizeof r->dir);
+    if (s->uid != 0) EB_REQUIRE(chown(r->dir, s->uid, (gid_t)s->uid) == 0);
+    char out[128];
+    snprintf(out, sizeof out, "%s/results.json", r->dir);
+    const char *args[64];
+    size_t n = 0;
+    for (; plan[n] != NULL; n++) {
+        EB_REQUIRE(n + 4 < sizeof args / sizeof *args);
+        args[n] = plan[n];
+    }
+    args[n++] = "--quiet";
+    args[n++] = "--out";
+    args[n++] = out;
+    args[n] = NULL;
+    int code = sandbox_run(&r->p, args, s);
+    EB_CHECKF(code == want_exit, "exit %d: %s", code, r->p.err);
+    r->doc = load_json(out);
+    EB_REQUIRE(r->doc != NULL);
+    EB_CHECKF(doc_point_count(r->doc) == points, "%zu points, expected %zu",
+              doc_point_count(r->doc), points);
+    return r->doc;
+}
+
+void doc_run_end(doc_run *r)
+{
+    json_decref(r->doc);
+    proc_free(&r->p);
+    tmpdir_remove(r->dir);
 }

@@ -3,6 +3,8 @@
 #ifndef EB_TEST_DOC_CHECK_H
 #define EB_TEST_DOC_CHECK_H
 
+#include "sandbox.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,6 +30,21 @@ json_t *doc_execbench(json_t *doc, const char *key);
  * matches `pattern`. A failure names the point and what was seen. */
 void check_ok(json_t *doc, const char *prefix, int repetitions);
 void check_error(json_t *doc, const char *prefix, const char *pattern);
+
+/* One run of execbench for its document: in the sandbox `s` ({0}: none),
+ * `plan` (flags, NULL-terminated), then --quiet --out <a new directory the
+ * sandbox's uid can write>/results.json. It must exit `want_exit` and still
+ * write its document, holding `points` points (those before and after a
+ * failure too); else the test stops. doc_run_end frees it all. */
+typedef struct doc_run {
+    eb_proc p;
+    char dir[64];
+    json_t *doc;
+} doc_run;
+
+json_t *doc_run_plan(doc_run *r, const eb_sandbox *s, const char *const *plan, int want_exit,
+                     size_t points);
+void doc_run_end(doc_run *r);
 
 /* True when `text` matches the shell pattern `pattern` (fnmatch: * and ?). */
 bool matches(const char *text, const char *pattern);

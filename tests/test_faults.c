@@ -98,10 +98,7 @@ EB_TEST(a_process_killed_by_sigkill_is_named_and_the_oom_killer_ruled_out)
 
 EB_TEST(a_process_killed_by_another_signal_is_named)
 {
-    char dir[64], out[128];
-    tmpdir_make(dir, sizeof dir);
-    snprintf(out, sizeof out, "%s/sigterm.json", dir);
-    const char *args[] = {"--workload",
+    const char *plan[] = {"--workload",
                           "test.signal,cpu.sumsq",
                           "--executor",
                           "threaded,multiprocess",
@@ -115,24 +112,15 @@ EB_TEST(a_process_killed_by_another_signal_is_named)
                           "n=1000",
                           "--repetitions",
                           "2",
-                          "--quiet",
-                          "--out",
-                          out,
                           NULL};
-    eb_proc p;
-    int code = run_execbench(&p, args);
-    EB_CHECKF(code == 1, "exit %d: %s", code, p.err);
-    json_t *doc = load_json(out);
-    EB_REQUIRE(doc != NULL);
-    EB_CHECK(doc_point_count(doc) == 4);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &(eb_sandbox){0}, plan, 1, 4);
     check_error(doc, "test.signal/exec:threaded/", "point process killed by signal 15 (SIGTERM)");
     check_error(doc, "test.signal/exec:multiprocess/",
                 "worker * killed by signal 15 (SIGTERM) in task 1");
     check_ok(doc, "cpu.sumsq/exec:threaded/", 2);
     check_ok(doc, "cpu.sumsq/exec:multiprocess/", 2);
-    json_decref(doc);
-    proc_free(&p);
-    tmpdir_remove(dir);
+    doc_run_end(&r);
 }
 
 /* The pids of processes whose command line contains `needle`, up to `cap`. */
@@ -271,10 +259,7 @@ EB_TEST(the_oom_killer_is_named)
 
 EB_TEST(damaged_reports_become_error_rows)
 {
-    char dir[64], out[128];
-    tmpdir_make(dir, sizeof dir);
-    snprintf(out, sizeof out, "%s/reports.json", dir);
-    const char *args[] = {"--workload",
+    const char *plan[] = {"--workload",
                           "cpu.sumsq,test.report,io.sleep",
                           "--executor",
                           "sequential",
@@ -288,16 +273,9 @@ EB_TEST(damaged_reports_become_error_rows)
                           "latency_us=1000",
                           "--repetitions",
                           "2",
-                          "--quiet",
-                          "--out",
-                          out,
                           NULL};
-    eb_proc p;
-    int code = run_execbench(&p, args);
-    EB_CHECKF(code == 1, "exit %d: %s", code, p.err);
-    json_t *doc = load_json(out);
-    EB_REQUIRE(doc != NULL);
-    EB_CHECK(doc_point_count(doc) == 9);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &(eb_sandbox){0}, plan, 1, 9);
     check_ok(doc, "cpu.sumsq/exec:sequential/", 2);
     check_ok(doc, "io.sleep/exec:sequential/", 2);
     static const char *const says[] = {
@@ -321,9 +299,7 @@ EB_TEST(damaged_reports_become_error_rows)
                  mode);
         check_error(doc, prefix, says[mode - 1]);
     }
-    json_decref(doc);
-    proc_free(&p);
-    tmpdir_remove(dir);
+    doc_run_end(&r);
 }
 
 /* The parent is signalled while a point's three worker processes run. */

@@ -22,54 +22,6 @@ static void skip_unless_possible(const eb_sandbox *s)
     if (!sandbox_possible(s, why, sizeof why)) EB_SKIP("%s", why);
 }
 
-/* A results directory the sandboxed execbench (maybe another uid) can write. */
-static void results_dir(char *dir, size_t len, uid_t uid)
-{
-    tmpdir_make(dir, len);
-    if (uid != 0) EB_REQUIRE(chown(dir, uid, (gid_t)uid) == 0);
-}
-
-/* One run of execbench in the sandbox: `plan` (flags, NULL-terminated), then
- * --quiet --out <a results directory the sandbox's uid can write>. A point
- * failed, so it must exit 1, and still write its document, holding `points`
- * points (the ones before and after the failure too). */
-typedef struct limited_run {
-    eb_proc p;
-    char dir[64];
-    json_t *doc;
-} limited_run;
-
-static json_t *run_limited(limited_run *r, const eb_sandbox *s, const char *const *plan,
-                           size_t points)
-{
-    char out[128];
-    results_dir(r->dir, sizeof r->dir, s->uid);
-    snprintf(out, sizeof out, "%s/results.json", r->dir);
-    const char *args[64];
-    size_t n = 0;
-    for (; plan[n] != NULL; n++) {
-        EB_REQUIRE(n + 4 < sizeof args / sizeof *args);
-        args[n] = plan[n];
-    }
-    args[n++] = "--quiet";
-    args[n++] = "--out";
-    args[n++] = out;
-    args[n] = NULL;
-    int code = sandbox_run(&r->p, args, s);
-    EB_CHECKF(code == 1, "exit %d: %s", code, r->p.err);
-    r->doc = load_json(out);
-    EB_REQUIRE(r->doc != NULL);
-    EB_CHECK(doc_point_count(r->doc) == points);
-    return r->doc;
-}
-
-static void limited_run_end(limited_run *r)
-{
-    json_decref(r->doc);
-    proc_free(&r->p);
-    tmpdir_remove(r->dir);
-}
-
 EB_TEST(threads_and_processes_beyond_rlimit_nproc)
 {
     /* 24 tasks for the uid: execbench, the point process, 8 workers (under
@@ -92,8 +44,8 @@ EB_TEST(threads_and_processes_beyond_rlimit_nproc)
                           "--warmup",
                           "0",
                           NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 6);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 6);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:64/workers:64/", 2);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:64/workers:8/", 2);
     check_ok(doc, "io.sleep/exec:threaded/tasks:64/workers:8/", 2);
@@ -111,7 +63,7 @@ EB_TEST(threads_and_processes_beyond_rlimit_nproc)
              "-u) or use a smaller --workers",
              (unsigned)s.uid);
     check_error(doc, "io.sleep/exec:multiprocess/tasks:64/workers:64/", pattern);
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(the_point_process_beyond_rlimit_nproc)
@@ -121,8 +73,8 @@ EB_TEST(the_point_process_beyond_rlimit_nproc)
     skip_unless_possible(&s);
     const char *plan[] = {"--workload", "cpu.sumsq", "--executor", "sequential,threaded",
                           "--tasks",    "2",         NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 2);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 2);
     char pattern[400];
     snprintf(pattern, sizeof pattern,
              "could not start the point process: Resource temporarily unavailable: "
@@ -131,7 +83,7 @@ EB_TEST(the_point_process_beyond_rlimit_nproc)
              (unsigned)s.uid);
     check_error(doc, "cpu.sumsq/exec:sequential/", pattern);
     check_error(doc, "cpu.sumsq/exec:threaded/", pattern);
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(threads_beyond_pid_max)
@@ -145,8 +97,8 @@ EB_TEST(threads_beyond_pid_max)
         "--workload", "io.sleep", "--executor", "coroutine,threaded",       "--workers",     "2000",
         "--tasks",    "2000",     "--param",    "latency_us=300000,400000", "--repetitions", "2",
         "--warmup",   "0",        NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 4);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 4);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:2000/workers:2000/latency_us:300000/", 2);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:2000/workers:2000/latency_us:400000/", 2);
     const char *pattern = "could not create thread * of 2000: Resource temporarily unavailable: "
@@ -154,7 +106,7 @@ EB_TEST(threads_beyond_pid_max)
                           "(sysctl kernel.pid_max) or use a smaller --workers";
     check_error(doc, "io.sleep/exec:threaded/tasks:2000/workers:2000/latency_us:300000/", pattern);
     check_error(doc, "io.sleep/exec:threaded/tasks:2000/workers:2000/latency_us:400000/", pattern);
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(processes_beyond_pid_max)
@@ -167,8 +119,8 @@ EB_TEST(processes_beyond_pid_max)
         "--workload", "io.sleep", "--executor", "coroutine,multiprocess", "--workers",     "500,4",
         "--tasks",    "8",        "--param",    "latency_us=1000",        "--repetitions", "2",
         "--warmup",   "0",        NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 4);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 4);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:8/workers:500/", 2);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:8/workers:4/", 2);
     check_ok(doc, "io.sleep/exec:multiprocess/tasks:8/workers:4/", 2);
@@ -176,7 +128,7 @@ EB_TEST(processes_beyond_pid_max)
                 "could not fork worker * of 500: Resource temporarily unavailable: "
                 "kernel.pid_max is 400 in this PID namespace, * PIDs in use*; raise it (sysctl "
                 "kernel.pid_max) or use a smaller --workers");
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(threads_beyond_threads_max)
@@ -198,8 +150,8 @@ EB_TEST(coroutine_stacks_beyond_rlimit_as)
         "--workload", "io.sleep",        "--executor",    "coroutine", "--tasks",  "100,1000000,50",
         "--param",    "latency_us=1000", "--repetitions", "2",         "--warmup", "0",
         NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 3);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 3);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:100/", 2);
     check_ok(doc, "io.sleep/exec:coroutine/tasks:50/", 2);
     check_error(doc, "io.sleep/exec:coroutine/tasks:1000000/",
@@ -207,7 +159,7 @@ EB_TEST(coroutine_stacks_beyond_rlimit_as)
                 "memory: RLIMIT_AS (ulimit -v) is 2048 MiB of address space, * MiB mapped "
                 "already and * MiB more asked; raise it (ulimit -v) or run fewer coroutines at "
                 "once (--workers)");
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(coroutine_stacks_beyond_max_map_count)
@@ -237,15 +189,15 @@ EB_TEST(files_beyond_rlimit_nofile_in_a_task)
                           "--warmup",
                           "0",
                           NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 3);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 3);
     check_ok(doc, "test.fds/exec:sequential/", 2);
     check_ok(doc, "test.fds/exec:threaded/", 2);
     check_error(doc, "test.fds/exec:coroutine/",
                 "coroutine *: task * failed: Too many open files: RLIMIT_NOFILE (ulimit -n) is 64 "
                 "open files per process (hard limit 64); raise it (ulimit -n) or run fewer tasks "
                 "at once (--workers)");
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 EB_TEST(files_beyond_rlimit_nofile_in_the_parent)
@@ -254,14 +206,14 @@ EB_TEST(files_beyond_rlimit_nofile_in_the_parent)
     eb_sandbox s = {.nofile = 8};
     const char *plan[] = {"--workload", "cpu.sumsq", "--executor", "sequential,threaded",
                           "--tasks",    "2",         NULL};
-    limited_run r;
-    json_t *doc = run_limited(&r, &s, plan, 2);
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 2);
     const char *pattern = "could not start the point process: Too many open files: "
                           "RLIMIT_NOFILE (ulimit -n) is 8 open files per process (hard limit 8); "
                           "raise it (ulimit -n)";
     check_error(doc, "cpu.sumsq/exec:sequential/", pattern);
     check_error(doc, "cpu.sumsq/exec:threaded/", pattern);
-    limited_run_end(&r);
+    doc_run_end(&r);
 }
 
 /* ---- the explanations, with made-up values ------------------------------ */
