@@ -13,9 +13,13 @@ typedef struct entry {
     json_int_t workers, tasks;
     json_t *params;
     double median_ns, ideal_ns; /* < 0: unknown */
+    double cv;                  /* libbenchmark's cv aggregate of real_time; < 0: none */
     size_t iterations;
     double only_ns;
 } entry;
+
+/* Above this coefficient of variation a median is read with care. */
+#define NOISY_CV 0.10
 
 static entry *find_or_add(entry *entries, size_t *n, const char *run_name)
 {
@@ -24,7 +28,7 @@ static entry *find_or_add(entry *entries, size_t *n, const char *run_name)
     entry *e = &entries[(*n)++];
     memset(e, 0, sizeof *e);
     e->run_name = run_name;
-    e->median_ns = e->ideal_ns = -1;
+    e->median_ns = e->ideal_ns = e->cv = -1;
     return e;
 }
 
@@ -96,6 +100,8 @@ void eb_table_print(FILE *f, json_t *doc)
         double t = json_number_value(json_object_get(row, "real_time")) * unit;
         const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
         if (agg != NULL && strcmp(agg, "median") == 0) e->median_ns = t;
+        if (agg != NULL && strcmp(agg, "cv") == 0) /* a fraction, whatever the time unit */
+            e->cv = json_number_value(json_object_get(row, "real_time"));
         if (agg == NULL) {
             e->iterations++;
             e->only_ns = t;
@@ -112,12 +118,13 @@ void eb_table_print(FILE *f, json_t *doc)
         for (size_t k = 0; k < w; k++)
             if (strcmp(entries[k].workload, entries[w].workload) == 0) first = false;
         if (!first) continue;
-        fprintf(f, "\n%s\n  %-13s %7s %7s %-22s %-8s %11s %8s %10s\n", entries[w].workload,
-                "executor", "workers", "tasks", "params", "pin", "median", "speedup", "efficiency");
+        fprintf(f, "\n%s\n  %-13s %7s %7s %-22s %-8s %11s %7s %8s %10s\n", entries[w].workload,
+                "executor", "workers", "tasks", "params", "pin", "median", "cv", "speedup",
+                "efficiency");
         for (size_t k = w; k < n; k++) {
             const entry *e = &entries[k];
             if (strcmp(e->workload, entries[w].workload) != 0) continue;
-            char params[128], median[32], speedup[16] = "-", efficiency[16] = "-";
+            char params[128], median[32], cv[16] = "-", speedup[16] = "-", efficiency[16] = "-";
             params_text(e->workload, e->params, params, sizeof params);
             fprintf(f, "  %-13s %7lld %7lld %-22s %-8s ", e->executor, (long long)e->workers,
                     (long long)e->tasks, params, e->pin ? e->pin : "");
@@ -126,14 +133,26 @@ void eb_table_print(FILE *f, json_t *doc)
                 continue;
             }
             time_text(e->median_ns, median, sizeof median);
+            if (e->cv >= 0) snprintf(cv, sizeof cv, "%.1f%%", 100.0 * e->cv);
             const entry *s = sequential_of(entries, n, e);
             if (s != NULL && e->median_ns > 0)
                 snprintf(speedup, sizeof speedup, "%.2fx", s->median_ns / e->median_ns);
             if (e->ideal_ns > 0 && e->median_ns > 0)
                 snprintf(efficiency, sizeof efficiency, "%.1f%%",
                          100.0 * e->ideal_ns / e->median_ns);
-            fprintf(f, "%11s %8s %10s\n", median, speedup, efficiency);
+            fprintf(f, "%11s %7s %8s %10s\n", median, cv, speedup, efficiency);
         }
     }
+    size_t noisy = 0, measured = 0;
+    for (size_t k = 0; k < n; k++) {
+        measured += entries[k].error == NULL;
+        noisy += entries[k].error == NULL && entries[k].cv > NOISY_CV;
+    }
+    if (noisy > 0)
+        fprintf(f,
+                "\n%zu of %zu points varied by more than %.0f%% (cv) between repetitions: the "
+                "machine was busy or changed speed meanwhile; run them again (execbench-compare "
+                "diff tells a real change from noise) or raise --repetitions\n",
+                noisy, measured, 100.0 * NOISY_CV);
     free(entries);
 }

@@ -1,7 +1,7 @@
 /* table.h — the short console table at the end of a run, read back from the
  * document itself: per workload, each point's executor, workers, median,
- * speedup against the sequential point of the same work, and efficiency
- * (ideal / median). */
+ * spread (cv), speedup against the sequential point of the same work, and
+ * efficiency (ideal / median); then how many points varied by over 10%. */
 #ifndef EB_TABLE_H
 #define EB_TABLE_H
 

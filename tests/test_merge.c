@@ -279,6 +279,28 @@ EB_TEST(the_table_shows_speedup_and_efficiency)
     EB_CHECKF(strstr(text, "error: worker 1 killed by signal 11 (SIGSEGV) in task 7") != NULL, "%s",
               text);
     EB_CHECK(strstr(text, "micro.") == NULL);
+    /* each point's cv (1% in the fixtures): no warning */
+    EB_CHECKF(strstr(text, "1.0%") != NULL && strstr(text, "varied by more than") == NULL, "%s",
+              text);
+    free(text);
+
+    /* a point whose repetitions spread by 25% is named in a closing line */
+    size_t i;
+    json_t *row;
+    json_array_foreach(eb_doc_rows(&doc), i, row)
+    {
+        const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
+        const char *name = json_string_value(json_object_get(row, "name"));
+        if (agg != NULL && strcmp(agg, "cv") == 0 && strstr(name, "exec:threaded") != NULL)
+            json_object_set_new(row, "real_time", json_real(0.25));
+    }
+    f = open_memstream(&text, &len);
+    EB_REQUIRE(f != NULL);
+    eb_table_print(f, doc.root);
+    fclose(f);
+    EB_CHECKF(strstr(text, "25.0%") != NULL &&
+                  strstr(text, "1 of 2 points varied by more than 10% (cv)") != NULL,
+              "%s", text);
     free(text);
     eb_doc_free(&doc);
     eb_plan_free(&plan);
