@@ -10,8 +10,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +28,99 @@ static bool pid_max_per_namespace(void)
     return major > 6 || (major == 6 && minor >= 14);
 }
 
+/* The memory cgroup this test process is in, as a directory, and the file
+ * that sets a child's limit: cgroup v1's memory hierarchy, or cgroup v2 when
+ * this cgroup hands the memory controller to its children. False, with the
+ * reason, when neither. */
+static bool memory_cgroup_base(char *dir, size_t len, const char **limit_file, char *why,
+                               size_t wlen)
+{
+    char line[512], v1_path[256] = "", v2_path[256] = "";
+    bool v1 = false, v2 = false;
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (f == NULL) {
+        snprintf(why, wlen, "no /proc/self/cgroup");
+        return false;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *controllers = strchr(line, ':');
+        char *path = controllers != NULL ? strchr(controllers + 1, ':') : NULL;
+        if (path == NULL) continue;
+        *path++ = '\0';
+        controllers++;
+        if (controllers[0] == '\0') {
+            v2 = snprintf(v2_path, sizeof v2_path, "%s", path) < (int)sizeof v2_path;
+        } else {
+            for (char *c = strtok(controllers, ","); c != NULL; c = strtok(NULL, ","))
+                if (strcmp(c, "memory") == 0)
+                    v1 = snprintf(v1_path, sizeof v1_path, "%s", path) < (int)sizeof v1_path;
+        }
+    }
+    fclose(f);
+    f = fopen("/proc/self/mounts", "r");
+    if (f == NULL) {
+        snprintf(why, wlen, "no /proc/self/mounts");
+        return false;
+    }
+    bool found = false;
+    char mnt[256], type[64], options[512];
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "%*s %255s %63s %511s", mnt, type, options) != 3) continue;
+        bool has_memory = strstr(options, "memory") != NULL;
+        if (v1 && strcmp(type, "cgroup") == 0 && has_memory) {
+            snprintf(dir, len, "%s%s", mnt, v1_path);
+            *limit_file = "memory.limit_in_bytes";
+            found = true;
+        } else if (!v1 && v2 && strcmp(type, "cgroup2") == 0) {
+            snprintf(dir, len, "%s%s", mnt, v2_path);
+            char control[600], text[256] = "";
+            snprintf(control, sizeof control, "%s/cgroup.subtree_control", dir);
+            FILE *c = fopen(control, "r");
+            if (c != NULL) {
+                if (fgets(text, sizeof text, c) == NULL) text[0] = '\0';
+                fclose(c);
+            }
+            if (strstr(text, "memory") == NULL) {
+                fclose(f);
+                snprintf(why, wlen,
+                         "this test's cgroup (%s) does not delegate the memory controller to "
+                         "its children",
+                         dir);
+                return false;
+            }
+            *limit_file = "memory.max";
+            found = true;
+        }
+    }
+    fclose(f);
+    if (!found) snprintf(why, wlen, "no memory cgroup hierarchy is mounted");
+    return found;
+}
+
+/* The sandbox's own memory cgroup: <this test's memory cgroup>/eb-sandbox-<pid>. */
+static bool memory_cgroup_dir(char *dir, size_t len, const char **limit_file, char *why,
+                              size_t wlen)
+{
+    char base[400];
+    if (!memory_cgroup_base(base, sizeof base, limit_file, why, wlen)) return false;
+    snprintf(dir, len, "%s/eb-sandbox-%d", base, (int)getpid());
+    return true;
+}
+
 bool sandbox_possible(const eb_sandbox *s, char *why, size_t len)
 {
+    if (s->memory_bytes != 0) {
+        char dir[512];
+        const char *limit_file;
+        if (!memory_cgroup_dir(dir, sizeof dir, &limit_file, why, len)) return false;
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            snprintf(why, len, "cannot make a memory cgroup of its own (%s): %s", dir,
+                     strerror(errno));
+            return false;
+        }
+        rmdir(dir);
+    }
     if ((s->uid != 0 || s->pid_max != 0) && geteuid() != 0) {
         snprintf(why, len, "%s needs root, and this test runs as uid %d",
                  s->uid != 0 ? "running execbench as an unused uid (root bypasses RLIMIT_NPROC)"
@@ -122,6 +215,19 @@ static _Noreturn void exec_limited(const char *const *argv, const eb_sandbox *s)
 void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
 {
     memset(p, 0, sizeof *p);
+    char cgroup[512] = "", procs[600] = "";
+    if (s->memory_bytes != 0) { /* made here, joined by the child before it runs execbench */
+        const char *limit_file;
+        char why[300], path[600], value[32];
+        EB_REQUIRE(memory_cgroup_dir(cgroup, sizeof cgroup, &limit_file, why, sizeof why));
+        EB_REQUIRE(mkdir(cgroup, 0755) == 0 || errno == EEXIST);
+        snprintf(path, sizeof path, "%s/%s", cgroup, limit_file);
+        snprintf(value, sizeof value, "%llu", (unsigned long long)s->memory_bytes);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        EB_REQUIRE(fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value));
+        close(fd);
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
+    }
     const char *argv[64] = {execbench_path()};
     int n = 1;
     for (; args[n - 1] != NULL; n++) {
@@ -140,6 +246,11 @@ void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
         signal(SIGPIPE, SIG_DFL);
         if (s->cwd != NULL && chdir(s->cwd) != 0) _exit(125);
         if (s->tmpdir != NULL) setenv("TMPDIR", s->tmpdir, 1);
+        if (procs[0] != '\0') {
+            char pid[24];
+            snprintf(pid, sizeof pid, "%d", (int)getpid());
+            write_file(procs, pid);
+        }
         if (s->pid_max == 0) exec_limited(argv, s);
         /* A PID namespace: its first process (PID 1) mounts its own /proc,
          * sets the namespace's pid_max and runs execbench as PID 2. */
@@ -174,7 +285,15 @@ void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
 int sandbox_run(eb_proc *p, const char *const *args, const eb_sandbox *s)
 {
     sandbox_start(p, args, s);
-    return proc_finish(p);
+    int code = proc_finish(p);
+    if (s->memory_bytes != 0) { /* empty once every process in it is reaped */
+        char dir[512], why[300];
+        const char *limit_file;
+        if (memory_cgroup_dir(dir, sizeof dir, &limit_file, why, sizeof why))
+            for (int tries = 0; rmdir(dir) != 0 && errno == EBUSY && tries < 100; tries++)
+                usleep(10000);
+    }
+    return code;
 }
 
 bool sandbox_private_tmpfs(const char *dir, const char *options, char *why, size_t len)

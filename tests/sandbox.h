@@ -15,13 +15,16 @@
 #include <sys/types.h>
 
 typedef struct eb_sandbox {
-    uid_t uid;          /* != 0: run as this uid and gid (needs root) */
-    uint64_t nproc;     /* != 0: RLIMIT_NPROC */
-    uint64_t nofile;    /* != 0: RLIMIT_NOFILE */
-    uint64_t as_bytes;  /* != 0: RLIMIT_AS */
-    unsigned pid_max;   /* != 0: a new PID namespace with this kernel.pid_max (>= 301) */
-    const char *cwd;    /* where it runs (NULL: here) */
-    const char *tmpdir; /* TMPDIR for it (NULL: as inherited) */
+    uid_t uid;             /* != 0: run as this uid and gid (needs root) */
+    uint64_t nproc;        /* != 0: RLIMIT_NPROC */
+    uint64_t nofile;       /* != 0: RLIMIT_NOFILE */
+    uint64_t as_bytes;     /* != 0: RLIMIT_AS */
+    unsigned pid_max;      /* != 0: a new PID namespace with this kernel.pid_max (>= 301) */
+    uint64_t memory_bytes; /* != 0: a memory cgroup of its own with this limit (removed
+                            * after sandbox_run; cgroup v1, or v2 where the test's own
+                            * cgroup delegates the memory controller) */
+    const char *cwd;       /* where it runs (NULL: here) */
+    const char *tmpdir;    /* TMPDIR for it (NULL: as inherited) */
 } eb_sandbox;
 
 /* Whether this sandbox can be made here: true, or false with the reason. */

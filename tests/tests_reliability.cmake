@@ -12,6 +12,13 @@ eb_add_c_test(test_faults
   SOURCES test_faults.c
   LIBS eb_reliability_support)
 add_dependencies(test_faults execbench)
+# The OOM test makes an OOM kill; the SIGKILL tests expect none meanwhile
+# (/proc/vmstat oom_kill is machine-wide): never at the same time.
+set_tests_properties(
+  test_faults.the_oom_killer_is_named
+  test_faults.a_process_killed_by_sigkill_is_named_and_the_oom_killer_ruled_out
+  test_faults.a_worker_killed_from_outside_is_named_and_the_run_goes_on
+  PROPERTIES RESOURCE_LOCK vmstat_oom_kill)
 
 eb_add_c_test(test_output
   SOURCES test_output.c

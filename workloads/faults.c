@@ -1,13 +1,13 @@
 /* faults.c — fault injection: test.crash, test.hang, test.badresult,
- * test.signal, test.fds, test.report.
+ * test.signal, test.memory, test.fds, test.report.
  *
  * Every task does a little real work (a short sum of squares, verified like
  * cpu.sumsq) except task `at`, which segfaults, never returns, reports a
- * wrong sum or is killed by a signal; test.fds holds file descriptors open
- * (EMFILE under enough concurrency) and test.report's point process prints a
- * damaged report (point.c). They exist so the tests can show that the runner
- * contains each fault under every executor; they are hidden from the presets
- * and from the default workload list. */
+ * wrong sum or is killed by a signal; test.memory's task `at` touches a
+ * block of memory (the OOM killer's prey in a small memory cgroup); test.fds holds file descriptors
+ * open (EMFILE under enough concurrency) and test.report's point process prints a damaged report
+ * (point.c). They exist so the tests can show that the runner contains each fault under every
+ * executor; they are hidden from the presets and from the default workload list. */
 #include "job.h"
 #include "sumsq_kernel.h"
 #include "wait.h"
@@ -183,6 +183,51 @@ const eb_workload eb_workload_test_signal = {
     .default_tasks = 4,
     .run_task = signal_run_task,
     .verify = signal_verify,
+};
+
+/* test.memory: task `at` maps `mib` MiB, writes every page (so all of it is
+ * resident), unmaps it, then sums like the others: in a memory cgroup smaller
+ * than that, the OOM killer ends its process. With room enough, it verifies. */
+enum { PARAM_MIB = PARAM_N + 1 };
+
+static const eb_param_def memory_params[] = {
+    [PARAM_AT] = {"at", 1, 0, INT64_C(100000000), "task", "the task that touches the memory"},
+    [PARAM_N] = {"n", 1000, 1, INT64_C(100000000), "elements", "every task sums k*k for k < n + i"},
+    [PARAM_MIB] = {"mib", 256, 1, 65536, "MiB", "what task `at` maps and writes"},
+};
+
+static int memory_run_task(eb_job *job, uint64_t task, uint64_t *result)
+{
+    if (injected(job, task)) {
+        size_t bytes = (size_t)job->params[PARAM_MIB] << 20;
+        unsigned char *p =
+            mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return -errno;
+        long page = sysconf(_SC_PAGESIZE);
+        for (size_t i = 0; i < bytes; i += (size_t)page)
+            ((volatile unsigned char *)p)[i] = 1;
+        munmap(p, bytes);
+    }
+    *result = eb_sumsq(task_n(job, task));
+    return 0;
+}
+
+static int memory_verify(const eb_job *job, char *why, size_t why_len)
+{
+    return fault_verify(job, why, why_len, NULL);
+}
+
+const eb_workload eb_workload_test_memory = {
+    .name = "test.memory",
+    .description = "fault injection: task `at` writes `mib` MiB of fresh memory (the OOM killer's "
+                   "prey in a small memory cgroup)",
+    .kind = EB_WORK_CPU,
+    .hidden = true,
+    .params = memory_params,
+    .param_count = sizeof memory_params / sizeof *memory_params,
+    .default_tasks = 4,
+    .run_task = memory_run_task,
+    .verify = memory_verify,
 };
 
 /* test.fds: each task holds `fds` open files for `hold_us`, then closes them,

@@ -9,6 +9,7 @@ extern const eb_workload eb_workload_test_crash;
 extern const eb_workload eb_workload_test_hang;
 extern const eb_workload eb_workload_test_badresult;
 extern const eb_workload eb_workload_test_signal;
+extern const eb_workload eb_workload_test_memory;
 extern const eb_workload eb_workload_test_fds;
 extern const eb_workload eb_workload_test_report;
 
@@ -19,6 +20,7 @@ const eb_workload *const eb_workloads[] = {
     &eb_workload_test_hang,
     &eb_workload_test_badresult,
     &eb_workload_test_signal,
+    &eb_workload_test_memory,
     &eb_workload_test_fds,
     &eb_workload_test_report,
 };
