@@ -3,10 +3,12 @@
 #include "cli.h"
 
 #include "parse.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -157,6 +159,7 @@ static int fail(char *why, size_t why_len, const char *fmt, ...)
     return -EINVAL;
 }
 
+/* A list flag (--workload a,b): given once, with all its values. */
 static int set_once(const char **slot, const char *value, const char *flag, char *why,
                     size_t why_len)
 {
@@ -165,6 +168,88 @@ static int set_once(const char **slot, const char *value, const char *flag, char
                     flag);
     *slot = value;
     return 0;
+}
+
+/* The argv element getopt_long just read an option from: the one before the
+ * value when the value came as the next element. */
+static const char *option_element(char **argv)
+{
+    if (optarg != NULL && optind >= 2 && optarg == argv[optind - 1]) return argv[optind - 2];
+    return argv[optind - 1];
+}
+
+/* " (did you mean --workers?)" for a long option name that is none of ours. */
+static void suggest_option(const char *element, char *buf, size_t len)
+{
+    char name[80];
+    const char *start = strncmp(element, "--", 2) == 0 ? element + 2 : element;
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(start, "="), start);
+    eb_suggest s;
+    eb_suggest_init(&s, name);
+    for (const struct option *o = options; o->name != NULL; o++)
+        if (o->val != OPT_POINT) eb_suggest_consider(&s, o->name);
+    eb_suggest_text(&s, "--", buf, len);
+}
+
+/* A list flag takes its values in one list (set_once); a flag of one value
+ * or a list of CPUs (--cpuset) once. */
+static bool takes_a_list(int opt)
+{
+    return opt == OPT_WORKLOAD || opt == OPT_EXECUTOR || opt == OPT_WORKERS || opt == OPT_TASKS ||
+           opt == OPT_PIN || opt == OPT_PARAM;
+}
+
+/* The option getopt_long just returned, as given: its exact name (getopt_long
+ * takes any unique start of a name, "--worker" for --workers, which ran the
+ * default preset), and a flag of one value not given before. `given` holds
+ * each flag's value so far. */
+static int check_given(char **argv, int opt, int index, const char **given, char *why,
+                       size_t why_len)
+{
+    const char *element = option_element(argv);
+    const char *name = element + 2;
+    size_t len = strcspn(name, "=");
+    if (strncmp(element, "--", 2) != 0 || len != strlen(options[index].name) ||
+        strncmp(name, options[index].name, len) != 0) {
+        char hint[200];
+        suggest_option(element, hint, sizeof hint);
+        return fail(why, why_len, "unknown option '%.*s'%s; see --help", (int)(len + 2), element,
+                    hint);
+    }
+    if (options[index].has_arg == no_argument || takes_a_list(opt)) return 0;
+    const char **seen = &given[opt - OPT_PRESET];
+    const char *value = optarg != NULL ? optarg : "";
+    if (*seen == NULL) {
+        *seen = value;
+        return 0;
+    }
+    if (**seen != '\0' && *value != '\0')
+        return fail(why, why_len,
+                    "--%s is given twice (%s, then %s); it takes one value: give it once",
+                    options[index].name, *seen, value);
+    return fail(why, why_len, "--%s is given twice; it takes one value: give it once",
+                options[index].name);
+}
+
+/* --micro's filter is libbenchmark's --benchmark_filter: an extended regex,
+ * "all", and a leading '-' for "all but". Checked here so a typo stops the
+ * run before its first point, not after its last. */
+static int check_micro_filter(const char *filter, char *why, size_t why_len)
+{
+    const char *re = filter[0] == '-' ? filter + 1 : filter;
+    if (strcmp(re, "all") == 0) return 0;
+    regex_t compiled;
+    int rc = regcomp(&compiled, re, REG_EXTENDED | REG_NOSUB);
+    if (rc == 0) {
+        regfree(&compiled);
+        return 0;
+    }
+    char error[200];
+    regerror(rc, &compiled, error, sizeof error);
+    return fail(why, why_len,
+                "--micro='%s' is not a POSIX extended regex: %s; fix the filter or give --micro "
+                "alone for every micro benchmark",
+                filter, error);
 }
 
 static int parse_int_flag(const char *flag, const char *text, int64_t min, int64_t max,
@@ -192,16 +277,29 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
     /* 0, not 1: glibc then forgets where it was in the previous argv (a
      * half-read "-xyz" would otherwise be read on, in freed memory). */
     optind = 0;
-    int opt, rc = 0;
+    int opt, rc = 0, index;
     int64_t v;
-    while (rc == 0 && (opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+    /* What each single-valued flag was given as, to refuse a second one. */
+    const char *given[OPT_POINT - OPT_PRESET + 1] = {NULL};
+    while (rc == 0 && (opt = getopt_long(argc, argv, ":h", options, &index)) != -1) {
+        if (opt >= OPT_PRESET && opt <= OPT_POINT)
+            rc = check_given(argv, opt, index, given, why, why_len);
+        if (rc != 0) break;
         switch (opt) {
         case OPT_PRESET:
-            if (eb_preset_find(optarg) == NULL)
+            if (eb_preset_find(optarg) == NULL) {
+                eb_suggest s;
+                eb_suggest_init(&s, optarg);
+                for (size_t i = 0; i < eb_preset_count; i++)
+                    eb_suggest_consider(&s, eb_presets[i].name);
+                char hint[160];
+                eb_suggest_text(&s, "", hint, sizeof hint);
                 rc = fail(why, why_len,
-                          "--preset: unknown preset '%s'; use quick, default or seeds", optarg);
-            else
-                rc = set_once(&cli->preset, optarg, "--preset", why, why_len);
+                          "--preset: unknown preset '%s'%s; use quick, default or seeds", optarg,
+                          hint);
+            } else {
+                cli->preset = optarg;
+            }
             break;
         case OPT_WORKLOAD:
             rc = set_once(&cli->block.workloads, optarg, "--workload", why, why_len);
@@ -224,7 +322,7 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
             cli->plan_flags = true;
             break;
         case OPT_CPUSET:
-            rc = set_once(&cli->block.cpuset, optarg, "--cpuset", why, why_len);
+            cli->block.cpuset = optarg; /* one set of CPUs: given twice is refused above */
             cli->plan_flags = true;
             break;
         case OPT_PARAM:
@@ -261,15 +359,23 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
                 cli->settings.coro_backend = EB_CORO_FCONTEXT;
             else if (strcmp(optarg, "ucontext") == 0)
                 cli->settings.coro_backend = EB_CORO_UCONTEXT;
-            else
+            else {
+                eb_suggest s;
+                eb_suggest_init(&s, optarg);
+                eb_suggest_consider(&s, "fcontext");
+                eb_suggest_consider(&s, "ucontext");
+                char hint[160];
+                eb_suggest_text(&s, "", hint, sizeof hint);
                 rc = fail(why, why_len,
-                          "--coro-backend: unknown backend '%s'; use fcontext or ucontext", optarg);
+                          "--coro-backend: unknown backend '%s'%s; use fcontext or ucontext",
+                          optarg, hint);
+            }
             break;
         case OPT_OUT:
             if (*optarg == '\0')
                 rc = fail(why, why_len, "--out: the file name is empty");
             else
-                rc = set_once(&cli->out, optarg, "--out", why, why_len);
+                cli->out = optarg;
             break;
         case OPT_REPEAT_RUN:
             rc = parse_int_flag("--repeat-run", optarg, 1, EB_MAX_REPEAT_RUNS, &v, why, why_len);
@@ -280,6 +386,8 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
             if (optarg != NULL && *optarg == '\0')
                 rc = fail(why, why_len,
                           "--micro=: the filter is empty; use --micro or --micro=REGEX");
+            else if (optarg != NULL)
+                rc = check_micro_filter(optarg, why, why_len);
             cli->micro_filter = optarg;
             break;
         case OPT_QUIET:
@@ -288,6 +396,7 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
         case OPT_LIST:
             cli->list = true;
             break;
+        case 'h':
         case OPT_HELP:
             cli->help = true;
             break;
@@ -302,10 +411,18 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
             break;
         default: {
             const char *bad = argv[optind - 1];
-            if (optopt != 0 && optopt < 256 && strncmp(bad, "--", 2) != 0)
+            char hint[200];
+            if (optopt != 0 && optopt < 256 && strncmp(bad, "--", 2) != 0) {
                 rc = fail(why, why_len, "unknown option '-%c'; see --help", optopt);
-            else
-                rc = fail(why, why_len, "unknown option '%s'; see --help", bad);
+            } else if (optopt >= OPT_PRESET && optopt <= OPT_POINT && strchr(bad, '=') != NULL) {
+                rc = fail(why, why_len, "%.*s takes no value; give it alone",
+                          (int)strcspn(bad, "="), bad);
+            } else {
+                /* an unknown name, or the start of several ("--work") */
+                suggest_option(bad, hint, sizeof hint);
+                rc = fail(why, why_len, "unknown option '%.*s'%s; see --help",
+                          (int)strcspn(bad, "="), bad, hint);
+            }
         }
         }
     }
@@ -321,8 +438,8 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
     return rc;
 }
 
-int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan,
-                char *why, size_t why_len)
+int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan, char *why,
+                size_t why_len)
 {
     plan->settings = cli->settings;
     int rc;

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include "parse.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -210,10 +211,16 @@ static int resolve_workloads(block_lists *b, const char *text, char *why, size_t
     int rc = list_split(&l, text, "--workload", why, why_len);
     for (int i = 0; rc == 0 && i < l.count; i++) {
         const eb_workload *w = eb_workload_find(l.item[i]);
-        if (w == NULL)
-            rc = fail(why, why_len, -EINVAL, "--workload: unknown workload '%s'; known: %s",
-                      l.item[i], known);
-        else if (b->workload_count == (int)(sizeof b->workloads / sizeof *b->workloads))
+        if (w == NULL) {
+            eb_suggest s;
+            eb_suggest_init(&s, l.item[i]);
+            for (size_t k = 0; k < eb_workload_count; k++)
+                eb_suggest_consider(&s, eb_workloads[k]->name);
+            char hint[160];
+            eb_suggest_text(&s, "", hint, sizeof hint);
+            rc = fail(why, why_len, -EINVAL, "--workload: unknown workload '%s'%s; known: %s",
+                      l.item[i], hint, known);
+        } else if (b->workload_count == (int)(sizeof b->workloads / sizeof *b->workloads))
             rc = fail(why, why_len, -E2BIG, "--workload: too many workloads");
         else
             b->workloads[b->workload_count++] = w;
@@ -235,10 +242,16 @@ static int resolve_executors(block_lists *b, const char *text, char *why, size_t
     int rc = list_split(&l, text, "--executor", why, why_len);
     for (int i = 0; rc == 0 && i < l.count; i++) {
         const eb_executor *e = eb_executor_find(l.item[i]);
-        if (e == NULL)
-            rc = fail(why, why_len, -EINVAL, "--executor: unknown executor '%s'; known: %s",
-                      l.item[i], known);
-        else if (b->executor_count == (int)(sizeof b->executors / sizeof *b->executors))
+        if (e == NULL) {
+            eb_suggest s;
+            eb_suggest_init(&s, l.item[i]);
+            for (size_t k = 0; k < eb_executor_count; k++)
+                eb_suggest_consider(&s, eb_executors[k]->name);
+            char hint[160];
+            eb_suggest_text(&s, "", hint, sizeof hint);
+            rc = fail(why, why_len, -EINVAL, "--executor: unknown executor '%s'%s; known: %s",
+                      l.item[i], hint, known);
+        } else if (b->executor_count == (int)(sizeof b->executors / sizeof *b->executors))
             rc = fail(why, why_len, -E2BIG, "--executor: too many executors");
         else
             b->executors[b->executor_count++] = e;
@@ -300,10 +313,18 @@ static int resolve_pins(block_lists *b, const char *pin, const char *cpuset,
         eb_pin_policy p;
         if (strcmp(l.item[i], "cpuset") == 0)
             rc = fail(why, why_len, -EINVAL, "--pin cpuset needs the CPUs: use --cpuset LIST");
-        else if (eb_pin_policy_parse(l.item[i], &p) != 0)
+        else if (eb_pin_policy_parse(l.item[i], &p) != 0) {
+            eb_suggest s;
+            eb_suggest_init(&s, l.item[i]);
+            static const char *const policies[] = {"none", "compact", "scatter", "pu"};
+            for (size_t k = 0; k < sizeof policies / sizeof *policies; k++)
+                eb_suggest_consider(&s, policies[k]);
+            char hint[160];
+            eb_suggest_text(&s, "", hint, sizeof hint);
             rc = fail(why, why_len, -EINVAL,
-                      "--pin: unknown policy '%s'; use none, compact, scatter or pu", l.item[i]);
-        else if (b->pin_count == (int)(sizeof b->pins / sizeof *b->pins))
+                      "--pin: unknown policy '%s'%s; use none, compact, scatter or pu", l.item[i],
+                      hint);
+        } else if (b->pin_count == (int)(sizeof b->pins / sizeof *b->pins))
             rc = fail(why, why_len, -E2BIG, "--pin: too many policies");
         else
             b->pins[b->pin_count++] = p;
@@ -361,16 +382,22 @@ static int resolve_params(block_lists *b, const char *const *params, size_t coun
             }
         }
         if (!declared) {
-            char known[256] = "";
+            char known[256] = "", hint[160];
             size_t used = 0;
-            for (int w = 0; w < b->workload_count && used < sizeof known; w++)
-                for (size_t p = 0; p < b->workloads[w]->param_count && used < sizeof known; p++)
-                    used += (size_t)snprintf(known + used, sizeof known - used, "%s%s %s",
-                                             used ? ", " : "", b->workloads[w]->name,
-                                             b->workloads[w]->params[p].key);
+            eb_suggest s;
+            eb_suggest_init(&s, key);
+            for (int w = 0; w < b->workload_count; w++)
+                for (size_t p = 0; p < b->workloads[w]->param_count; p++) {
+                    eb_suggest_consider(&s, b->workloads[w]->params[p].key);
+                    if (used < sizeof known)
+                        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s %s",
+                                                 used ? ", " : "", b->workloads[w]->name,
+                                                 b->workloads[w]->params[p].key);
+                }
+            eb_suggest_text(&s, "", hint, sizeof hint);
             return fail(why, why_len, -EINVAL,
-                        "--param: no selected workload has a parameter '%s'; known: %s", key,
-                        known);
+                        "--param: no selected workload has a parameter '%s'%s; known: %s", key,
+                        hint, known);
         }
         b->param_key[k] = text; /* compared up to '=' below */
     }

@@ -141,3 +141,131 @@ EB_TEST(list_names_workloads_params_executors_and_presets)
         EB_CHECKF(strstr(p.out, names[i]) != NULL, "--list lacks %s", names[i]);
     proc_free(&p);
 }
+
+/* Runs execbench with `args`, expecting exit 2 and one line holding `says`
+ * and none of `never` (may be NULL); nothing may run. */
+static void check_refused_line(const char *const *args, const char *says, const char *never)
+{
+    eb_proc p;
+    int code = run_execbench(&p, args);
+    EB_CHECKF(code == 2, "%s %s: exit %d: %s", args[0], args[1] ? args[1] : "", code, p.err);
+    EB_CHECKF(count_lines(p.err) == 1 && strncmp(p.err, "execbench: ", 11) == 0, "%s", p.err);
+    EB_CHECKF(strstr(p.err, says) != NULL, "wanted '%s' in: %s", says, p.err);
+    EB_CHECKF(never == NULL || strstr(p.err, never) == NULL, "'%s' should not be in: %s", never,
+              p.err);
+    EB_CHECKF(p.out[0] == '\0', "printed on stdout: %s", p.out);
+    proc_free(&p);
+}
+
+/* getopt_long took any unique start of a name: "--worker 2" and "--task 2"
+ * ran the whole default preset (a measurement flag alone runs it). */
+EB_TEST(long_options_take_exact_names_and_near_misses_are_named)
+{
+    char dir[64];
+    tmpdir_make(dir, sizeof dir);
+    EB_REQUIRE(chdir(dir) == 0);
+    check_refused_line((const char *[]){"--worker", "2", NULL},
+                       "unknown option '--worker' (did you mean --workers?)", NULL);
+    check_refused_line((const char *[]){"--task", "2", NULL},
+                       "unknown option '--task' (did you mean --tasks?)", NULL);
+    check_refused_line((const char *[]){"--work=2", NULL},
+                       "unknown option '--work' (did you mean --workload or --workers?)", NULL);
+    check_refused_line((const char *[]){"--repetition", "3", NULL}, "(did you mean --repetitions?)",
+                       NULL);
+    check_refused_line((const char *[]){"--qiet", NULL}, "(did you mean --quiet?)", NULL);
+    check_refused_line((const char *[]){"--quiet=yes", NULL}, "--quiet takes no value", NULL);
+    check_refused_line((const char *[]){"--poin", NULL}, "unknown option '--poin'", "--point");
+    struct stat st;
+    EB_CHECK(stat("results", &st) != 0); /* no preset ran */
+    EB_CHECK(chdir("/") == 0);
+    tmpdir_remove(dir);
+}
+
+EB_TEST(a_flag_of_one_value_given_twice_is_refused_without_a_list_hint)
+{
+    char dir[64];
+    tmpdir_make(dir, sizeof dir);
+    EB_REQUIRE(chdir(dir) == 0); /* where a run would write, were one to start */
+    static const char *const twice[][5] = {
+        {"--repetitions", "2", "--repetitions", "3"},
+        {"--warmup", "0", "--warmup", "1"},
+        {"--timeout", "5", "--timeout", "6"},
+        {"--seed", "1", "--seed", "2"},
+        {"--out", "a.json", "--out", "b.json"},
+        {"--preset", "quick", "--preset", "seeds"},
+        {"--cpuset", "0", "--cpuset", "0"},
+        {"--repeat-run", "2", "--repeat-run", "2"},
+        {"--coro-backend", "fcontext", "--coro-backend", "ucontext"},
+    };
+    for (size_t i = 0; i < sizeof twice / sizeof *twice; i++) {
+        char says[80];
+        snprintf(says, sizeof says, "%s is given twice (%s, then %s); it takes one value",
+                 twice[i][0], twice[i][1], twice[i][3]);
+        const char *args[] = {twice[i][0], twice[i][1], twice[i][2], twice[i][3], NULL};
+        check_refused_line(args, says, "comma");
+    }
+    check_refused_line((const char *[]){"--micro", "--micro=x", NULL},
+                       "--micro is given twice; it takes one value", "comma");
+    /* a list flag is still told to take one list */
+    check_refused_line((const char *[]){"--workers", "1", "--workers", "2", NULL},
+                       "--workers is given twice; give one comma-separated list", NULL);
+    struct stat st;
+    EB_CHECK(stat("results", &st) != 0);
+    EB_CHECK(chdir("/") == 0);
+    tmpdir_remove(dir);
+}
+
+EB_TEST(unknown_names_get_the_closest_known_one)
+{
+    static const struct {
+        const char *args[6];
+        const char *says;
+    } cases[] = {
+        {{"--workload", "cpu.sumq", NULL}, "unknown workload 'cpu.sumq' (did you mean cpu.sumsq?)"},
+        {{"--executor", "corutine", NULL}, "unknown executor 'corutine' (did you mean coroutine?)"},
+        {{"--executor", "sequential,Threaded", NULL}, "(did you mean threaded?)"},
+        {{"--preset", "quik", NULL}, "unknown preset 'quik' (did you mean quick?)"},
+        {{"--preset", "defualt", NULL}, "(did you mean default?)"},
+        {{"--pin", "compat", NULL}, "unknown policy 'compat' (did you mean compact?)"},
+        {{"--coro-backend", "ucontex", NULL}, "(did you mean ucontext?)"},
+        {{"--workload", "io.sleep", "--param", "latency=5", NULL},
+         "parameter 'latency' (did you mean latency_us?)"},
+        {{"--workload", "cpu.sumsq", "--param", "N=5", NULL}, "parameter 'N' (did you mean n?)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_refused_line(cases[i].args, cases[i].says, NULL);
+    /* nothing close: no guess */
+    check_refused_line((const char *[]){"--executor", "fibers", NULL}, "unknown executor 'fibers'",
+                       "did you mean");
+    check_refused_line((const char *[]){"--bogus", NULL}, "unknown option '--bogus'",
+                       "did you mean");
+}
+
+EB_TEST(dash_h_prints_the_help_like_help)
+{
+    eb_proc a, b;
+    EB_CHECK(run_execbench(&a, (const char *[]){"-h", NULL}) == 0);
+    EB_CHECK(run_execbench(&b, (const char *[]){"--help", NULL}) == 0);
+    EB_CHECK(strncmp(a.out, "usage: execbench", 16) == 0);
+    EB_CHECK(strcmp(a.out, b.out) == 0);
+    EB_CHECK(a.err[0] == '\0');
+    proc_free(&a);
+    proc_free(&b);
+}
+
+/* A --micro filter that is no regex used to fail after the last point, as if
+ * the point had failed ("1 of 1 points failed"). */
+EB_TEST(a_micro_filter_that_is_not_a_regex_stops_before_the_first_point)
+{
+    char dir[64];
+    tmpdir_make(dir, sizeof dir);
+    EB_REQUIRE(chdir(dir) == 0);
+    check_refused_line(
+        (const char *[]){"--workload", "cpu.sumsq", "--executor", "sequential", "--micro=[", NULL},
+        "--micro='[' is not a POSIX extended regex", NULL);
+    check_refused_line((const char *[]){"--micro=(a", NULL}, "is not a POSIX extended regex", NULL);
+    struct stat st;
+    EB_CHECK(stat("results", &st) != 0);
+    EB_CHECK(chdir("/") == 0);
+    tmpdir_remove(dir);
+}
