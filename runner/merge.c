@@ -239,7 +239,7 @@ void eb_doc_add_named_error(eb_doc *doc, const char *name, const char *message)
 {
     json_array_append_new(eb_doc_rows(doc), error_row(name, doc->families, 1, message));
     doc->families++;
-    doc->failed++;
+    doc->others_failed++;
 }
 
 static void prefix_key(json_t *row, const char *key, const char *prefix)
@@ -268,7 +268,7 @@ int eb_doc_add_foreign(eb_doc *doc, const char *text, size_t len, const char *pr
         json_object_set_new(row, "family_index", json_integer(base + family));
         prefix_key(row, "name", prefix);
         prefix_key(row, "run_name", prefix);
-        if (json_is_true(json_object_get(row, "error_occurred"))) doc->failed++;
+        if (json_is_true(json_object_get(row, "error_occurred"))) doc->others_failed++;
         json_array_append(eb_doc_rows(doc), row);
     }
     doc->families = base + top + 1;

@@ -14,11 +14,12 @@
 #include <jansson.h>
 
 typedef struct eb_doc {
-    json_t *root;        /* {"context": {...}, "benchmarks": [...]} */
-    bool gb_context;     /* the context came from libbenchmark in a point process */
-    json_int_t families; /* the next family_index */
-    size_t failed;       /* error rows added */
-    size_t points;       /* points added, failed or not */
+    json_t *root;         /* {"context": {...}, "benchmarks": [...]} */
+    bool gb_context;      /* the context came from libbenchmark in a point process */
+    json_int_t families;  /* the next family_index */
+    size_t failed;        /* points that failed (an error row) */
+    size_t points;        /* points added, failed or not */
+    size_t others_failed; /* error rows that are no point: the --micro step's */
 } eb_doc;
 
 int eb_doc_init(eb_doc *doc);
@@ -40,10 +41,12 @@ void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_plan_settings
 
 /* Adds the rows of a plain Google Benchmark document (execbench-micro), each
  * name prefixed by `prefix` unless it already starts with it, family indexes
- * continuing the document's. 0, or -EINVAL with `why`. */
+ * continuing the document's. 0, or -EINVAL with `why`. Its error rows count
+ * in others_failed, not as points. */
 int eb_doc_add_foreign(eb_doc *doc, const char *text, size_t len, const char *prefix, char *why,
                        size_t why_len);
-/* An error row named `name` (e.g. "micro/execbench-micro"). */
+/* An error row named `name` (e.g. "micro/execbench-micro"), counted in
+ * others_failed. */
 void eb_doc_add_named_error(eb_doc *doc, const char *name, const char *message);
 
 /* The structured keys of a point, set on `row`. */

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "progress.h"
 #include "table.h"
+#include "words.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -141,6 +142,20 @@ static void run_path(const eb_cli *cli, time_t started, int index, int runs, cha
     snprintf(path, len, "%.*s-run%0*d%s", (int)(dot - base), base, width, index, dot);
 }
 
+/* "2 of 8 points failed", "the --micro step failed", or both: the micro step
+ * is no point, so it is counted apart. */
+static void report_failures(const eb_doc *doc, const char *path)
+{
+    char points[120] = "";
+    if (doc->failed > 0)
+        snprintf(points, sizeof points, "%zu of %zu %s failed", doc->failed, doc->points,
+                 eb_plural(doc->points, "point", "points"));
+    fprintf(stderr, "execbench: %s%s%s; see the error_message of %s in %s\n", points,
+            doc->failed > 0 && doc->others_failed > 0 ? " and " : "",
+            doc->others_failed > 0 ? "the --micro step failed" : "",
+            doc->failed + doc->others_failed == 1 ? "its row" : "their rows", path);
+}
+
 /* What one run leaves for the next: its point names, its status. */
 typedef struct run_outcome {
     int status;      /* as eb_run's, interruption aside */
@@ -222,10 +237,8 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     int status = write_outputs(&doc, path, cli->out == NULL, cli->quiet, &on_stdout);
     eb_child_reap_orphans(1000000000);
     if (!cli->quiet && interrupted == 0 && !on_stdout) eb_table_print(stdout, doc.root);
-    if (status == 0 && doc.failed > 0) {
-        if (!cli->quiet)
-            fprintf(stderr, "execbench: %zu of %zu points failed; see their error_message in %s\n",
-                    doc.failed, doc.points, path);
+    if (status == 0 && (doc.failed > 0 || doc.others_failed > 0)) {
+        if (!cli->quiet) report_failures(&doc, path);
         status = 1;
     }
     o->names = point_names(&doc);

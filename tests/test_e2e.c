@@ -453,6 +453,72 @@ EB_TEST(micro_rows_are_folded_into_the_document)
     tmpdir_remove(dir);
 }
 
+static json_int_t points_failed(json_t *doc)
+{
+    json_t *e = json_object_get(json_object_get(doc, "context"), "execbench");
+    return json_integer_value(json_object_get(e, "points_failed"));
+}
+
+/* The micro step is no point: it failing used to read "1 of 1 points failed"
+ * when the one point succeeded, and "9 of 8 points failed" beside 8 failures. */
+EB_TEST(a_failed_micro_step_is_counted_apart_from_the_points)
+{
+    char dir[64], out[128];
+    tmpdir_make(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/micro.json", dir);
+    const char *ok_point[] = {"--workload",
+                              "cpu.sumsq",
+                              "--executor",
+                              "sequential",
+                              "--tasks",
+                              "1",
+                              "--param",
+                              "n=1000",
+                              "--repetitions",
+                              "1",
+                              "--micro=nothing-matches-this",
+                              "--out",
+                              out,
+                              NULL};
+    eb_proc p;
+    int code = run_execbench(&p, ok_point);
+    EB_CHECKF(code == 1, "exit %d: %s", code, p.err);
+    EB_CHECKF(strstr(p.err, "execbench: the --micro step failed; see the error_message of its row "
+                            "in ") != NULL,
+              "%s", p.err);
+    EB_CHECKF(strstr(p.err, "points failed") == NULL && strstr(p.err, "point failed") == NULL, "%s",
+              p.err);
+    json_t *doc = load_json(out);
+    EB_REQUIRE(doc != NULL);
+    EB_CHECK(points_failed(doc) == 0);
+    json_decref(doc);
+    proc_free(&p);
+
+    const char *crashing[] = {"--workload",
+                              "test.crash",
+                              "--executor",
+                              "sequential,threaded",
+                              "--workers",
+                              "2",
+                              "--repetitions",
+                              "1",
+                              "--micro=nothing-matches-this",
+                              "--out",
+                              out,
+                              NULL};
+    code = run_execbench(&p, crashing);
+    EB_CHECKF(code == 1, "exit %d: %s", code, p.err);
+    EB_CHECKF(strstr(p.err, "execbench: 2 of 2 points failed and the --micro step failed; see the "
+                            "error_message of their rows in ") != NULL,
+              "%s", p.err);
+    doc = load_json(out);
+    EB_REQUIRE(doc != NULL);
+    EB_CHECK(points_failed(doc) == 2);
+    json_decref(doc);
+    proc_free(&p);
+    tmpdir_remove(dir);
+}
+
 EB_TEST(default_output_is_results_host_stamp_and_latest)
 {
     char dir[64];
