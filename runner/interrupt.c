@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 static int pipe_fds[2] = {-1, -1};
-static volatile sig_atomic_t received;
+static volatile sig_atomic_t received, count;
 
 static void on_signal(int sig)
 {
     int saved = errno;
     if (received == 0) received = sig;
+    count++;
     char byte = (char)sig;
     ssize_t rc = write(pipe_fds[1], &byte, 1);
     (void)rc;
@@ -42,4 +43,9 @@ int eb_interrupt_fd(void)
 int eb_interrupted(void)
 {
     return received;
+}
+
+int eb_interrupt_count(void)
+{
+    return count;
 }

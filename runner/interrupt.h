@@ -12,5 +12,8 @@ int eb_interrupt_install(void);
 int eb_interrupt_fd(void);
 /* The first signal received, or 0. */
 int eb_interrupted(void);
+/* How many were received: a wait at the end (a FIFO without a reader)
+ * gives up when this changes. */
+int eb_interrupt_count(void);
 
 #endif

@@ -85,61 +85,86 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s,
     }
 }
 
-/* Writes the document to `path` (and latest.json beside it). When `path`
+/* Where one run's document went. */
+typedef struct written {
+    char path[PATH_MAX]; /* the name it got (a default name may get "-2") */
+    bool on_stdout;      /* it went to stdout in the end, or was meant to */
+} written;
+
+/* Writes the document to `path`: --out as its kind says (output.h), or the
+ * default name as a new file, and then results/latest.json beside it, or
+ * results/latest-interrupted.json when the run is incomplete (interrupted,
+ * or no point ran), so latest.json always holds a whole run. When `path`
  * cannot take it (the disk filled up during the run), the document goes to
- * the rescue path, else to stdout: a run's results are never lost for want of
- * space. Sets *on_stdout when it went there. 0, or 1 when `path` was not
- * (wholly) written. */
-static int write_outputs(eb_doc *doc, const char *path, bool latest, bool quiet, bool *on_stdout)
+ * the rescue path, else to stdout: a run's results are never lost for want
+ * of space. 0, or 1 when `path` was not (wholly) written. */
+static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool incomplete,
+                         written *w)
 {
     char why[600], again[600], rescue[PATH_MAX];
-    if (eb_output_write(doc->root, path, why, sizeof why) != 0) {
+    bool default_path = cli->out == NULL;
+    w->on_stdout = eb_output_shares_fd(path, STDOUT_FILENO);
+    snprintf(w->path, sizeof w->path, "%s", eb_output_display(path));
+    int rc = default_path
+                 ? eb_output_write_new(doc->root, path, w->path, sizeof w->path, why, sizeof why)
+                 : eb_output_write(doc->root, path, why, sizeof why);
+    if (rc != 0) {
         eb_output_rescue_path(path, rescue, sizeof rescue);
         if (eb_output_write(doc->root, rescue, again, sizeof again) == 0) {
             fprintf(stderr, "execbench: %s; the results are saved in %s instead\n", why, rescue);
-        } else {
+        } else if (!w->on_stdout) {
             fprintf(stderr, "execbench: %s; %s too; the results follow on stdout\n", why, again);
             json_dumpf(doc->root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
             fputc('\n', stdout);
             fflush(stdout);
-            *on_stdout = true;
+            w->on_stdout = true;
+        } else {
+            fprintf(stderr, "execbench: %s; %s too; the results are lost\n", why, again);
         }
         return 1;
     }
-    if (latest) {
-        char latest_path[PATH_MAX];
-        const char *slash = strrchr(path, '/');
-        snprintf(latest_path, sizeof latest_path, "%.*slatest.json",
-                 slash ? (int)(slash - path + 1) : 0, path);
-        if (eb_output_write(doc->root, latest_path, why, sizeof why) != 0) {
+    if (default_path) {
+        char latest[PATH_MAX];
+        const char *slash = strrchr(w->path, '/');
+        snprintf(latest, sizeof latest, "%.*s%s", slash ? (int)(slash - w->path + 1) : 0, w->path,
+                 incomplete ? "latest-interrupted.json" : "latest.json");
+        if (eb_output_write(doc->root, latest, why, sizeof why) != 0) {
             fprintf(stderr,
                     "execbench: %s (it still holds the previous run); the results are in %s\n", why,
-                    path);
+                    w->path);
             return 1;
         }
+        if (incomplete && !cli->quiet) {
+            fprintf(stderr,
+                    "execbench: this run is incomplete, so %.*slatest.json still holds the last "
+                    "whole run; this one is in %s and %s\n",
+                    slash ? (int)(slash - w->path + 1) : 0, w->path, w->path, latest);
+            return 0;
+        }
     }
-    if (!quiet) fprintf(stderr, "execbench: results written to %s\n", path);
+    if (!cli->quiet) fprintf(stderr, "execbench: results written to %s\n", w->path);
     return 0;
 }
 
 /* The document's path for run `index` (1-based) of `runs`: --out or the
- * default, with "-runK" before the extension when there are several. */
+ * default, with "-runK" before the extension when there are several and
+ * each is a file (a device, FIFO or descriptor takes each run in turn). */
 static void run_path(const eb_cli *cli, time_t started, int index, int runs, char *path, size_t len)
 {
-    char base[PATH_MAX];
+    char base[PATH_MAX], why[200];
     if (cli->out != NULL)
         snprintf(base, sizeof base, "%s", cli->out);
     else
         eb_output_default_path(started, base, sizeof base);
-    if (runs <= 1) {
+    eb_output o;
+    if (runs <= 1 ||
+        (eb_output_resolve(base, &o, why, sizeof why) == 0 && o.kind != EB_OUTPUT_FILE)) {
         snprintf(path, len, "%s", base);
         return;
     }
-    int width = snprintf(NULL, 0, "%d", runs);
-    const char *slash = strrchr(base, '/');
-    const char *dot = strrchr(slash != NULL ? slash : base, '.');
-    if (dot == NULL || dot == base || dot[-1] == '/') dot = base + strlen(base);
-    snprintf(path, len, "%.*s-run%0*d%s", (int)(dot - base), base, width, index, dot);
+    char run[32];
+    snprintf(run, sizeof run, "-run%0*d", snprintf(NULL, 0, "%d", runs), index);
+    eb_output_insert(base, run, path, len);
 }
 
 /* "2 of 8 points failed", "the --micro step failed", or both: the micro step
@@ -233,12 +258,13 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
                                   "fds_at_end", (json_int_t)at_end.fds, "rss_kib_at_start",
                                   (json_int_t)at_start.rss_kib, "rss_kib_at_end",
                                   (json_int_t)at_end.rss_kib));
-    bool on_stdout = false;
-    int status = write_outputs(&doc, path, cli->out == NULL, cli->quiet, &on_stdout);
+    written w;
+    int status = write_outputs(&doc, cli, path, interrupted != 0 || run == 0, &w);
     eb_child_reap_orphans(1000000000);
-    if (!cli->quiet && interrupted == 0 && !on_stdout) eb_table_print(stdout, doc.root);
+    /* The table never goes where the document went: stdout then is the document's. */
+    if (!cli->quiet && interrupted == 0) eb_table_print(w.on_stdout ? stderr : stdout, doc.root);
     if (status == 0 && (doc.failed > 0 || doc.others_failed > 0)) {
-        if (!cli->quiet) report_failures(&doc, path);
+        if (!cli->quiet) report_failures(&doc, w.path);
         status = 1;
     }
     o->names = point_names(&doc);

@@ -335,6 +335,10 @@ bool sandbox_private_tmpfs(const char *dir, const char *options, char *why, size
         flags |= MS_RDONLY;
         options += 3;
     }
+    if (strncmp(options, "dev,", 4) == 0) { /* device nodes made on it work */
+        flags &= ~(unsigned long)MS_NODEV;
+        options += 4;
+    }
     if (mount("tmpfs", dir, "tmpfs", flags, options) != 0) {
         snprintf(why, len, "cannot mount a tmpfs (%s) on %s: %s", options, dir, strerror(errno));
         return false;

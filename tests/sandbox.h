@@ -40,8 +40,9 @@ int sandbox_run(eb_proc *p, const char *const *args, const eb_sandbox *s);
 uid_t sandbox_free_uid(void);
 
 /* Moves this process into a private mount namespace and mounts a tmpfs with
- * `options` ("size=256k", "ro,size=64k") on `dir`: true, or false with the
- * reason. Only this process and its children see it; it goes when they end. */
+ * `options` ("size=256k", "ro,size=64k"; "dev,size=64k" for one whose device
+ * nodes open) on `dir`: true, or false with the reason. Only this process
+ * and its children see it; it goes when they end. */
 bool sandbox_private_tmpfs(const char *dir, const char *options, char *why, size_t len);
 
 #endif
