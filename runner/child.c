@@ -76,6 +76,20 @@ static void stream_read(stream *s, bool *overflow)
     }
 }
 
+/* The last whole line of a tail stream into buf (left as it was when the
+ * stream holds none yet). */
+static void last_whole_line(const stream *s, char *buf, size_t len)
+{
+    size_t end = s->len;
+    while (end > 0 && s->buf[end - 1] != '\n')
+        end--;
+    if (end == 0) return;
+    size_t start = end - 1;
+    while (start > 0 && s->buf[start - 1] != '\n')
+        start--;
+    snprintf(buf, len, "%.*s", (int)(end - 1 - start), s->buf + start);
+}
+
 static int make_pipe(int fds[2])
 {
     if (pipe2(fds, O_CLOEXEC) != 0) return -errno;
@@ -83,7 +97,8 @@ static int make_pipe(int fds[2])
     return 0;
 }
 
-static int spawn(const char *path, char *const argv[], int out_w, int err_w, int rep_w, pid_t *pid)
+static int spawn(const char *path, char *const argv[], int out_w, int err_w, int rep_w, int prog_w,
+                 pid_t *pid)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -93,6 +108,7 @@ static int spawn(const char *path, char *const argv[], int out_w, int err_w, int
     posix_spawn_file_actions_adddup2(&fa, out_w, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO);
     posix_spawn_file_actions_adddup2(&fa, rep_w, EB_REPORT_FD);
+    posix_spawn_file_actions_adddup2(&fa, prog_w, EB_PROGRESS_FD);
     /* Its own process group, so a timeout or an interrupt kills the point and
      * every worker it forked with one kill(-pgid). */
     sigset_t empty, defaults;
@@ -117,27 +133,29 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
 {
     memset(r, 0, sizeof *r);
     r->oom_kills_before = r->oom_kills_after = eb_limits_oom_kills();
-    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, rep_p[2] = {-1, -1};
+    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, rep_p[2] = {-1, -1}, prog_p[2] = {-1, -1};
     int rc = make_pipe(out_p);
     if (rc == 0) rc = make_pipe(err_p);
     if (rc == 0) rc = make_pipe(rep_p);
+    if (rc == 0) rc = make_pipe(prog_p);
     pid_t pid = -1;
-    if (rc == 0) rc = spawn(path, argv, out_p[1], err_p[1], rep_p[1], &pid);
-    if (out_p[1] >= 0) close(out_p[1]);
-    if (err_p[1] >= 0) close(err_p[1]);
-    if (rep_p[1] >= 0) close(rep_p[1]);
+    if (rc == 0) rc = spawn(path, argv, out_p[1], err_p[1], rep_p[1], prog_p[1], &pid);
+    int *ends[] = {out_p, err_p, rep_p, prog_p};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
+        if (ends[i][1] >= 0) close(ends[i][1]);
     if (rc != 0) {
         r->spawn_error = -rc;
         eb_limits_why(rc, &(eb_limit_ask){.kind = 't'}, r->limit, sizeof r->limit);
-        if (out_p[0] >= 0) close(out_p[0]);
-        if (err_p[0] >= 0) close(err_p[0]);
-        if (rep_p[0] >= 0) close(rep_p[0]);
+        for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
+            if (ends[i][0] >= 0) close(ends[i][0]);
         return rc;
     }
 
     stream out = {.fd = out_p[0], .cap = 65536};
     stream err = {.fd = err_p[0], .cap = sizeof r->err_tail, .tail = true};
     stream rep = {.fd = rep_p[0], .cap = sizeof r->report, .tail = false};
+    char said_tail[2 * sizeof r->said];
+    stream prog = {.fd = prog_p[0], .cap = sizeof said_tail, .tail = true, .buf = said_tail};
     out.buf = malloc(out.cap);
     err.buf = r->err_tail;
     rep.buf = r->report;
@@ -196,14 +214,14 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
                 drain_until = eb_now_ns() + DRAIN_NS;
             }
         }
-        bool open_streams = out.fd >= 0 || err.fd >= 0 || rep.fd >= 0;
+        bool open_streams = out.fd >= 0 || err.fd >= 0 || rep.fd >= 0 || prog.fd >= 0;
         if (r->reaped && (!open_streams || now >= drain_until)) break;
 
-        struct pollfd fds[5];
-        stream *owner[5];
+        struct pollfd fds[6];
+        stream *owner[6];
         int n = 0;
-        stream *streams[] = {&out, &err, &rep};
-        for (int i = 0; i < 3; i++)
+        stream *streams[] = {&out, &err, &rep, &prog};
+        for (int i = 0; i < 4; i++)
             if (streams[i]->fd >= 0) {
                 fds[n] = (struct pollfd){.fd = streams[i]->fd, .events = POLLIN};
                 owner[n++] = streams[i];
@@ -224,6 +242,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
         if (ready < 0 && errno != EINTR) break;
         for (int i = 0; i < first_extra && ready > 0; i++)
             if (fds[i].revents != 0) stream_read(owner[i], &overflow);
+        last_whole_line(&prog, r->said, sizeof r->said);
         for (int i = first_extra; i < n && ready > 0; i++)
             if (fds[i].fd == eb_interrupt_fd() && fds[i].revents != 0) {
                 char drain[16];
@@ -232,7 +251,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
             }
         now = eb_now_ns();
         if (now >= next_tick) {
-            if (tick != NULL && !r->reaped) tick(tick_arg, now - start);
+            if (tick != NULL && !r->reaped) tick(tick_arg, now - start, r->said);
             next_tick = now + TICK_NS;
         }
     }
@@ -246,6 +265,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
     if (out.fd >= 0) close(out.fd);
     if (err.fd >= 0) close(err.fd);
     if (rep.fd >= 0) close(rep.fd);
+    if (prog.fd >= 0) close(prog.fd);
     if (pidfd >= 0) close(pidfd);
     if (overflow) {
         free(out.buf);

@@ -1,7 +1,8 @@
 /* child.h — running one child program under supervision.
  *
  * The child gets its own process group, stdin from /dev/null, its stdout and
- * stderr captured, and the report pipe as fd 3 (crash.h). It is never waited
+ * stderr captured, the report pipe as fd 3 and the progress pipe as fd 4
+ * (crash.h). It is never waited
  * on forever: past the timeout it is asked to describe itself (SIGUSR1), then
  * its whole group is killed; an interrupt of the parent kills it at once; its
  * exit is watched through a pidfd, and once it has exited its group is killed
@@ -18,6 +19,7 @@ typedef struct eb_child_result {
     size_t out_len;
     char err_tail[4096]; /* the end of stderr, NUL-terminated */
     char report[1024];   /* what came through fd 3, NUL-terminated */
+    char said[64];       /* the last whole line that came through fd 4 ("rep 3/10") */
     int wait_status;     /* waitpid's, when reaped */
     bool reaped;
     bool timed_out;
@@ -28,8 +30,9 @@ typedef struct eb_child_result {
     int64_t wall_ns;
 } eb_child_result;
 
-/* Called about 4 times a second while the child runs (may be NULL). */
-typedef void (*eb_child_tick_fn)(void *arg, int64_t elapsed_ns);
+/* Called about 4 times a second while the child runs (may be NULL), with
+ * what it last said on its progress pipe ("" before it said anything). */
+typedef void (*eb_child_tick_fn)(void *arg, int64_t elapsed_ns, const char *said);
 
 /* Runs `path` with `argv` (NULL-terminated) for at most `timeout_ns`.
  * Returns 0 when it ran (whatever its fate, in `r`), or -errno when it could

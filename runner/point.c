@@ -107,12 +107,22 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
         json_decref(pus);
 }
 
+/* "rep 3/10" to the parent, for its progress line (outside the timed job). */
+static void tell(const point_run *c, const char *phase, int index)
+{
+    char what[48];
+    snprintf(what, sizeof what, "%s %d/%d", phase, index + 1,
+             strcmp(phase, "rep") == 0 ? c->settings->repetitions : c->settings->warmup);
+    eb_crash_tell(what);
+}
+
 static void bm_point(eb_state *s, void *arg)
 {
     point_run *c = arg;
     if (!c->warmed) {
         eb_crash_phase(-1);
         for (int i = 0; i < c->settings->warmup && c->failed[0] == '\0'; i++) {
+            tell(c, "warm-up", i);
             eb_job_result out;
             if (run_once(c, &out, c->failed, sizeof c->failed) != 0 && c->failed[0] == '\0')
                 snprintf(c->failed, sizeof c->failed, "the warm-up failed");
@@ -125,6 +135,7 @@ static void bm_point(eb_state *s, void *arg)
         return;
     }
     eb_crash_phase(c->rep);
+    tell(c, "rep", c->rep);
     eb_job_result out;
     memset(&out, 0, sizeof out);
     while (eb_state_keep_running(s)) {

@@ -226,8 +226,12 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     if (runs > 1)
         json_object_set_new(eb_doc_execbench(&doc), "repeat_run",
                             json_pack("{s:i,s:i}", "index", index, "of", runs));
+    eb_topology_summary machine;
+    eb_topology_summarize(topo, &machine);
+    eb_estimate estimate;
+    bool estimated = eb_estimate_init(&estimate, plan, (unsigned)machine.cores) == 0;
     eb_progress progress;
-    eb_progress_init(&progress, stderr, cli->quiet, plan->count + (cli->micro ? 1 : 0));
+    eb_progress_init(&progress, stderr, cli->quiet, plan->count, estimated ? &estimate : NULL);
 
     int interrupted = 0;
     size_t run = 0;
@@ -245,10 +249,17 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     }
     if (interrupted != 0) {
         const char *abbrev = sigabbrev_np(interrupted);
-        eb_progress_line(&progress,
-                         "execbench: interrupted by SIG%s: writing the %zu finished points",
-                         abbrev ? abbrev : "?", run);
+        if (run == 0)
+            eb_progress_line(&progress,
+                             "execbench: interrupted by SIG%s before a point finished: writing "
+                             "a document without points",
+                             abbrev ? abbrev : "?");
+        else
+            eb_progress_line(&progress,
+                             "execbench: interrupted by SIG%s: writing the %zu finished %s",
+                             abbrev ? abbrev : "?", run, eb_plural(run, "point", "points"));
     }
+    if (estimated) eb_estimate_free(&estimate);
     eb_doc_set_ideals(&doc, plan, topo);
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
     eb_self_usage at_end;

@@ -360,7 +360,7 @@ static void check_interrupt(int sig, const char *name, const char *latency)
     int code = proc_finish(&p);
     EB_CHECKF(code == 128 + sig, "exit %d: %s", code, p.err);
     char line[128];
-    snprintf(line, sizeof line, "execbench: interrupted by %s: writing the 1 finished points",
+    snprintf(line, sizeof line, "execbench: interrupted by %s: writing the 1 finished point\n",
              name);
     EB_CHECKF(strstr(p.err, line) != NULL, "stderr: %s", p.err);
     json_t *doc = load_json(out);

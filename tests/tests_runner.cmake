@@ -24,3 +24,9 @@ eb_add_c_test(test_e2e
   SOURCES test_e2e.c
   LIBS eb_job_fixture eb_execbench_process)
 add_dependencies(test_e2e execbench execbench-micro)
+
+# Progress: its pieces, and build/execbench on a pseudo-terminal and a pipe.
+eb_add_c_test(test_progress
+  SOURCES test_progress.c
+  LIBS eb_runner eb_execbench_process)
+add_dependencies(test_progress execbench)
