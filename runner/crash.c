@@ -120,7 +120,7 @@ static void on_describe(int sig)
     put_u64(&l, done);
     put(&l, " of ");
     put_u64(&l, job->tasks);
-    put(&l, " tasks done in ");
+    put(&l, job->tasks == 1 ? " task done in " : " tasks done in ");
     if (phase < 0) {
         put(&l, "the warm-up");
     } else {

@@ -329,17 +329,15 @@ void eb_limits_explain_tasks(const eb_limits *l, uint64_t task_bytes, const char
         (near(l->user_tasks, l->nproc) || l->user_tasks == EB_LIMIT_UNKNOWN)) {
         char has[48] = "";
         if (known(l->user_tasks)) snprintf(has, sizeof has, ", which has %" PRIu64, l->user_tasks);
-        snprintf(buf, len,
-                 "RLIMIT_NPROC (ulimit -u) is %" PRIu64 " threads and processes for uid %" PRIu64
-                 "%s",
-                 l->nproc, l->uid, has);
+        snprintf(buf, len, "RLIMIT_NPROC (ulimit -u) is %" PRIu64 " %s for uid %" PRIu64 "%s",
+                 l->nproc, l->nproc == 1 ? "thread or process" : "threads and processes", l->uid,
+                 has);
         raise_hint(buf, len, "ulimit -u", advice);
         return;
     }
     if (near(l->threads_now, l->threads_max)) {
-        snprintf(buf, len,
-                 "kernel.threads-max is %" PRIu64 " threads on the machine, %" PRIu64 " exist",
-                 l->threads_max, l->threads_now);
+        snprintf(buf, len, "kernel.threads-max is %" PRIu64 " %s on the machine, %" PRIu64 " exist",
+                 l->threads_max, l->threads_max == 1 ? "thread" : "threads", l->threads_now);
         raise_hint(buf, len, "sysctl kernel.threads-max", advice);
         return;
     }

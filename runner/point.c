@@ -12,6 +12,7 @@
 #include "eb_bench.h"
 #include "gbjson.h"
 #include "oslimits.h"
+#include "words.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -261,14 +262,16 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                             .maps = 1,
                             .advice = "use a smaller --tasks"};
         eb_limits_why(rc, &ask, limit, sizeof limit);
-        snprintf(why, why_len, "could not map the shared arrays for %" PRIu64 " tasks: %s%s%s",
-                 p->tasks, strerror(-rc), limit[0] ? ": " : "", limit);
+        snprintf(why, why_len, "could not map the shared arrays for %" PRIu64 " %s: %s%s%s",
+                 p->tasks, eb_plural(p->tasks, "task", "tasks"), strerror(-rc),
+                 limit[0] ? ": " : "", limit);
         return rc;
     }
     c->durations = calloc(p->tasks, sizeof *c->durations);
     c->worker_pus = calloc((size_t)c->settings->repetitions, sizeof *c->worker_pus);
     if (c->durations == NULL || c->worker_pus == NULL) {
-        snprintf(why, why_len, "out of memory for %" PRIu64 " tasks", p->tasks);
+        snprintf(why, why_len, "out of memory for %" PRIu64 " %s", p->tasks,
+                 eb_plural(p->tasks, "task", "tasks"));
         return -ENOMEM;
     }
     return 0;

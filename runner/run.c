@@ -320,9 +320,11 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
         } else {
             if (interrupted == 0 && !json_equal(first_names, o.names)) {
                 fprintf(stderr,
-                        "execbench: run %d measured %zu points, run 1 measured %zu: the point "
-                        "sets differ\n",
-                        k, json_object_size(o.names), json_object_size(first_names));
+                        "execbench: run %d measured %zu %s, run 1 measured %zu: the point sets "
+                        "differ\n",
+                        k, json_object_size(o.names),
+                        eb_plural(json_object_size(o.names), "point", "points"),
+                        json_object_size(first_names));
                 if (status == 0) status = 1;
             }
             json_decref(o.names);
@@ -332,7 +334,7 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
     eb_self_usage_read(&after);
     if (runs > 1 && !cli->quiet)
         fprintf(stderr,
-                "execbench: %d runs; parent process: %lld -> %lld open files, RSS %lld -> %lld "
+                "execbench: %d runs; parent process: open files %lld -> %lld, RSS %lld -> %lld "
                 "KiB\n",
                 runs, (long long)before.fds, (long long)after.fds, (long long)before.rss_kib,
                 (long long)after.rss_kib);

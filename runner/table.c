@@ -118,16 +118,18 @@ void eb_table_print(FILE *f, json_t *doc)
         for (size_t k = 0; k < w; k++)
             if (strcmp(entries[k].workload, entries[w].workload) == 0) first = false;
         if (!first) continue;
-        fprintf(f, "\n%s\n  %-13s %7s %7s %-22s %-8s %11s %7s %8s %10s\n", entries[w].workload,
+        fprintf(f, "\n%s\n  %-13s %9s %7s %-22s %-8s %11s %7s %8s %10s\n", entries[w].workload,
                 "executor", "workers", "tasks", "params", "pin", "median", "cv", "speedup",
                 "efficiency");
         for (size_t k = w; k < n; k++) {
             const entry *e = &entries[k];
             if (strcmp(e->workload, entries[w].workload) != 0) continue;
             char params[128], median[32], cv[16] = "-", speedup[16] = "-", efficiency[16] = "-";
+            char workers[24] = "unbounded"; /* workers 0: as many as there are tasks */
+            if (e->workers != 0) snprintf(workers, sizeof workers, "%lld", (long long)e->workers);
             params_text(e->workload, e->params, params, sizeof params);
-            fprintf(f, "  %-13s %7lld %7lld %-22s %-8s ", e->executor, (long long)e->workers,
-                    (long long)e->tasks, params, e->pin ? e->pin : "");
+            fprintf(f, "  %-13s %9s %7lld %-22s %-8s ", e->executor, workers, (long long)e->tasks,
+                    params, e->pin ? e->pin : "");
             if (e->error != NULL) {
                 fprintf(f, "error: %s\n", e->error);
                 continue;

@@ -519,6 +519,80 @@ EB_TEST(a_failed_micro_step_is_counted_apart_from_the_points)
     tmpdir_remove(dir);
 }
 
+/* "1 finished points", "0 of 1 tasks done", "1 of 1 points failed": a
+ * count of one takes the singular. */
+EB_TEST(counts_agree_with_their_nouns_in_execbench_messages)
+{
+    char dir[64], out[128];
+    tmpdir_make(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/one.json", dir);
+    const char *hang[] = {
+        "--workload", "test.hang", "--executor", "sequential",    "--tasks", "1",         "--param",
+        "at=0",       "--warmup",  "0",          "--repetitions", "1",       "--timeout", "0.5",
+        "--out",      out,         NULL};
+    eb_proc p;
+    EB_CHECK(run_execbench(&p, hang) == 1);
+    EB_CHECKF(
+        strstr(p.err, "execbench: 1 of 1 point failed; see the error_message of its row in ") !=
+            NULL,
+        "%s", p.err);
+    json_t *doc = load_json(out);
+    EB_REQUIRE(doc != NULL);
+    const char *message = str(json_array_get(rows_of(doc), 0), "error_message");
+    EB_CHECKF(strstr(message, "(task 0 never finished; 0 of 1 task done in repetition 1 of 1)") !=
+                  NULL,
+              "%s", message);
+    json_decref(doc);
+    proc_free(&p);
+
+    const char *beyond[] = {
+        "--workload", "test.badresult", "--executor", "sequential", "--tasks", "1",
+        "--param",    "at=5",           "--quiet",    "--out",      out,       NULL};
+    EB_CHECK(run_execbench(&p, beyond) == 1);
+    doc = load_json(out);
+    EB_REQUIRE(doc != NULL);
+    message = str(json_array_get(rows_of(doc), 0), "error_message");
+    EB_CHECKF(strstr(message, "at=5 is beyond the 1 task, so nothing was injected") != NULL, "%s",
+              message);
+    json_decref(doc);
+    proc_free(&p);
+    tmpdir_remove(dir);
+}
+
+/* The console table printed 0 for the coroutine executor's unbounded
+ * workers; execbench-compare says "unbounded". */
+EB_TEST(the_console_table_shows_unbounded_workers_as_unbounded)
+{
+    char dir[64], out[128];
+    tmpdir_make(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/unbounded.json", dir);
+    const char *args[] = {"--workload",
+                          "io.sleep",
+                          "--executor",
+                          "sequential,coroutine",
+                          "--tasks",
+                          "4",
+                          "--param",
+                          "latency_us=1000",
+                          "--workers",
+                          "auto",
+                          "--repetitions",
+                          "1",
+                          "--out",
+                          out,
+                          NULL};
+    eb_proc p;
+    int code = run_execbench(&p, args);
+    EB_CHECKF(code == 0, "exit %d: %s", code, p.err);
+    const char *row = strstr(p.out, "\n  coroutine ");
+    EB_REQUIRE(row != NULL);
+    char line[200];
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(row + 1, "\n"), row + 1);
+    EB_CHECKF(strncmp(line, "  coroutine     unbounded       4 ", 34) == 0, "%s", line);
+    proc_free(&p);
+    tmpdir_remove(dir);
+}
+
 EB_TEST(default_output_is_results_host_stamp_and_latest)
 {
     char dir[64];

@@ -78,7 +78,7 @@ EB_TEST(the_point_process_beyond_rlimit_nproc)
     char pattern[400];
     snprintf(pattern, sizeof pattern,
              "could not start the point process: Resource temporarily unavailable: "
-             "RLIMIT_NPROC (ulimit -u) is 1 threads and processes for uid %u, which has 1; "
+             "RLIMIT_NPROC (ulimit -u) is 1 thread or process for uid %u, which has 1; "
              "raise it (ulimit -u)",
              (unsigned)s.uid);
     check_error(doc, "cpu.sumsq/exec:sequential/", pattern);

@@ -42,9 +42,9 @@ static bool injected(const eb_job *job, uint64_t task)
 static int fault_verify(const eb_job *job, char *why, size_t why_len, const char *faulty)
 {
     if ((uint64_t)job->params[PARAM_AT] >= job->tasks) {
-        snprintf(why, why_len, "%s: at=%lld is beyond the %llu tasks, so nothing was injected",
+        snprintf(why, why_len, "%s: at=%lld is beyond the %llu %s, so nothing was injected",
                  job->workload->name, (long long)job->params[PARAM_AT],
-                 (unsigned long long)job->tasks);
+                 (unsigned long long)job->tasks, job->tasks == 1 ? "task" : "tasks");
         return -1;
     }
     for (uint64_t t = 0; t < job->tasks; t++) {
@@ -264,8 +264,9 @@ static int fds_verify(const eb_job *job, char *why, size_t why_len)
 {
     for (uint64_t t = 0; t < job->tasks; t++)
         if (job->task_result[t] != (uint64_t)job->params[PARAM_FDS]) {
-            snprintf(why, why_len, "task %llu held %llu files, expected %lld",
-                     (unsigned long long)t, (unsigned long long)job->task_result[t],
+            snprintf(why, why_len, "task %llu held %llu %s, expected %lld", (unsigned long long)t,
+                     (unsigned long long)job->task_result[t],
+                     job->task_result[t] == 1 ? "file" : "files",
                      (long long)job->params[PARAM_FDS]);
             return -1;
         }

@@ -126,7 +126,8 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
     worker_report *reports =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (reports == MAP_FAILED)
-        return eb_job_fail(out, -ENOMEM, "no memory for %u worker processes", n);
+        return eb_job_fail(out, -ENOMEM, "no memory for %u worker %s", n,
+                           n == 1 ? "process" : "processes");
     pid_t *pids = (pid_t *)((char *)reports + report_bytes);
     bool *live = (bool *)(pids + n);
     fflush(NULL); /* buffered output must not be copied into every worker */
