@@ -152,9 +152,10 @@ void eb_table_print(FILE *f, json_t *doc)
     }
     if (noisy > 0)
         fprintf(f,
-                "\n%zu of %zu points varied by more than %.0f%% (cv) between repetitions: the "
-                "machine was busy or changed speed meanwhile; run them again (execbench-compare "
+                "\n%zu of %zu %s varied by more than %.0f%% (cv) between repetitions: the "
+                "machine was busy or changed speed meanwhile; run %s again (execbench-compare "
                 "diff tells a real change from noise) or raise --repetitions\n",
-                noisy, measured, 100.0 * NOISY_CV);
+                noisy, measured, measured == 1 ? "point" : "points", 100.0 * NOISY_CV,
+                noisy == 1 ? "it" : "them");
     free(entries);
 }

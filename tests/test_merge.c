@@ -404,3 +404,36 @@ EB_TEST(the_document_is_written_atomically)
     tmpdir_remove(sub);
     tmpdir_remove(dir);
 }
+
+/* "1 of 1 points varied": one point's noise in the singular. */
+EB_TEST(the_table_names_one_noisy_point_in_the_singular)
+{
+    eb_plan plan;
+    fixture_plan(&plan);
+    eb_doc doc;
+    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    size_t len;
+    char *text = fixture("point_sequential.json", &len), why[400] = "";
+    EB_REQUIRE(eb_doc_add_point(&doc, &plan.points[0], text, len, why, sizeof why) == 0);
+    free(text);
+    size_t i;
+    json_t *row;
+    json_array_foreach(eb_doc_rows(&doc), i, row)
+    {
+        const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
+        if (agg != NULL && strcmp(agg, "cv") == 0)
+            json_object_set_new(row, "real_time", json_real(0.25));
+    }
+    text = NULL;
+    FILE *f = open_memstream(&text, &len);
+    EB_REQUIRE(f != NULL);
+    eb_table_print(f, doc.root);
+    fclose(f);
+    EB_CHECKF(strstr(text, "\n1 of 1 point varied by more than 10% (cv) between repetitions: ") !=
+                  NULL,
+              "%s", text);
+    EB_CHECKF(strstr(text, "; run it again (") != NULL, "%s", text);
+    free(text);
+    eb_doc_free(&doc);
+    eb_plan_free(&plan);
+}
