@@ -61,6 +61,8 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The text keeps the layout it prints with. */
+/* clang-format off */
 void eb_cli_help(FILE *f)
 {
     fprintf(
@@ -98,27 +100,45 @@ void eb_cli_help(FILE *f)
         "  --coro-backend NAME    fcontext or ucontext (default: fcontext)\n"
         "\n"
         "Output:\n"
-        "  --out FILE             results file (default: results/<host>-<YYYYmmdd-HHMMSS>.json,\n"
-        "                         also copied to results/latest.json)\n"
+        "  --out FILE             the results file, replaced whole when the run ends (a\n"
+        "                         symbolic link: its target, in the target's folder); a\n"
+        "                         device, FIFO or socket is written through, never\n"
+        "                         replaced (/dev/null discards the document); - or\n"
+        "                         /dev/stdout puts the document alone on stdout, the\n"
+        "                         table then on stderr (default: a new file\n"
+        "                         results/<host>-<YYYYmmdd-HHMMSS>.json, with -2, -3, ...\n"
+        "                         when that name exists, copied to results/latest.json;\n"
+        "                         a run interrupted or without a finished point goes to\n"
+        "                         results/latest-interrupted.json instead)\n"
         "  --repeat-run N         run the whole plan N times, 1..%d, each run its own\n"
-        "                         document (FILE-runK.json); checks every run measured the\n"
+        "                         document (FILE-runK.json; a device, FIFO or stdout\n"
+        "                         takes them in turn); checks every run measured the\n"
         "                         same points and reports the parent's open files and\n"
         "                         memory from first to last (a soak; default: 1)\n"
         "  --micro[=FILTER]       also run execbench-micro (beside this program) and fold\n"
         "                         its micro.* rows into the document; FILTER is its\n"
         "                         --benchmark_filter regex (default: off; all when given)\n"
-        "  --quiet                no progress on stderr and no table on stdout\n"
+        "  --quiet                no progress on stderr and no table\n"
         "  --list                 list workloads, parameters, executors, pin policies and\n"
         "                         presets, then exit\n"
-        "  --help                 this text\n"
+        "  -h, --help             this text\n"
         "  --version              the version and build\n"
         "\n"
-        "Exit status: 0 all points ran and verified; 1 some point failed (it is in the\n"
-        "document as an error entry); 2 bad command line; 128+N interrupted by signal N\n"
-        "(what finished is written, the document marked interrupted).\n",
-        EB_MAX_TASKS, EB_MAX_REPETITIONS, EB_DEFAULT_REPETITIONS, EB_MAX_WARMUP, EB_DEFAULT_WARMUP,
-        EB_DEFAULT_TIMEOUT_S, EB_DEFAULT_SEED, EB_MAX_REPEAT_RUNS);
+        "Progress goes to stderr: each line names the point (k of N), the run's time so far\n"
+        "and an estimate of what is left. On a terminal a live line shows the repetition\n"
+        "under way, and every line fits the terminal's width; through a pipe, a line per\n"
+        "finished point and one every 10 s while a point runs.\n"
+        "\n"
+        "Long options are taken by their whole names only (--workers, not --worker).\n"
+        "\n"
+        "Exit status: 0 all points ran and verified; 1 some point or the --micro step\n"
+        "failed (it is in the document as an error entry); 2 bad command line; 128+N\n"
+        "interrupted by signal N (what finished is written, the document marked\n"
+        "interrupted).\n",
+        EB_MAX_TASKS, EB_MAX_REPETITIONS, EB_DEFAULT_REPETITIONS, EB_MAX_WARMUP,
+        EB_DEFAULT_WARMUP, EB_DEFAULT_TIMEOUT_S, EB_DEFAULT_SEED, EB_MAX_REPEAT_RUNS);
 }
+/* clang-format on */
 
 void eb_cli_list(FILE *f)
 {

@@ -124,6 +124,12 @@ EB_TEST(help_documents_every_flag_with_its_default)
     EB_CHECK(strstr(p.out, "--quiet") != NULL && strstr(p.out, "--list") != NULL &&
              strstr(p.out, "--version") != NULL);
     EB_CHECK(strstr(p.out, "--point") == NULL); /* hidden: the parent's child */
+    /* what --out does with links, devices and stdout, and where progress goes */
+    EB_CHECK(strstr(p.out, "  -h, --help ") != NULL);
+    EB_CHECK(strstr(p.out, "/dev/stdout puts the document alone on stdout, the\n"
+                           "                         table then on stderr") != NULL);
+    EB_CHECK(strstr(p.out, "results/latest-interrupted.json") != NULL);
+    EB_CHECK(strstr(p.out, "Progress goes to stderr") != NULL);
     proc_free(&p);
 }
 

@@ -412,6 +412,23 @@ EB_TEST(out_to_stdout_prints_only_the_document_there_and_the_table_on_stderr)
         EB_CHECKF(strstr(p.err, "results written to ") != NULL, "%s", p.err);
         proc_free(&p);
     }
+    /* --repeat-run: each run's document in turn, not "--run1" files */
+    eb_sandbox s = {.cwd = dir};
+    eb_proc p;
+    int code =
+        sandbox_run(&p, (const char *[]){ONE_POINT, "--repeat-run", "2", "--out", "-", NULL}, &s);
+    EB_CHECKF(code == 0, "exit %d: %s", code, p.err);
+    json_error_t error;
+    json_t *first = json_loads(p.out, JSON_DISABLE_EOF_CHECK, &error);
+    EB_REQUIRE(first != NULL);
+    json_t *second = json_loads(p.out + error.position, 0, &error);
+    EB_CHECKF(second != NULL, "the second document: %s", error.text);
+    EB_CHECK(json_integer_value(json_object_get(doc_execbench(first, "repeat_run"), "index")) == 1);
+    EB_CHECK(json_integer_value(json_object_get(doc_execbench(second, "repeat_run"), "index")) ==
+             2);
+    json_decref(first);
+    json_decref(second);
+    proc_free(&p);
     EB_CHECK(is_link_to("/dev/stdout", "/proc/self/fd/1"));
     EB_CHECK(dir_holds_only(dir, NULL, 0)); /* no file named "-" */
     tmpdir_remove(dir);
