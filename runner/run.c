@@ -334,7 +334,7 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
     eb_self_usage_read(&after);
     if (runs > 1 && !cli->quiet)
         fprintf(stderr,
-                "execbench: %d runs; parent process: open files %lld -> %lld, RSS %lld -> %lld "
+                "execbench: %d runs; parent process: %lld -> %lld open files, RSS %lld -> %lld "
                 "KiB\n",
                 runs, (long long)before.fds, (long long)after.fds, (long long)before.rss_kib,
                 (long long)after.rss_kib);
