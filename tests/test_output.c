@@ -690,8 +690,37 @@ EB_TEST(runs_started_in_the_same_second_each_keep_their_document)
     tmpdir_remove(dir);
 }
 
+/* True once a process's command line holds `needle` (within `timeout_s`). */
+static bool wait_for_process(const char *needle, double timeout_s)
+{
+    for (double waited = 0; waited < timeout_s; waited += 0.02) {
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        bool found = false;
+        while (d != NULL && !found && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+            char path[300], cmd[4096];
+            snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+            FILE *f = fopen(path, "r");
+            if (f == NULL) continue;
+            size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+            fclose(f);
+            for (size_t k = 0; k < n; k++)
+                if (cmd[k] == '\0') cmd[k] = ' ';
+            cmd[n] = '\0';
+            found = strstr(cmd, needle) != NULL && strstr(cmd, "--point") != NULL;
+        }
+        if (d != NULL) closedir(d);
+        if (found) return true;
+        struct timespec pause = {0, 20000000};
+        nanosleep(&pause, NULL);
+    }
+    return false;
+}
+
 /* An interrupted run with no point finished replaced a whole run's
- * latest.json. */
+ * latest.json. The point process exists only once the parent handles
+ * SIGINT: then it is sent. */
 EB_TEST(an_interrupted_run_leaves_latest_json_to_the_last_whole_run)
 {
     char dir[64];
@@ -705,10 +734,9 @@ EB_TEST(an_interrupted_run_leaves_latest_json_to_the_last_whole_run)
 
     /* a point that would wait 30 s, interrupted while it runs */
     proc_start(&p, (const char *[]){"--workload", "io.sleep", "--executor", "sequential", "--tasks",
-                                    "1", "--param", "latency_us=30000000", "--repetitions", "1",
+                                    "1", "--param", "latency_us=30000021", "--repetitions", "1",
                                     "--warmup", "0", NULL});
-    struct timespec pause = {0, 500000000};
-    nanosleep(&pause, NULL);
+    EB_REQUIRE(wait_for_process("latency_us=30000021", 30));
     kill(p.pid, SIGINT);
     int code = proc_finish(&p);
     EB_CHECKF(code == 128 + SIGINT, "exit %d: %s", code, p.err);
