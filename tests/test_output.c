@@ -2,8 +2,12 @@
  * that cannot be written is found before the first point runs (exit 2, one
  * line, nothing measured), and a disk that fills up during the run leaves
  * the previous latest.json intact while the run's results go to TMPDIR, or
- * to stdout when that is full too. Full and read-only file systems are
- * private tmpfs mounts of this test process (a mount namespace of its own). */
+ * to stdout when that is full too. What --out names is written as what it
+ * is: a link's target replaced, a device, FIFO or socket written through,
+ * stdout given the document alone. Default names never collide, and an
+ * interrupted run leaves latest.json whole. Full and read-only file systems,
+ * and the /dev the device tests use, are private tmpfs mounts of this test
+ * process (a mount namespace of its own). */
 #include "doc_check.h"
 #include "eb_test.h"
 #include "execbench_process.h"
