@@ -135,10 +135,15 @@ static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool 
             return 1;
         }
         if (incomplete && !cli->quiet) {
+            char whole[PATH_MAX];
+            snprintf(whole, sizeof whole, "%.*slatest.json", slash ? (int)(slash - w->path + 1) : 0,
+                     w->path);
             fprintf(stderr,
-                    "execbench: this run is incomplete, so %.*slatest.json still holds the last "
-                    "whole run; this one is in %s and %s\n",
-                    slash ? (int)(slash - w->path + 1) : 0, w->path, w->path, latest);
+                    "execbench: this run is incomplete, so %s %s; this one is in %s and %s\n",
+                    whole,
+                    access(whole, F_OK) == 0 ? "still holds the last whole run"
+                                             : "is left for a whole run",
+                    w->path, latest);
             return 0;
         }
     }
