@@ -5,7 +5,8 @@
 #   make test-sanitize                     shorthand for the line above
 #   make bench      build and run the suite (preset default + execbench-micro), results in
 #                   results/; PRESET=quick and BENCH_ARGS="--repetitions 3" change it
-#   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json)
+#   make plot       charts from results/latest.json into results/latest/ (RESULTS=file.json,
+#                   CHARTS=folder); make bench draws only a document its run wrote
 #   make fuzz       build the libFuzzer targets with clang and run each FUZZ_SECONDS (60)
 #                   from its committed corpus (fuzz_cli, fuzz_results_doc)
 #   make memcheck   valgrind memcheck of one quick run, every process (build-memcheck/)
@@ -29,6 +30,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PRESET ?= default
 BENCH_ARGS ?=
 RESULTS ?= results/latest.json
+# where make plot (tools/plot.py --out) puts the charts of $(RESULTS), and their names
+CHARTS ?= $(basename $(RESULTS))
+CHART_FILES = $(foreach f,overview scaling overheads,$(CHARTS)/$(f).png $(CHARTS)/$(f).svg)
 PLOT_ARGS ?=
 FUZZ_SECONDS ?= 60
 DEEP_FUZZ_SECONDS ?= 300
@@ -56,12 +60,27 @@ test: build
 test-sanitize:
 	@$(MAKE) --no-print-directory test SANITIZE=address,undefined
 
-# The runner's status is make bench's; the plot follows when that target can run.
+# The runner's status is make bench's. The charts are drawn only from a
+# document this run wrote: the runner replaces $(RESULTS) by a rename, so its
+# device, inode and mtime change; compared before and after, they tell this
+# run's document from an earlier one (however coarse the clock). When this run
+# wrote none (exit 2: a bad flag), the charts are left as they are and a line
+# says they are not this run's; when plot.py cannot draw it (every point
+# failed), its message shows and the earlier run's charts are removed, since
+# they no longer match $(RESULTS). An interrupted run (130, 143) draws nothing.
 bench: build
 	@mkdir -p results
-	@status=0; $(BUILD)/execbench --preset $(PRESET) --micro $(BENCH_ARGS) || status=$$?; \
-	if [ $$status -ne 130 ] && [ $$status -ne 143 ]; then \
-	    $(MAKE) --no-print-directory plot 2>/dev/null || true; fi; \
+	@id() { stat -L -c '%d %i %y' "$(RESULTS)" 2>/dev/null; }; \
+	before=$$(id); status=0; \
+	$(BUILD)/execbench --preset $(PRESET) --micro $(BENCH_ARGS) || status=$$?; \
+	after=$$(id); \
+	if [ $$status -eq 130 ] || [ $$status -eq 143 ]; then exit $$status; fi; \
+	if [ -z "$$after" ] || [ "$$after" = "$$before" ]; then \
+	    echo "make bench: this run wrote no $(RESULTS) (execbench exit $$status), so no charts were drawn; any in $(CHARTS)/ are an earlier run's (with --out in BENCH_ARGS, draw that file: make plot RESULTS=FILE)" >&2; \
+	elif ! $(MAKE) --no-print-directory plot; then \
+	    rm -f $(CHART_FILES); \
+	    echo "make bench: this run's $(RESULTS) could not be drawn (see above), so the earlier run's charts were removed from $(CHARTS)/; draw an earlier document with make plot RESULTS=FILE" >&2; \
+	fi; \
 	exit $$status
 
 # The python3 first on PATH may lack Debian's python3-matplotlib (a pyenv, a
@@ -70,7 +89,7 @@ plot:
 	@tools/install-deps.sh plot
 	@py=$$(tools/find-python.sh matplotlib) || { echo "make plot: no Python 3 here can import matplotlib; install python3-matplotlib (tools/install-deps.sh plot) or set PYTHON=/path/to/python3" >&2; exit 1; }; \
 	test -f "$(RESULTS)" || { echo "make plot: $(RESULTS) not found; run make bench first, or make plot RESULTS=file.json" >&2; exit 1; }; \
-	"$$py" tools/plot.py $(PLOT_ARGS) "$(RESULTS)"
+	"$$py" tools/plot.py --out "$(CHARTS)" $(PLOT_ARGS) "$(RESULTS)"
 
 # libFuzzer needs clang; the targets build in build-fuzz/ with ASan + UBSan and
 # run from the committed corpus for FUZZ_SECONDS each, new inputs going to

@@ -5,8 +5,12 @@
  * after from /proc/<pid>/smaps_rollup:
  *   rss_bytes_per_unit  Rss growth / units (a forked child's Rss counts every
  *                       page it shares with its parent);
- *   pss_bytes_per_unit  Pss growth / units (shared pages split between their
- *                       users: what the units really add).
+ *   pss_bytes_per_unit  Pss growth of anonymous and shmem pages / units (shared
+ *                       pages split between their users: what the units really
+ *                       add). File pages are left out: their Pss moves whenever
+ *                       any other process on the machine maps or unmaps the same
+ *                       libc or binary, which no unit of ours did (seen here: a
+ *                       thread's Pss above its Rss while other tests ran).
  * Kernel memory (page tables, kernel stacks, task structs) is not in either. */
 #include "micro.h"
 #include "scheduler.h"
@@ -29,7 +33,8 @@ typedef struct resident {
     int64_t rss_bytes, pss_bytes;
 } resident;
 
-/* Adds pid's Rss and Pss (0: this process) to *total: 0 or -errno. */
+/* Adds pid's Rss and Pss (0: this process) to *total: 0 or -errno. Pss is
+ * Pss_Anon + Pss_Shmem (Linux 5.9+), or the whole Pss on older kernels. */
 static int add_resident(pid_t pid, resident *total)
 {
     char path[64];
@@ -40,19 +45,22 @@ static int add_resident(pid_t pid, resident *total)
     FILE *f = fopen(path, "r");
     if (f == NULL) return -errno;
     char line[256];
-    int found = 0;
-    long long kib;
+    long long kib, rss = -1, pss = -1, anon = -1, shmem = -1;
     while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "Rss: %lld kB", &kib) == 1) {
-            total->rss_bytes += kib * 1024;
-            found++;
-        } else if (sscanf(line, "Pss: %lld kB", &kib) == 1) {
-            total->pss_bytes += kib * 1024;
-            found++;
-        }
+        if (sscanf(line, "Rss: %lld kB", &kib) == 1)
+            rss = kib;
+        else if (sscanf(line, "Pss: %lld kB", &kib) == 1)
+            pss = kib;
+        else if (sscanf(line, "Pss_Anon: %lld kB", &kib) == 1)
+            anon = kib;
+        else if (sscanf(line, "Pss_Shmem: %lld kB", &kib) == 1)
+            shmem = kib;
     }
     fclose(f);
-    return found == 2 ? 0 : -EPROTO;
+    if (rss < 0 || pss < 0) return -EPROTO;
+    total->rss_bytes += rss * 1024;
+    total->pss_bytes += (anon >= 0 && shmem >= 0 ? anon + shmem : pss) * 1024;
+    return 0;
 }
 
 /* One measurement: the units' growth, or a failure message. */

@@ -1,6 +1,9 @@
 /* ideal.c — see ideal.h. */
 #include "ideal.h"
 
+#include "job.h"
+#include "makespan.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,10 +12,13 @@
 
 const char eb_ideal_description[] =
     "ideal_ns: waits: ceil(tasks / tasks in flight) x the task's nominal wait; CPU work: the "
-    "median of the sequential point with the same workload, tasks and params in this run, "
-    "divided by min(workers, physical cores the pin policy gives) for threaded and "
-    "multiprocess (1 for sequential and coroutine); absent when that sequential point did not "
-    "run or failed. Each row's ideal_basis says which.";
+    "median of the sequential point with the same workload, tasks and params in this run, times "
+    "the busiest worker's share of the work in the best schedule of the whole tasks (sized by "
+    "the workload, cpu.sumsq: n + i elements; a task is never split) on min(workers, tasks) "
+    "workers, and at least 1 / the physical cores the pin policy gives when the workers "
+    "outnumber them (threaded and multiprocess; the whole median for sequential and coroutine); "
+    "absent when that sequential point did not run or failed. Each row's ideal_basis says which "
+    "bound decided and whether the schedule is proven best or a lower bound.";
 
 static bool same_params(const eb_point *a, const eb_point *b)
 {
@@ -45,17 +51,24 @@ static unsigned cores_for(const eb_point *p, const eb_topology *topo)
     return cores > 0 ? (unsigned)cores : 1;
 }
 
+/* The workload's cost of one task, for eb_makespan_bound. */
+static uint64_t task_cost(uint64_t task, const void *arg)
+{
+    const eb_job *job = arg;
+    return job->workload->task_cost(job, task);
+}
+
 /* ideal_ns (or -1 when unknown) and its basis for point p. */
 static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                         const eb_topology *topo, char *basis, size_t len)
 {
+    eb_job job;
+    memset(&job, 0, sizeof job);
+    job.workload = p->workload;
+    job.tasks = p->tasks;
+    job.workers = p->workers;
+    memcpy(job.params, p->params, sizeof job.params);
     if (p->workload->kind == EB_WORK_WAIT) {
-        eb_job job;
-        memset(&job, 0, sizeof job);
-        job.workload = p->workload;
-        job.tasks = p->tasks;
-        job.workers = p->workers;
-        memcpy(job.params, p->params, sizeof job.params);
         int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
         uint64_t in_flight = p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
         uint64_t rounds = (p->tasks + in_flight - 1) / in_flight;
@@ -76,17 +89,48 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;
     }
-    unsigned divisor = 1, cores = 1;
-    if (p->executor->parallel) {
-        cores = cores_for(p, topo);
-        divisor = p->workers < cores ? p->workers : cores;
-        if (divisor == 0) divisor = 1;
-        snprintf(basis, len, "sequential median %.3f ms / min(%u workers, %u cores)", median / 1e6,
-                 p->workers, cores);
-    } else {
+    if (!p->executor->parallel) {
         snprintf(basis, len, "sequential median %.3f ms (one thread)", median / 1e6);
+        return (int64_t)llround(median);
     }
-    return (int64_t)llround(median / divisor);
+    unsigned cores = cores_for(p, topo);
+    eb_makespan ms;
+    int rc =
+        eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin != EB_PIN_NONE,
+                          p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
+    if (rc != 0) {
+        snprintf(basis, len,
+                 "none: the best schedule of %" PRIu64 " tasks could not be bounded: %s", p->tasks,
+                 strerror(-rc));
+        return -1;
+    }
+    double share = ms.units / ms.total;
+    const char *tasks_word = p->tasks == 1 ? "task" : "tasks";
+    char on[96];
+    if (p->pin != EB_PIN_NONE || p->workers <= cores)
+        snprintf(on, sizeof on, "min(%u workers, %u cores)", p->workers, cores);
+    else
+        snprintf(on, sizeof on, "%u unpinned workers, %u cores", p->workers, cores);
+    if (ms.cores_decide) {
+        snprintf(basis, len,
+                 "sequential median %.3f ms x %.4f (total / %u cores: %u unpinned workers share "
+                 "them; the best schedule of %" PRIu64 " whole %s on %u workers needs less)",
+                 median / 1e6, share, cores, p->workers, p->tasks, tasks_word, ms.workers);
+    } else if (ms.optimal) {
+        snprintf(basis, len,
+                 "sequential median %.3f ms x %.4f (the best schedule of %" PRIu64
+                 " whole %s on %s: its busiest worker's share of the work)",
+                 median / 1e6, share, p->tasks, tasks_word, on);
+    } else {
+        char found[64] = "";
+        if (ms.found >= 0)
+            snprintf(found, sizeof found, "; the best found: %.4f", ms.found / ms.total);
+        snprintf(basis, len,
+                 "sequential median %.3f ms x %.4f (a lower bound on the busiest worker's share "
+                 "in the best schedule of %" PRIu64 " whole %s on %s%s)",
+                 median / 1e6, share, p->tasks, tasks_word, on, found);
+    }
+    return (int64_t)llround(median * share);
 }
 
 void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo)

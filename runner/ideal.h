@@ -2,11 +2,15 @@
  *
  * Waits (EB_WORK_WAIT): ceil(tasks / tasks in flight) x the task's nominal
  * wait. CPU work (EB_WORK_CPU): the median of the sequential point with the
- * same workload, tasks and parameters in this run, divided by min(workers,
- * cores the pin policy gives) for parallel executors (1 for the one-thread
- * ones). Each row gets ideal_ns and ideal_basis (in words); a CPU point
- * without a successful sequential reference gets no ideal_ns, and its
- * ideal_basis says why. */
+ * same workload, tasks and parameters in this run, times the busiest
+ * worker's share of the work in the best schedule of the whole tasks
+ * (makespan.h: sized by the workload's task_cost, never split, on min(workers,
+ * cores the pin policy gives); unpinned workers beyond the cores share them,
+ * so at least total / cores) for parallel executors; the whole median for the
+ * one-thread ones. Each row gets ideal_ns and ideal_basis (in words: which
+ * bound decided, proven best or a lower bound); a CPU point without a
+ * successful sequential reference gets no ideal_ns, and its ideal_basis says
+ * why. */
 #ifndef EB_IDEAL_H
 #define EB_IDEAL_H
 

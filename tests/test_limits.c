@@ -66,6 +66,30 @@ EB_TEST(threads_and_processes_beyond_rlimit_nproc)
     doc_run_end(&r);
 }
 
+EB_TEST(a_thread_pool_whose_tasks_end_at_once_still_meets_rlimit_nproc)
+{
+    /* Tasks that end as soon as they start (sums of 1 element): ca9cc32's threads
+     * exited as soon as the queue was empty, so on a busy machine a pool of
+     * 64 either never met the limit of 24, or met it and then, by the time
+     * the limit was read, looked far from it ("no limit looks exhausted").
+     * Every thread of the pool now lives until the last one is created. */
+    eb_sandbox s = {.uid = sandbox_free_uid(), .nproc = 24};
+    skip_unless_possible(&s);
+    const char *plan[] = {"--workload",    "cpu.sumsq", "--executor", "threaded", "--workers", "64",
+                          "--tasks",       "64",        "--param",    "n=1",      "--warmup",  "0",
+                          "--repetitions", "2",         NULL};
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 1);
+    char pattern[400];
+    snprintf(pattern, sizeof pattern,
+             "could not create thread * of 64: Resource temporarily unavailable: RLIMIT_NPROC "
+             "(ulimit -u) is 24 threads and processes for uid %u, which has 2?; raise it (ulimit "
+             "-u) or use a smaller --workers",
+             (unsigned)s.uid);
+    check_error(doc, "cpu.sumsq/exec:threaded/tasks:64/workers:64/", pattern);
+    doc_run_end(&r);
+}
+
 EB_TEST(the_point_process_beyond_rlimit_nproc)
 {
     /* 1: execbench itself is the uid's one task, so no point process can start */

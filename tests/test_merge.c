@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <math.h>
 
 static eb_topology *topo;
 
@@ -256,6 +257,86 @@ EB_TEST(ideals_come_from_the_sequential_median)
         EB_CHECK(json_object_get(row, "ideal_ns") == NULL);
         EB_CHECK(strncmp(str(row, "ideal_basis"), "none: no sequential point", 25) == 0);
     }
+    eb_doc_free(&doc);
+    eb_plan_free(&plan);
+}
+
+/* text with every "tasks:20" made "tasks:<tasks>" (the fixtures' 20 tasks) */
+static char *with_tasks(const char *text, unsigned tasks, size_t *len)
+{
+    char to[32];
+    snprintf(to, sizeof to, "tasks:%u", tasks);
+    size_t count = 0;
+    for (const char *at = text; (at = strstr(at, "tasks:20")) != NULL; at += 8)
+        count++;
+    char *out = malloc(strlen(text) + count * strlen(to) + 1), *o = out;
+    EB_REQUIRE(out != NULL);
+    for (const char *at = text, *hit; *at; at = hit + 8) {
+        hit = strstr(at, "tasks:20");
+        if (hit == NULL) hit = at + strlen(at);
+        memcpy(o, at, (size_t)(hit - at));
+        o += hit - at;
+        if (*hit == '\0') break;
+        o += sprintf(o, "%s", to);
+    }
+    *o = '\0';
+    *len = (size_t)(o - out);
+    return out;
+}
+
+EB_TEST(ideals_schedule_whole_tasks)
+{
+    /* One sum on 2 workers cannot be split: its ideal is the whole sequential
+     * time. Three sums of n, n + 1, n + 2 on 2 workers: the best schedule
+     * gives one worker two of them, 2n + 1 of the 3n + 3 elements. */
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    eb_plan plan;
+    eb_plan_init(&plan);
+    plan.settings.repetitions = 3;
+    eb_plan_block b = {.workloads = "cpu.sumsq",
+                       .executors = "sequential,threaded",
+                       .workers = "2",
+                       .tasks = "1,3"};
+    char why[400];
+    EB_REQUIRE(eb_plan_add_block(&plan, &b, topo, NULL, why, sizeof why) == 0);
+    EB_REQUIRE(plan.count == 4);
+    eb_doc doc;
+    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    size_t len;
+    char *seq = fixture("point_sequential.json", &len), *thr = fixture("point_threaded.json", &len);
+    for (size_t i = 0; i < plan.count; i++) {
+        const eb_point *p = &plan.points[i];
+        bool sequential = strcmp(p->executor->name, "sequential") == 0;
+        char *text = with_tasks(sequential ? seq : thr, (unsigned)p->tasks, &len);
+        EB_REQUIRE(eb_doc_add_point(&doc, p, text, len, why, sizeof why) == 0);
+        free(text);
+    }
+    free(seq);
+    free(thr);
+    eb_doc_set_ideals(&doc, &plan, topo);
+
+    eb_pin_plan *pin;
+    EB_REQUIRE(eb_pin_plan_create(topo, EB_PIN_COMPACT, NULL, 2, &pin, why, sizeof why) == 0);
+    int cores = eb_pin_plan_cores(pin);
+    free(pin);
+    const double n = 5000000, median = 40e6; /* the fixture's default n and median */
+    size_t i, checked = 0;
+    json_t *row;
+    json_array_foreach(eb_doc_rows(&doc), i, row)
+    {
+        if (strcmp(str(row, "executor"), "threaded") != 0) continue;
+        json_int_t tasks = json_integer_value(json_object_get(row, "tasks"));
+        /* one core: both workers share it, and the whole time is the ideal */
+        double want = cores < 2 || tasks == 1 ? median : median * (2 * n + 1) / (3 * n + 3);
+        json_int_t got = json_integer_value(json_object_get(row, "ideal_ns"));
+        EB_CHECKF(llabs(got - (json_int_t)llround(want)) <= 1,
+                  "%lld tasks on 2 workers: ideal %lld ns, expected %.0f; basis: %s",
+                  (long long)tasks, (long long)got, want, str(row, "ideal_basis"));
+        EB_CHECKF(strstr(str(row, "ideal_basis"), "whole task") != NULL, "%s",
+                  str(row, "ideal_basis"));
+        checked++;
+    }
+    EB_CHECK(checked >= 2);
     eb_doc_free(&doc);
     eb_plan_free(&plan);
 }

@@ -10,6 +10,10 @@ eb_add_c_test(test_pin
   SOURCES test_pin.c
   LIBS eb_job_fixture PkgConfig::HWLOC)
 
+eb_add_c_test(test_makespan
+  SOURCES test_makespan.c
+  LIBS eb_runner)
+
 eb_add_c_test(test_merge
   SOURCES test_merge.c
   LIBS eb_runner eb_execbench_process)

@@ -19,6 +19,12 @@ static int sumsq_run_task(eb_job *job, uint64_t task, uint64_t *result)
     return 0;
 }
 
+/* The elements task `task` sums: its time, up to a per-element constant. */
+static uint64_t sumsq_task_cost(const eb_job *job, uint64_t task)
+{
+    return (uint64_t)job->params[PARAM_N] + task;
+}
+
 static int sumsq_verify(const eb_job *job, char *why, size_t why_len)
 {
     for (uint64_t t = 0; t < job->tasks; t++) {
@@ -44,4 +50,5 @@ const eb_workload eb_workload_cpu_sumsq = {
     .param_count = sizeof sumsq_params / sizeof *sumsq_params,
     .run_task = sumsq_run_task,
     .verify = sumsq_verify,
+    .task_cost = sumsq_task_cost,
 };

@@ -26,7 +26,7 @@ typedef struct eb_param_def {
 
 /* What kind of work it is: decides how the ideal time is computed. */
 typedef enum eb_workload_kind {
-    EB_WORK_CPU,  /* ideal = sequential time / min(workers, cores used) */
+    EB_WORK_CPU,  /* ideal = sequential time x the best schedule's share of it */
     EB_WORK_WAIT, /* ideal = ceil(tasks / concurrency) x the task's wait */
 } eb_workload_kind;
 
@@ -54,6 +54,10 @@ typedef struct eb_workload {
     int (*verify)(const struct eb_job *job, char *why, size_t why_len);
     /* The nominal wait of one task in ns (EB_WORK_WAIT), for the ideal time. */
     int64_t (*task_wait_ns)(const struct eb_job *job);
+    /* The relative cost of task `task` (EB_WORK_CPU), in any unit (cpu.sumsq:
+     * its n + task elements), for the ideal time: the best schedule of whole
+     * tasks depends on their sizes. NULL: every task costs the same. */
+    uint64_t (*task_cost)(const struct eb_job *job, uint64_t task);
     /* Undo setup (not timed). May be NULL. */
     void (*teardown)(struct eb_job *job);
 } eb_workload;

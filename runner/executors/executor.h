@@ -35,7 +35,8 @@ typedef struct eb_executor {
     const char *description; /* one line */
     bool allows_unbounded;   /* workers == 0 means "no limit" (coroutine) */
     bool parallel;           /* workers compute at once (threads, processes): the CPU
-                                ideal divides by min(workers, cores); false: one thread */
+                                ideal is the best schedule of the tasks on min(workers,
+                                cores) (ideal.c); false: one thread */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

@@ -22,6 +22,13 @@ typedef struct pool {
     eb_job *job;
     eb_job_result *out;
     pthread_mutex_t error_lock; /* guards out->status/error: the first failure wins */
+    /* Held while the threads are created: a worker done with the queue waits
+     * on it before exiting. When a pthread_create fails, the threads that
+     * count against the limit are then all alive while the limit is read; on
+     * a busy machine they could otherwise finish every task and exit first,
+     * and no limit would look exhausted. The job ends at the joins after the
+     * last creation anyway, so the wait adds nothing to the measured time. */
+    pthread_mutex_t creating;
 } pool;
 
 typedef struct worker_arg {
@@ -42,20 +49,19 @@ static void record_failure(pool *p, int rc, unsigned worker, const char *what, u
     pthread_mutex_unlock(&p->error_lock);
 }
 
-static void *worker_main(void *raw)
+static void worker_main(worker_arg *arg)
 {
-    worker_arg *arg = raw;
     pool *p = arg->pool;
     eb_job *job = p->job;
     unsigned w = arg->index;
     int rc = eb_job_worker_start(job, w);
     if (rc != 0) {
         record_failure(p, rc, w, "pinning", 0);
-        return NULL;
+        return;
     }
     if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, w)) != 0) {
         record_failure(p, rc, w, "worker_init", 0);
-        return NULL;
+        return;
     }
     uint64_t task;
     while (eb_job_claim(job, &task)) {
@@ -65,6 +71,15 @@ static void *worker_main(void *raw)
             break;
         }
     }
+}
+
+/* The thread: its tasks, then the wait for the last creation (pool.creating). */
+static void *worker_thread(void *raw)
+{
+    worker_arg *arg = raw;
+    worker_main(arg);
+    pthread_mutex_lock(&arg->pool->creating);
+    pthread_mutex_unlock(&arg->pool->creating);
     return NULL;
 }
 
@@ -81,6 +96,7 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     }
     pool p = {.job = job, .out = out};
     pthread_mutex_init(&p.error_lock, NULL);
+    pthread_mutex_init(&p.creating, NULL);
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -89,13 +105,15 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
     unsigned started = 0;
+    pthread_mutex_lock(&p.creating);
     for (; started < n; started++) {
         args[started] = (worker_arg){&p, started};
-        int rc = pthread_create(&threads[started], &attr, worker_main, &args[started]);
+        int rc = pthread_create(&threads[started], &attr, worker_thread, &args[started]);
         if (rc != 0) {
             /* Which limit refused it, read first, while the threads that count
-             * are alive and still busy with the queue; then stop handing out
-             * tasks, and the threads already running finish theirs. */
+             * are alive (held by p.creating, however soon they ran out of
+             * tasks); then stop handing out tasks, and the threads already
+             * running finish theirs. */
             char limit[512];
             eb_limit_ask ask = {
                 .kind = 't', .bytes = THREAD_STACK_BYTES, .advice = "use a smaller --workers"};
@@ -108,12 +126,14 @@ static int threaded_run(eb_job *job, eb_job_result *out)
             break;
         }
     }
+    pthread_mutex_unlock(&p.creating);
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);
 
     pthread_attr_destroy(&attr);
     pthread_mutex_destroy(&p.error_lock);
+    pthread_mutex_destroy(&p.creating);
     free(threads);
     free(args);
     return out->status;
