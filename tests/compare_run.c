@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,13 @@ static bool drain(int fd, char **buf, size_t *len)
 void run_compare(const char *const *argv, const char *cwd, const char *stdin_path, run_stdout mode,
                  bool no_color, double timeout_s, run_result *res)
 {
+    run_compare_limited(argv, cwd, stdin_path, mode, no_color, timeout_s, 0, res);
+}
+
+void run_compare_limited(const char *const *argv, const char *cwd, const char *stdin_path,
+                         run_stdout mode, bool no_color, double timeout_s, size_t as_bytes,
+                         run_result *res)
+{
     memset(res, 0, sizeof *res);
     int out_pipe[2] = {-1, -1}, err_pipe[2];
     int master = -1, slave = -1;
@@ -87,6 +95,8 @@ void run_compare(const char *const *argv, const char *cwd, const char *stdin_pat
         dup2(out, 1);
         dup2(err_pipe[1], 2);
         if (cwd != NULL && chdir(cwd) != 0) _exit(126);
+        struct rlimit as = {as_bytes, as_bytes};
+        if (as_bytes != 0 && setrlimit(RLIMIT_AS, &as) != 0) _exit(126);
         if (no_color)
             setenv("NO_COLOR", "1", 1);
         else

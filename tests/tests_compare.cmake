@@ -17,6 +17,13 @@ eb_add_c_test(test_compare_cli
   LIBS eb_compare_run)
 add_dependencies(test_compare_cli execbench-compare)
 
+# What the reports say: plan documents, marks beyond a bound, interrupted runs,
+# numeric columns, singular and plural.
+eb_add_c_test(test_compare_reports
+  SOURCES test_compare_reports.c
+  LIBS eb_compare_run PkgConfig::JANSSON)
+add_dependencies(test_compare_reports execbench-compare)
+
 # Hostile input: every file of the committed corpus, each run checked.
 eb_add_c_test(test_compare_corpus
   SOURCES test_compare_corpus.c
@@ -37,3 +44,4 @@ add_test(NAME test_compare_scipy.utest_matches_scipy
   COMMAND sh -c "py=$(${CMAKE_SOURCE_DIR}/tools/find-python.sh scipy) || { echo 'skipped: no Python 3 with scipy' >&2; exit 77; }; exec \"$py\" ${CMAKE_CURRENT_SOURCE_DIR}/check_utest_scipy.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}")
 set_tests_properties(test_compare_scipy.utest_matches_scipy PROPERTIES
   TIMEOUT 120 SKIP_RETURN_CODE 77)
+
