@@ -45,3 +45,10 @@ add_test(NAME test_compare_scipy.utest_matches_scipy
 set_tests_properties(test_compare_scipy.utest_matches_scipy PROPERTIES
   TIMEOUT 120 SKIP_RETURN_CODE 77)
 
+# A figure beyond its physical bound (tools/compare/bound.h): the rule, the
+# causes, and the runner's console table marking it (the runner shares the header).
+eb_add_c_test(test_bound
+  SOURCES test_bound.c
+  LIBS eb_runner)
+target_include_directories(test_bound PRIVATE ${CMAKE_SOURCE_DIR}/tools/compare)
+
