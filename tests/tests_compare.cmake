@@ -32,7 +32,7 @@ eb_add_c_test(test_compare_corpus
 add_dependencies(test_compare_corpus execbench-compare)
 
 # tools/plot.py: skipped (exit 77) where no Python 3 has matplotlib.
-foreach(case figures plain bad)
+foreach(case figures plain bad bound interrupted limit)
   add_test(NAME test_plot.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh ${case})
   set_tests_properties(test_plot.${case} PROPERTIES
     TIMEOUT 120 SKIP_RETURN_CODE 77
@@ -52,3 +52,9 @@ eb_add_c_test(test_bound
   LIBS eb_runner)
 target_include_directories(test_bound PRIVATE ${CMAKE_SOURCE_DIR}/tools/compare)
 
+# What build/execbench writes (a plan from flags, an interrupted run, --repeat-run)
+# through execbench-compare summary and diff and tools/plot.py.
+eb_add_c_test(test_compare_workflow
+  SOURCES test_compare_workflow.c
+  LIBS eb_execbench_process)
+add_dependencies(test_compare_workflow execbench execbench-compare)
