@@ -216,13 +216,31 @@ EB_TEST(the_readme_plan_goes_through_summary_diff_and_plot)
     remove_tree(dir);
 }
 
-/* The other processes whose command line holds needle (the point's process). */
-static size_t processes_with(const char *needle, pid_t except)
+/* The parent of process pid, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return -1;
+    int ppid = -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "PPid: %d", &ppid) == 1) break;
+    fclose(f);
+    return (pid_t)ppid;
+}
+
+/* How many children of `parent` carry needle in their command line (the point
+ * process). Children only: another test, in this tree or another, may run the
+ * same plan at the same time. */
+static size_t children_with(pid_t parent, const char *needle)
 {
     size_t n = 0;
     DIR *d = opendir("/proc");
     for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == except) continue;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (parent_of(pid) != parent) continue;
         char path[300], cmd[4096];
         snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
         FILE *f = fopen(path, "r");
@@ -266,11 +284,12 @@ EB_TEST(an_interrupted_run_is_flagged_at_the_top_of_summary_diff_and_plot)
     proc_start(&proc, plan);
     bool started = false;
     for (int i = 0; i < 600 && !started; i++) {
-        started = processes_with(needle, proc.pid) > 0;
+        started = children_with(proc.pid, needle) > 0;
         if (!started) nanosleep(&(struct timespec){0, 50000000}, NULL);
     }
+    kill(proc.pid, SIGINT); /* also when it never started: execbench reaps what it began */
+    if (!started) proc_finish(&proc);
     EB_REQUIRE(started);
-    kill(proc.pid, SIGINT);
     int code = proc_finish(&proc);
     EB_CHECKF(code == 128 + SIGINT, "execbench exited %d: %s", code, proc.err);
     proc_free(&proc);
