@@ -232,7 +232,8 @@ static pid_t parent_of(pid_t pid)
 
 /* How many children of `parent` carry needle in their command line (the point
  * process). Children only: another test, in this tree or another, may run the
- * same plan at the same time. */
+ * same plan at the same time. The needle must be in the point's own arguments:
+ * between fork and exec a child still shows its parent's command line. */
 static size_t children_with(pid_t parent, const char *needle)
 {
     size_t n = 0;
@@ -264,7 +265,7 @@ EB_TEST(an_interrupted_run_is_flagged_at_the_top_of_summary_diff_and_plot)
     snprintf(out, sizeof out, "%s/interrupted.json", dir);
     run_execbench_ok((const char *const[]){README_PLAN, "--quiet", "--out", p, NULL});
     /* The README's point, then 160 waits of 30 s each: SIGINT once that one started. */
-    const char *needle = "latency_us=30000031";
+    const char *long_wait = "latency_us=30000031";
     const char *plan[] = {"--workload",
                           "cpu.sumsq,io.sleep",
                           "--executor",
@@ -272,7 +273,7 @@ EB_TEST(an_interrupted_run_is_flagged_at_the_top_of_summary_diff_and_plot)
                           "--param",
                           "n=1000",
                           "--param",
-                          needle,
+                          long_wait,
                           "--repetitions",
                           "3",
                           "--warmup",
@@ -284,7 +285,7 @@ EB_TEST(an_interrupted_run_is_flagged_at_the_top_of_summary_diff_and_plot)
     proc_start(&proc, plan);
     bool started = false;
     for (int i = 0; i < 600 && !started; i++) {
-        started = children_with(proc.pid, needle) > 0;
+        started = children_with(proc.pid, "--point --workload=io.sleep") > 0;
         if (!started) nanosleep(&(struct timespec){0, 50000000}, NULL);
     }
     kill(proc.pid, SIGINT); /* also when it never started: execbench reaps what it began */
