@@ -1,6 +1,8 @@
 /* table.c — see table.h. */
 #include "table.h"
 
+/* The rule for a figure beyond its bound is execbench-compare's too: one header. */
+#include "../tools/compare/bound.h"
 #include "merge.h"
 #include "workload.h"
 
@@ -13,9 +15,10 @@ typedef struct entry {
     json_int_t workers, tasks;
     json_t *params;
     double median_ns, ideal_ns; /* < 0: unknown */
+    double cpu_ns;              /* the median of cpu_time; < 0: unknown */
     double cv;                  /* libbenchmark's cv aggregate of real_time; < 0: none */
     size_t iterations;
-    double only_ns;
+    double only_ns, only_cpu_ns;
 } entry;
 
 /* Above this coefficient of variation a median is read with care. */
@@ -28,7 +31,7 @@ static entry *find_or_add(entry *entries, size_t *n, const char *run_name)
     entry *e = &entries[(*n)++];
     memset(e, 0, sizeof *e);
     e->run_name = run_name;
-    e->median_ns = e->ideal_ns = e->cv = -1;
+    e->median_ns = e->ideal_ns = e->cpu_ns = e->cv = -1;
     return e;
 }
 
@@ -98,21 +101,29 @@ void eb_table_print(FILE *f, json_t *doc)
             e->error = json_string_value(json_object_get(row, "error_message"));
         double unit = eb_time_unit_ns(json_string_value(json_object_get(row, "time_unit")));
         double t = json_number_value(json_object_get(row, "real_time")) * unit;
+        double cpu = json_number_value(json_object_get(row, "cpu_time")) * unit;
         const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
-        if (agg != NULL && strcmp(agg, "median") == 0) e->median_ns = t;
+        if (agg != NULL && strcmp(agg, "median") == 0) {
+            e->median_ns = t;
+            e->cpu_ns = cpu;
+        }
         if (agg != NULL && strcmp(agg, "cv") == 0) /* a fraction, whatever the time unit */
             e->cv = json_number_value(json_object_get(row, "real_time"));
         if (agg == NULL) {
             e->iterations++;
             e->only_ns = t;
+            e->only_cpu_ns = cpu;
         }
         json_t *ideal = json_object_get(row, "ideal_ns");
         if (json_is_integer(ideal)) e->ideal_ns = (double)json_integer_value(ideal);
     }
     for (size_t k = 0; k < n; k++)
-        if (entries[k].median_ns < 0 && entries[k].iterations == 1 && entries[k].error == NULL)
+        if (entries[k].median_ns < 0 && entries[k].iterations == 1 && entries[k].error == NULL) {
             entries[k].median_ns = entries[k].only_ns;
+            entries[k].cpu_ns = entries[k].only_cpu_ns;
+        }
 
+    size_t beyond_count = 0;
     for (size_t w = 0; w < n; w++) {
         bool first = true;
         for (size_t k = 0; k < w; k++)
@@ -137,12 +148,46 @@ void eb_table_print(FILE *f, json_t *doc)
             time_text(e->median_ns, median, sizeof median);
             if (e->cv >= 0) snprintf(cv, sizeof cv, "%.1f%%", 100.0 * e->cv);
             const entry *s = sequential_of(entries, n, e);
+            /* Beyond 100% as shown ("%.1f%%"): the figure, and the speedup with it (bound.h). */
+            double eff = e->ideal_ns > 0 && e->median_ns > 0 ? e->ideal_ns / e->median_ns : -1;
+            bool beyond = eff >= 0 && eb_beyond_bound(eff, 1e-3);
+            const char *mark = beyond ? " " EB_BOUND_MARK : "";
             if (s != NULL && e->median_ns > 0)
-                snprintf(speedup, sizeof speedup, "%.2fx", s->median_ns / e->median_ns);
-            if (e->ideal_ns > 0 && e->median_ns > 0)
-                snprintf(efficiency, sizeof efficiency, "%.1f%%",
-                         100.0 * e->ideal_ns / e->median_ns);
+                snprintf(speedup, sizeof speedup, "%.2fx%s", s->median_ns / e->median_ns, mark);
+            if (eff >= 0) snprintf(efficiency, sizeof efficiency, "%.1f%%%s", 100.0 * eff, mark);
             fprintf(f, "%11s %7s %8s %10s\n", median, cv, speedup, efficiency);
+            if (beyond) beyond_count++;
+        }
+        /* Under the workload's rows: each mark, and the likely cause its rows show. */
+        for (size_t k = w; k < n && beyond_count > 0; k++) {
+            const entry *e = &entries[k];
+            if (strcmp(e->workload, entries[w].workload) != 0 || e->error != NULL) continue;
+            double eff = e->ideal_ns > 0 && e->median_ns > 0 ? e->ideal_ns / e->median_ns : -1;
+            if (eff < 0 || !eb_beyond_bound(eff, 1e-3)) continue;
+            const entry *s = sequential_of(entries, n, e);
+            eb_bound_rows facts = {.efficiency = eff,
+                                   .real_ns = e->median_ns,
+                                   .cpu_ns = e->cpu_ns,
+                                   .cv = e->cv,
+                                   .ref_real_ns = s != NULL && s != e ? s->median_ns : -1,
+                                   .ref_cpu_ns = s != NULL && s != e ? s->cpu_ns : -1,
+                                   .ref_cv = s != NULL && s != e ? s->cv : -1};
+            char cause[400], params[128], workers[48];
+            eb_bound_cause(&facts, cause, sizeof cause);
+            params_text(e->workload, e->params, params, sizeof params);
+            if (e->workers == 0)
+                snprintf(workers, sizeof workers, "unbounded workers");
+            else
+                snprintf(workers, sizeof workers, "%lld worker%s", (long long)e->workers,
+                         e->workers == 1 ? "" : "s");
+            fprintf(f, "  " EB_BOUND_MARK " %s, %s, %s: %.1f%% of the ideal: %s\n", e->executor,
+                    workers, params, 100.0 * eff, cause);
+        }
+        if (beyond_count > 0) {
+            fprintf(f, "  " EB_BOUND_MARK ": beyond the physical bound (efficiency above 100%%, "
+                       "speedup above what the ideal allows): a measurement artefact, not a "
+                       "result\n");
+            beyond_count = 0;
         }
     }
     size_t noisy = 0, measured = 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +88,13 @@ static void require_device(const char *path, unsigned major_number, unsigned min
 void run_compare(const char *const *argv, const char *cwd, const char *stdin_path, run_stdout mode,
                  bool no_color, double timeout_s, run_result *res)
 {
+    run_compare_limited(argv, cwd, stdin_path, mode, no_color, timeout_s, 0, res);
+}
+
+void run_compare_limited(const char *const *argv, const char *cwd, const char *stdin_path,
+                         run_stdout mode, bool no_color, double timeout_s, size_t as_bytes,
+                         run_result *res)
+{
     memset(res, 0, sizeof *res);
     if (stdin_path == NULL) require_device("/dev/null", 1, 3);
     if (mode == RUN_DEV_FULL) require_device("/dev/full", 1, 7);
@@ -110,6 +118,8 @@ void run_compare(const char *const *argv, const char *cwd, const char *stdin_pat
         dup2(out, 1);
         dup2(err_pipe[1], 2);
         if (cwd != NULL && chdir(cwd) != 0) _exit(126);
+        struct rlimit as = {as_bytes, as_bytes};
+        if (as_bytes != 0 && setrlimit(RLIMIT_AS, &as) != 0) _exit(126);
         if (no_color)
             setenv("NO_COLOR", "1", 1);
         else

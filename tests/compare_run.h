@@ -25,6 +25,11 @@ typedef struct run_result {
  * with NO_COLOR set when no_color is true and removed otherwise. */
 void run_compare(const char *const *argv, const char *cwd, const char *stdin_path, run_stdout mode,
                  bool no_color, double timeout_s, run_result *res);
+/* The same with RLIMIT_AS at as_bytes (0: as it is), so a run that would
+ * exhaust the memory fails inside the limit instead. */
+void run_compare_limited(const char *const *argv, const char *cwd, const char *stdin_path,
+                         run_stdout mode, bool no_color, double timeout_s, size_t as_bytes,
+                         run_result *res);
 void run_free(run_result *res);
 
 /* The program's path ($EB_BUILD_DIR/execbench-compare) and the fixture folder. */

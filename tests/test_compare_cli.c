@@ -86,10 +86,23 @@ static const golden_case goldens[] = {
     {"diff-ab.md", {"--format", "markdown", "diff", "run-a.json", "run-b.json"}, 0},
     {"diff-ab.csv", {"--format", "csv", "diff", "run-a.json", "run-b.json"}, 0},
     {"diff-ab.json", {"--format", "json", "diff", "run-a.json", "run-b.json"}, 0},
-    {"diff-ab-fail.txt", {"--fail-above", "10", "diff", "run-a.json", "run-b.json"}, 1},
+    {"diff-ab-fail.txt", {"--fail-above", "10", "diff", "run-a.json", "run-b.json"}, 3},
     {"diff-micro.txt", {"diff", "micro-a.json", "micro-b.json"}, 0},
     {"diff-micro.md", {"--format", "markdown", "diff", "micro-a.json", "micro-b.json"}, 0},
     {"diff-single.txt", {"diff", "single-rep.json", "single-rep.json"}, 0},
+    /* a plan from flags ("preset": null) with figures beyond their bound */
+    {"summary-bound.txt", {"summary", "bound.json"}, 0},
+    {"summary-bound.md", {"--format", "markdown", "summary", "bound.json"}, 0},
+    {"summary-bound.csv", {"--format", "csv", "summary", "bound.json"}, 0},
+    /* a run stopped by SIGINT after 1 of 9 points */
+    {"summary-interrupted.txt", {"summary", "interrupted.json"}, 0},
+    {"summary-interrupted.json", {"--format", "json", "summary", "interrupted.json"}, 0},
+    {"diff-interrupted.txt", {"diff", "bound.json", "interrupted.json"}, 0},
+    /* the gate: a benchmark crashed in NEW, another gone */
+    {"diff-lost-fail.txt", {"--fail-above", "10", "diff", "run-a.json", "lost-new.json"}, 3},
+    {"diff-lost-allowed.txt",
+     {"--fail-above", "10", "--allow-missing", "diff", "run-a.json", "lost-new.json"},
+     0},
 };
 
 EB_TEST(golden_outputs)
@@ -218,6 +231,16 @@ EB_TEST(bad_usage)
          "--filter matches no benchmark in run-a.json"},
         {{"--filter", "micro", "diff", "run-a.json", "single-rep.json"},
          "no benchmark name is in both run-a.json and single-rep.json (after --filter)"},
+        {{"--allow-missing", "diff", "run-a.json", "run-b.json"},
+         "--allow-missing relaxes the --fail-above gate; give --fail-above too"},
+        {{"--fail-above", "5", "--allow-missing", "summary", "run-a.json"},
+         "belong to diff, not summary"},
+        {{"--max-input-bytes", "0", "summary", "run-a.json"},
+         "--max-input-bytes '0' must be a size above 0"},
+        {{"--max-input-bytes", "1X", "summary", "run-a.json"}, "--max-input-bytes '1X'"},
+        {{"--max-input-bytes", "-5", "summary", "run-a.json"}, "--max-input-bytes '-5'"},
+        {{"--max-input-bytes", "99999999999999999999", "summary", "run-a.json"},
+         "--max-input-bytes '99999999999999999999'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_refusal(cases[i].argv, cases[i].expect);
@@ -227,6 +250,10 @@ EB_TEST(bad_usage)
     run_in_fixtures(help, RUN_PIPE, false, &res);
     EB_CHECK(res.status == 0 && strstr(res.out, "usage: execbench-compare") != NULL);
     EB_CHECK(strstr(res.out, "--fail-above PCT") != NULL);
+    EB_CHECK(strstr(res.out, "--allow-missing") != NULL);
+    EB_CHECK(strstr(res.out, "--max-input-bytes N") != NULL);
+    EB_CHECK(strstr(res.out, "3 --fail-above: a benchmark with a result in OLD has none in") !=
+             NULL);
     run_free(&res);
 }
 
@@ -238,11 +265,15 @@ static int gate(const char *const *argv, run_result *res)
     return res->status;
 }
 
+/* run-a and run-b do not hold the same points (one each is missing from the
+ * other), which fails the gate with exit 3 (a_benchmark_without_a_result_in_new_
+ * fails_the_gate); --allow-missing leaves the slowdowns alone to decide here. */
 EB_TEST(fail_above_both_ways)
 {
     run_result res;
     /* multiprocess 2 workers is +20.33% slower, p = 0.0079 (5 vs 5, fully apart). */
-    const char *over[] = {"--fail-above", "10", "diff", "run-a.json", "run-b.json", NULL};
+    const char *over[] = {"--fail-above", "10", "--allow-missing", "diff", "run-a.json",
+                          "run-b.json",   NULL};
     EB_CHECK(gate(over, &res) == 1);
     EB_CHECKF(count_lines(res.err) == 1 &&
                   strstr(res.err, "execbench-compare: 1 significant slowdown beyond "
@@ -253,13 +284,15 @@ EB_TEST(fail_above_both_ways)
     EB_CHECK(strstr(res.out, "FAILED") != NULL); /* the report says it too */
     run_free(&res);
 
-    const char *under[] = {"--fail-above", "25", "diff", "run-a.json", "run-b.json", NULL};
+    const char *under[] = {"--fail-above", "25", "--allow-missing", "diff", "run-a.json",
+                           "run-b.json",   NULL};
     EB_CHECK(gate(under, &res) == 0);
     EB_CHECK(res.err_len == 0 && strstr(res.out, "passed") != NULL);
     run_free(&res);
 
     /* Backwards, threaded 2 workers is the significant slowdown (+3.15%). */
-    const char *back[] = {"--fail-above", "2", "diff", "run-b.json", "run-a.json", NULL};
+    const char *back[] = {"--fail-above", "2", "--allow-missing", "diff", "run-b.json",
+                          "run-a.json",   NULL};
     EB_CHECK(gate(back, &res) == 1);
     EB_CHECKF(strstr(res.err, "cpu.sumsq/exec:threaded/tasks:20/workers:2/") != NULL &&
                   strstr(res.err, "multiprocess") == NULL,
@@ -276,7 +309,7 @@ EB_TEST(fail_above_both_ways)
     run_free(&res);
 
     /* A stricter alpha turns the 5 vs 5 slowdown (p = 0.0079) into noise. */
-    const char *strict[] = {"--alpha", "0.005",      "--fail-above", "10",
+    const char *strict[] = {"--alpha", "0.005",      "--fail-above", "10", "--allow-missing",
                             "diff",    "run-a.json", "run-b.json",   NULL};
     EB_CHECK(gate(strict, &res) == 0);
     run_free(&res);
@@ -286,6 +319,112 @@ EB_TEST(fail_above_both_ways)
                             "single-rep.json", NULL};
     EB_CHECK(gate(single, &res) == 0);
     EB_CHECK(strstr(res.out, "untested benchmarks cannot fail it") != NULL);
+    run_free(&res);
+}
+
+/* lost-new.json is run-a.json run again, with io.sleep threaded 8 workers an
+ * error row and io.sleep multiprocess 2 workers gone: the gate must fail on
+ * both (exit 3, one line naming them), unless --allow-missing. */
+EB_TEST(a_benchmark_without_a_result_in_new_fails_the_gate)
+{
+    run_result res;
+    const char *lost[] = {"--fail-above", "10", "diff", "run-a.json", "lost-new.json", NULL};
+    EB_CHECK(gate(lost, &res) == 3);
+    EB_CHECKF(count_lines(res.err) == 1 &&
+                  strstr(res.err, "execbench-compare: --fail-above 10%: 2 benchmarks with a "
+                                  "result in run-a.json have none in lost-new.json: "
+                                  "io.sleep/exec:threaded/tasks:160/workers:8/latency_us:10000/"
+                                  "pin:compact/manual_time (error: worker 5 killed by signal 6 "
+                                  "(SIGABRT) in task 12), io.sleep/exec:multiprocess/tasks:160/"
+                                  "workers:2/latency_us:10000/pin:compact/manual_time "
+                                  "(missing); if that is expected, pass --allow-missing") != NULL,
+              "stderr: %s", res.err);
+    EB_CHECKF(strstr(res.out, "--fail-above 10%: FAILED: 2 benchmarks with a result in OLD") !=
+                  NULL,
+              "%s", res.out);
+    /* the error row in both (multiprocess 160) was never a result: not lost */
+    EB_CHECK(strstr(res.err, "workers:160") == NULL);
+    run_free(&res);
+
+    const char *allowed[] = {"--fail-above",  "10", "--allow-missing", "diff", "run-a.json",
+                             "lost-new.json", NULL};
+    EB_CHECK(gate(allowed, &res) == 0);
+    EB_CHECKF(res.err_len == 0 &&
+                  strstr(res.out, "--fail-above 10%: allowed: 2 benchmarks") != NULL,
+              "%s%s", res.out, res.err);
+    run_free(&res);
+
+    /* no gate asked for: a report, exit 0 */
+    const char *report[] = {"diff", "run-a.json", "lost-new.json", NULL};
+    EB_CHECK(gate(report, &res) == 0 && res.err_len == 0);
+    run_free(&res);
+
+    /* a lost benchmark and a slowdown: 3 wins, and both are said */
+    const char *both[] = {"--fail-above", "10", "diff", "run-a.json", "run-b.json", NULL};
+    EB_CHECK(gate(both, &res) == 3);
+    EB_CHECKF(count_lines(res.err) == 2 && strstr(res.err, "(missing)") != NULL &&
+                  strstr(res.err, "1 significant slowdown beyond --fail-above 10%") != NULL,
+              "stderr: %s", res.err);
+    run_free(&res);
+
+    /* a document against itself loses nothing */
+    const char *same[] = {"--fail-above", "10", "diff", "lost-new.json", "lost-new.json", NULL};
+    EB_CHECK(gate(same, &res) == 0);
+    run_free(&res);
+}
+
+/* ---- input size -------------------------------------------------------------- */
+
+EB_TEST(input_beyond_max_input_bytes_is_refused_in_one_line)
+{
+    /* a device that never ends, by path and on standard input */
+    const char *zero[] = {"--max-input-bytes", "1M", "summary", "/dev/zero", NULL};
+    expect_refusal(zero, "execbench-compare: /dev/zero: more than --max-input-bytes (1 MiB) to "
+                         "read: is it a results document? raise the limit if it is");
+    run_result res;
+    const char *from_stdin[] = {"--max-input-bytes", "64K", "diff", "single-rep.json", "-", NULL};
+    run_compare(from_stdin, fixture_dir(), "/dev/zero", RUN_PIPE, false, TIMEOUT_S, &res);
+    EB_CHECKF(res.status == 2 && count_lines(res.err) == 1 &&
+                  strstr(res.err, "-: more than --max-input-bytes (64 KiB) to read") != NULL,
+              "exit %d: %s", res.status, res.err);
+    run_free(&res);
+
+    /* a regular file says its size: refused before it is read */
+    char path[] = "/tmp/eb_compare_large_XXXXXX";
+    int fd = mkstemp(path);
+    EB_REQUIRE(fd >= 0 && ftruncate(fd, (1 << 20) + 1) == 0);
+    close(fd);
+    const char *large[] = {"--max-input-bytes", "1MiB", "summary", path, NULL};
+    expect_refusal(large, ": 1048577 bytes, more than --max-input-bytes (1 MiB)");
+    unlink(path);
+
+    /* under the limit, read as always (run-a.json is 74851 bytes) */
+    const char *fits[] = {"--max-input-bytes", "74851", "summary", "run-a.json", NULL};
+    run_in_fixtures(fits, RUN_PIPE, false, &res);
+    EB_CHECKF(res.status == 0, "exit %d: %s", res.status, res.err);
+    run_free(&res);
+    const char *tight[] = {"--max-input-bytes", "74850", "summary", "run-a.json", NULL};
+    expect_refusal(tight, "run-a.json: 74851 bytes, more than --max-input-bytes (74850 bytes)");
+}
+
+/* The default: /dev/zero stops at 1 GiB, inside 1.5 GiB of address space (the
+ * reader once grew without limit until the OOM killer ended it). */
+EB_TEST(dev_zero_is_refused_at_the_default_limit_without_filling_memory)
+{
+#ifdef EB_SANITIZE_BUILD
+    EB_SKIP("a sanitizer's shadow memory reserves terabytes of address space: RLIMIT_AS cannot "
+            "bound this run");
+#endif
+    const char *zero[] = {"summary", "/dev/zero", NULL};
+    run_result res;
+    run_compare_limited(zero, fixture_dir(), NULL, RUN_PIPE, false, 120.0, (size_t)3 << 29, &res);
+    EB_REQUIRE(!res.timed_out);
+    EB_CHECKF(res.status == 2 && count_lines(res.err) == 1 &&
+                  strcmp(res.err, "execbench-compare: /dev/zero: more than --max-input-bytes (1 "
+                                  "GiB) to read: is it a results document? raise the limit if it "
+                                  "is\n") == 0,
+              "exit %d: %s", res.status, res.err);
+    EB_CHECK(res.out_len == 0);
     run_free(&res);
 }
 

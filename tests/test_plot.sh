@@ -3,6 +3,11 @@
 #   figures   the three PNGs (and SVGs with --svg), beside the results file by default
 #   plain     a plain Google Benchmark document (execbench-micro): three PNGs still
 #   bad       a bad document: exit 2, one line naming it
+#   bound     a plan document ("preset": null) whose figures go beyond their bound:
+#             marked "!" in overview and scaling, each with its likely cause
+#   interrupted  a run stopped by SIGINT: said on stderr and at the top of each
+#             figure; stopped before any point: exit 2, that and not a filter hint
+#   limit     more than --max-input-bytes (/dev/zero): exit 2, one line
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -54,8 +59,60 @@ bad)
         grep -q "^plot.py: .*$f" "$tmp/err" || fail "$f: message does not name it: $(cat "$tmp/err")"
     done
     ;;
+bound)
+    # The SVGs keep their text (svg.fonttype none): the marks and notes can be read.
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/bound" "$src/tests/fixtures/compare/bound.json" \
+        >/dev/null 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    for f in overview scaling; do
+        check_png "$tmp/bound/$f.png"
+        svg="$tmp/bound/$f.svg"
+        grep -q '>!<' "$svg" || fail "$f.svg: no \"!\" mark"
+        grep -q "!: beyond the physical bound (efficiency above 100%" "$svg" ||
+            fail "$f.svg: no footnote on the mark"
+        grep -q "threaded, 2 workers: 150.60% of the ideal: the sequential point&#39;s wall time is 52% above its CPU" "$svg" ||
+            grep -q "threaded, 2 workers: 150.60% of the ideal: the sequential point's wall time is 52% above its CPU" "$svg" ||
+            fail "$f.svg: the descheduled reference is not named"
+    done
+    grep -q "spent 33% more CPU time than this point" "$tmp/bound/overview.svg" ||
+        fail "overview.svg: the slower reference CPU is not named"
+    # a run within its bounds is not marked
+    cp "$src/tests/fixtures/compare/run-a.json" "$tmp/a.json"
+    "$py" "$src/tools/plot.py" --svg "$tmp/a.json" >/dev/null 2>&1 || fail "run-a.json: plot.py failed"
+    ! grep -q "beyond the physical bound" "$tmp/a/overview.svg" "$tmp/a/scaling.svg" ||
+        fail "run-a.json: marked though within its bounds"
+    ;;
+interrupted)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/int" "$src/tests/fixtures/compare/interrupted.json" \
+        >/dev/null 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ "$(cat "$tmp/err")" = "plot.py: $src/tests/fixtures/compare/interrupted.json: interrupted by SIGINT after 1 of 9 points: the charts hold the points that finished" ] ||
+        fail "stderr: $(cat "$tmp/err")"
+    for f in overview scaling overheads; do
+        check_png "$tmp/int/$f.png"
+        grep -q "interrupted by SIGINT after 1 of 9 points: the charts hold the points that finished" "$tmp/int/$f.svg" ||
+            fail "$f.svg: the interruption is not at the top"
+    done
+    "$py" "$src/tools/plot.py" --out "$tmp/empty" "$src/tests/fixtures/compare/interrupted-empty.json" \
+        >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "interrupted-empty.json: exit $rc, expected 2"
+    [ "$(cat "$tmp/err")" = "plot.py: $src/tests/fixtures/compare/interrupted-empty.json: interrupted by SIGINT after 0 of 9 points: no results in it; run execbench again" ] ||
+        fail "interrupted-empty.json: stderr: $(cat "$tmp/err")"
+    ;;
+limit)
+    timeout 60 "$py" "$src/tools/plot.py" --max-input-bytes 1M --out "$tmp/zero" /dev/zero \
+        >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "/dev/zero: exit $rc, expected 2"
+    [ "$(cat "$tmp/err")" = "plot.py: /dev/zero: more than --max-input-bytes (1 MiB) to read: is it a results document? raise the limit if it is" ] ||
+        fail "/dev/zero: stderr: $(cat "$tmp/err")"
+    "$py" "$src/tools/plot.py" --max-input-bytes 1000 --out "$tmp/x" "$src/tests/fixtures/compare/run-a.json" \
+        >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q "run-a.json: 74851 bytes, more than --max-input-bytes (1000 bytes)" "$tmp/err" ||
+        fail "run-a.json over the limit: $(cat "$tmp/err")"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit" >&2
     exit 2
     ;;
 esac

@@ -213,27 +213,91 @@ EB_TEST(files_missing_unreadable_and_real)
 {
     eb_results_doc doc;
     char err[EB_RESULTS_ERR_LEN], path[4096];
-    EB_CHECK(eb_results_load_file("/nonexistent/r.json", &doc, err, sizeof err) == -ENOENT);
+    EB_CHECK(eb_results_load_file("/nonexistent/r.json", 0, &doc, err, sizeof err) == -ENOENT);
     EB_CHECKF(strcmp(err, "/nonexistent/r.json: cannot open: No such file or directory") == 0, "%s",
               err);
     const char *dir = fixture("", path, sizeof path);
-    EB_CHECK(eb_results_load_file(dir, &doc, err, sizeof err) == -EISDIR);
+    EB_CHECK(eb_results_load_file(dir, 0, &doc, err, sizeof err) == -EISDIR);
     EB_CHECKF(strstr(err, ": cannot read: Is a directory") != NULL, "%s", err);
 
     /* libbenchmark's own document (execbench-micro, 5 repetitions): %.16e
      * doubles, aggregates with run_name and aggregate_unit. */
-    EB_REQUIRE(eb_results_load_file(fixture("micro-a.json", path, sizeof path), &doc, err,
+    EB_REQUIRE(eb_results_load_file(fixture("micro-a.json", path, sizeof path), 0, &doc, err,
                                     sizeof err) == 0);
     EB_CHECK(doc.row_count == 45 && doc.error_rows == 0);
     EB_CHECK(strcmp(doc.rows[0].name, "micro.kernel/sumsq/n:1024") == 0);
     eb_results_free(&doc);
 
-    EB_REQUIRE(
-        eb_results_load_file(fixture("run-a.json", path, sizeof path), &doc, err, sizeof err) == 0);
+    EB_REQUIRE(eb_results_load_file(fixture("run-a.json", path, sizeof path), 0, &doc, err,
+                                    sizeof err) == 0);
     EB_CHECK(doc.error_rows == 1 && strcmp(doc.preset, "quick") == 0);
     size_t points = 0;
     for (size_t i = 0; i < doc.row_count; i++)
         points += doc.rows[i].is_point;
     EB_CHECK(points == doc.row_count - 6); /* the micro rows are plain */
     eb_results_free(&doc);
+}
+
+EB_TEST(a_plan_document_reads_with_a_null_preset_and_says_how_its_run_went)
+{
+    /* execbench writes "preset": null for a plan built from flags */
+    const char *text = "{\"context\": {\"execbench\": {\"preset\": null, \"points_planned\": 3,"
+                       " \"points_run\": 1, \"interrupted\": true, \"interrupted_by\": \"SIGINT\","
+                       " \"repeat_run\": {\"index\": 2, \"of\": 4}, \"timer_slack_ns\": null}},"
+                       " \"benchmarks\": [{\"name\": \"BM_a\", \"real_time\": 1, \"cpu_time\": 1,"
+                       " \"time_unit\": \"ns\"}]}";
+    eb_results_doc doc;
+    char err[EB_RESULTS_ERR_LEN], why[160];
+    EB_REQUIRE(load(text, &doc, err) == 0 || (fprintf(stderr, "%s\n", err), false));
+    EB_CHECK(strcmp(doc.preset, "") == 0 && doc.is_execbench);
+    EB_CHECK(doc.interrupted && strcmp(doc.interrupted_by, "SIGINT") == 0);
+    EB_CHECK(doc.points_planned == 3 && doc.points_run == 1);
+    EB_CHECK(doc.repeat_index == 2 && doc.repeat_of == 4);
+    EB_CHECK(strcmp(eb_results_interruption(&doc, why, sizeof why),
+                    "interrupted by SIGINT after 1 of 3 points") == 0);
+    eb_results_free(&doc);
+
+    /* a plain Google Benchmark document knows none of it */
+    EB_REQUIRE(load("{\"benchmarks\": [{\"name\": \"BM_a\", \"real_time\": 1, \"cpu_time\": 1,"
+                    " \"time_unit\": \"ns\"}]}",
+                    &doc, err) == 0);
+    EB_CHECK(!doc.is_execbench && !doc.interrupted && doc.points_run == -1);
+    EB_CHECK(strcmp(eb_results_interruption(&doc, why, sizeof why), "") == 0);
+    eb_results_free(&doc);
+
+    /* one point planned: singular; mistyped keys still refused */
+    EB_REQUIRE(load("{\"context\": {\"execbench\": {\"points_planned\": 1, \"points_run\": 0,"
+                    " \"interrupted\": true, \"interrupted_by\": \"SIGTERM\"}},"
+                    " \"benchmarks\": [{\"name\": \"BM_a\", \"real_time\": 1, \"cpu_time\": 1,"
+                    " \"time_unit\": \"ns\"}]}",
+                    &doc, err) == 0);
+    EB_CHECK(strcmp(eb_results_interruption(&doc, why, sizeof why),
+                    "interrupted by SIGTERM after 0 of 1 point") == 0);
+    eb_results_free(&doc);
+    expect_error("{\"context\": {\"execbench\": {\"preset\": 3}}, \"benchmarks\": []}",
+                 "t.json: context.execbench.preset is an integer, expected a string");
+    expect_error("{\"context\": {\"execbench\": {\"points_run\": \"1\"}}, \"benchmarks\": []}",
+                 "t.json: context.execbench.points_run is a string, expected an integer, 0 or "
+                 "more");
+    expect_error("{\"context\": {\"execbench\": {\"interrupted\": 1}}, \"benchmarks\": []}",
+                 "t.json: context.execbench.interrupted is an integer, expected true or false");
+    expect_error("{\"context\": {\"execbench\": {\"interrupted\": true, \"points_run\": 0,"
+                 " \"points_planned\": 2, \"interrupted_by\": \"SIGINT\"}}, \"benchmarks\": []}",
+                 "t.json: interrupted by SIGINT after 0 of 2 points: no results in it; run "
+                 "execbench again");
+}
+
+EB_TEST(a_file_beyond_the_size_limit_is_refused_before_it_fills_memory)
+{
+    eb_results_doc doc;
+    char err[EB_RESULTS_ERR_LEN];
+    EB_CHECK(eb_results_load_file("/dev/zero", 4096, &doc, err, sizeof err) == -EFBIG);
+    EB_CHECKF(strcmp(err, "/dev/zero: more than --max-input-bytes (4 KiB) to read: is it a "
+                          "results document? raise the limit if it is") == 0,
+              "%s", err);
+    EB_CHECK(doc.rows == NULL);
+    char buf[32];
+    EB_CHECK(strcmp(eb_bytes_text((size_t)1 << 30, buf, sizeof buf), "1 GiB") == 0);
+    EB_CHECK(strcmp(eb_bytes_text(1000, buf, sizeof buf), "1000 bytes") == 0);
+    EB_CHECK(strcmp(eb_bytes_text(3 << 20, buf, sizeof buf), "3 MiB") == 0);
 }

@@ -17,6 +17,13 @@ eb_add_c_test(test_compare_cli
   LIBS eb_compare_run)
 add_dependencies(test_compare_cli execbench-compare)
 
+# What the reports say: plan documents, marks beyond a bound, interrupted runs,
+# numeric columns, singular and plural.
+eb_add_c_test(test_compare_reports
+  SOURCES test_compare_reports.c
+  LIBS eb_compare_run PkgConfig::JANSSON)
+add_dependencies(test_compare_reports execbench-compare)
+
 # Hostile input: every file of the committed corpus, each run checked.
 eb_add_c_test(test_compare_corpus
   SOURCES test_compare_corpus.c
@@ -25,7 +32,7 @@ eb_add_c_test(test_compare_corpus
 add_dependencies(test_compare_corpus execbench-compare)
 
 # tools/plot.py: skipped (exit 77) where no Python 3 has matplotlib.
-foreach(case figures plain bad)
+foreach(case figures plain bad bound interrupted limit)
   add_test(NAME test_plot.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh ${case})
   set_tests_properties(test_plot.${case} PROPERTIES
     TIMEOUT 120 SKIP_RETURN_CODE 77
@@ -37,3 +44,17 @@ add_test(NAME test_compare_scipy.utest_matches_scipy
   COMMAND sh -c "py=$(${CMAKE_SOURCE_DIR}/tools/find-python.sh scipy) || { echo 'skipped: no Python 3 with scipy' >&2; exit 77; }; exec \"$py\" ${CMAKE_CURRENT_SOURCE_DIR}/check_utest_scipy.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}")
 set_tests_properties(test_compare_scipy.utest_matches_scipy PROPERTIES
   TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# A figure beyond its physical bound (tools/compare/bound.h): the rule, the
+# causes, and the runner's console table marking it (the runner shares the header).
+eb_add_c_test(test_bound
+  SOURCES test_bound.c
+  LIBS eb_runner)
+target_include_directories(test_bound PRIVATE ${CMAKE_SOURCE_DIR}/tools/compare)
+
+# What build/execbench writes (a plan from flags, an interrupted run, --repeat-run)
+# through execbench-compare summary and diff and tools/plot.py.
+eb_add_c_test(test_compare_workflow
+  SOURCES test_compare_workflow.c
+  LIBS eb_execbench_process)
+add_dependencies(test_compare_workflow execbench execbench-compare)

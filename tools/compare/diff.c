@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,32 +69,43 @@ static side side_of(const eb_run *run)
     return s;
 }
 
-typedef struct tally {
-    size_t compared, errors, untested, unreliable, significant;
-    double *geo_old, *geo_new, *geo_cpu_old, *geo_cpu_new;
-    size_t geo_count;
-    char *gate; /* the names over --fail-above, ", "-joined */
-    size_t gate_len, over_limit;
-} tally;
+/* A list of names in one line, ", "-joined. */
+typedef struct name_list {
+    char *text;
+    size_t len, count;
+} name_list;
 
-static int gate_add(tally *t, const char *name, double change, double p)
+__attribute__((format(printf, 2, 3))) static int list_add(name_list *l, const char *fmt, ...)
 {
     char *item = NULL;
-    int n = asprintf(&item, "%s%s (%+.2f%%, p=%.4f)", t->over_limit ? ", " : "", name,
-                     change * 100.0, p);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&item, fmt, ap);
+    va_end(ap);
     if (n < 0) return -ENOMEM;
-    char *grown = realloc(t->gate, t->gate_len + (size_t)n + 1);
+    size_t sep = l->count ? 2 : 0;
+    char *grown = realloc(l->text, l->len + sep + (size_t)n + 1);
     if (grown == NULL) {
         free(item);
         return -ENOMEM;
     }
-    memcpy(grown + t->gate_len, item, (size_t)n + 1);
-    t->gate = grown;
-    t->gate_len += (size_t)n;
-    t->over_limit++;
+    memcpy(grown + l->len, ", ", sep);
+    memcpy(grown + l->len + sep, item, (size_t)n + 1);
+    l->text = grown;
+    l->len += sep + (size_t)n;
+    l->count++;
     free(item);
     return 0;
 }
+
+typedef struct tally {
+    size_t compared, errors, untested, unreliable, significant;
+    bool unreliable_points, unreliable_plain; /* which kinds of rows had too few repetitions */
+    double *geo_old, *geo_new, *geo_cpu_old, *geo_cpu_new;
+    size_t geo_count;
+    name_list gate; /* the slowdowns over --fail-above */
+    name_list lost; /* a result in OLD, none in NEW */
+} tally;
 
 static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_diff_options *opt,
                     tally *t)
@@ -113,11 +125,14 @@ static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_d
         t->errors++;
         const eb_run *bad = so.valid ? nw : o;
         const char *msg = bad->first_error ? bad->first_error->error_message : "";
+        if (msg[0] == '\0') msg = "error_occurred";
         snprintf(buf, sizeof buf, "error in %s", so.valid ? "new" : "old");
         SET(COL_VERDICT, eb_cell_text(buf, EB_STYLE_BAD));
         if (rc == 0)
             rc = eb_table_note(tab, "%s: error in %s: %s", o->first->run_name,
-                               so.valid ? "NEW" : "OLD", msg[0] ? msg : "error_occurred");
+                               so.valid ? "NEW" : "OLD", msg);
+        /* It ran in OLD and failed in NEW: what the gate is for. */
+        if (rc == 0 && so.valid) rc = list_add(&t->lost, "%s (error: %s)", o->first->run_name, msg);
         return rc;
     }
     t->compared++;
@@ -172,7 +187,13 @@ static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_d
         SET(COL_VERDICT, eb_cell_text("?", EB_STYLE_WARN));
         return rc;
     }
-    if (few) t->unreliable++;
+    if (few) {
+        t->unreliable++;
+        if (o->first->is_point)
+            t->unreliable_points = true;
+        else
+            t->unreliable_plain = true;
+    }
     SET(COL_P, eb_cell_real(ut.pvalue, eb_fmt_pvalue(ut.pvalue, buf, sizeof buf), EB_STYLE_PLAIN));
     SET(COL_CPU_P, eb_cell_real(ut_cpu.pvalue, NULL, EB_STYLE_PLAIN));
     SET(COL_METHOD,
@@ -184,7 +205,8 @@ static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_d
         verdict = change > 0 ? "slower" : change < 0 ? "faster" : "~";
         vstyle = change_style;
         if (opt->fail_above_set && change * 100.0 > opt->fail_above_pct && rc == 0)
-            rc = gate_add(t, o->first->run_name, change, ut.pvalue);
+            rc = list_add(&t->gate, "%s (%+.2f%%, p=%.4f)", o->first->run_name, change * 100.0,
+                          ut.pvalue);
     }
     SET(COL_VERDICT, eb_cell_text(verdict, vstyle));
 #undef SET
@@ -202,7 +224,8 @@ static int geomean_row(eb_table *tab, const tally *t)
     if (r < 0) return -ENOMEM;
     size_t row = (size_t)r;
     char name[64], buf[64];
-    snprintf(name, sizeof name, "geomean (%zu benchmarks)", t->geo_count);
+    snprintf(name, sizeof name, "geomean (%zu %s)", t->geo_count,
+             eb_plural(t->geo_count, "benchmark", "benchmarks"));
     double change = eb_stats_change(go, gn);
     int rc = eb_table_set(tab, row, COL_NAME, eb_cell_text(name, EB_STYLE_PLAIN));
     if (rc == 0)
@@ -223,6 +246,15 @@ static int geomean_row(eb_table *tab, const tally *t)
     return rc;
 }
 
+/* The flag that sets the repetitions of the rows that had too few: execbench's
+ * points take --repetitions, Google Benchmark's programs --benchmark_repetitions. */
+static const char *repetitions_flag(const tally *t)
+{
+    if (t->unreliable_points && t->unreliable_plain)
+        return "execbench --repetitions, Google Benchmark --benchmark_repetitions";
+    return t->unreliable_points ? "execbench --repetitions" : "--benchmark_repetitions";
+}
+
 static int diff_footnotes(eb_report *r, const tally *t, const eb_diff_options *opt, size_t only_old,
                           size_t only_new)
 {
@@ -234,34 +266,47 @@ static int diff_footnotes(eb_report *r, const tally *t, const eb_diff_options *o
         opt->alpha);
     if (rc == 0 && t->geo_count > 0)
         rc = eb_report_footnote(r,
-                                "geomean: geometric mean of the %zu paired medians on each "
+                                "geomean: geometric mean of the %zu paired %s on each "
                                 "side; its change is the geometric mean of the ratios.",
-                                t->geo_count);
+                                t->geo_count, eb_plural(t->geo_count, "median", "medians"));
     if (rc == 0 && t->unreliable > 0)
-        rc = eb_report_footnote(r,
-                                "%zu of %zu benchmarks have fewer than %d repetitions on a "
-                                "side: their U test is unreliable; %d or more are "
-                                "recommended (--benchmark_repetitions).",
-                                t->unreliable, t->compared, EB_UTEST_OPTIMAL_REPETITIONS,
-                                EB_UTEST_OPTIMAL_REPETITIONS);
+        rc = eb_report_footnote(
+            r,
+            "%zu of %zu %s fewer than %d repetitions on a "
+            "side: %s U test is unreliable; %d or more are "
+            "recommended (%s).",
+            t->unreliable, t->compared, eb_plural(t->compared, "benchmark has", "benchmarks have"),
+            EB_UTEST_OPTIMAL_REPETITIONS, eb_plural(t->unreliable, "its", "their"),
+            EB_UTEST_OPTIMAL_REPETITIONS, repetitions_flag(t));
     if (rc == 0 && t->untested > 0)
         rc = eb_report_footnote(r,
-                                "?: %zu benchmarks have fewer than %d repetitions on a side "
-                                "(agg: aggregates only), too few for a U test; their change "
+                                "?: %zu %s fewer than %d repetitions on a side "
+                                "(agg: aggregates only), too few for a U test; %s change "
                                 "has no significance.",
-                                t->untested, EB_UTEST_MIN_REPETITIONS);
+                                t->untested,
+                                eb_plural(t->untested, "benchmark has", "benchmarks have"),
+                                EB_UTEST_MIN_REPETITIONS, eb_plural(t->untested, "its", "their"));
     if (rc == 0 && (only_old > 0 || only_new > 0))
         rc = eb_report_footnote(r,
-                                "not compared: %zu benchmarks only in OLD, %zu only in NEW "
+                                "not compared: %zu %s only in OLD, %zu only in NEW "
                                 "(rows pair by identical name).",
-                                only_old, only_new);
+                                only_old, eb_plural(only_old, "benchmark", "benchmarks"), only_new);
+    if (rc == 0 && opt->fail_above_set && t->lost.count > 0)
+        rc = eb_report_footnote(r,
+                                "--fail-above %g%%: %s: %zu %s with a result in OLD %s none in "
+                                "NEW: %s%s.",
+                                opt->fail_above_pct, opt->allow_missing ? "allowed" : "FAILED",
+                                t->lost.count, eb_plural(t->lost.count, "benchmark", "benchmarks"),
+                                eb_plural(t->lost.count, "has", "have"), t->lost.text,
+                                opt->allow_missing ? " (--allow-missing)" : "");
     if (rc == 0 && opt->fail_above_set) {
-        if (t->over_limit > 0)
-            rc = eb_report_footnote(r,
-                                    "--fail-above %g%%: FAILED: %zu significant slowdown%s "
-                                    "beyond it: %s.",
-                                    opt->fail_above_pct, t->over_limit,
-                                    t->over_limit == 1 ? "" : "s", t->gate);
+        if (t->gate.count > 0)
+            rc =
+                eb_report_footnote(r,
+                                   "--fail-above %g%%: FAILED: %zu significant %s "
+                                   "beyond it: %s.",
+                                   opt->fail_above_pct, t->gate.count,
+                                   eb_plural(t->gate.count, "slowdown", "slowdowns"), t->gate.text);
         else
             rc = eb_report_footnote(r,
                                     "--fail-above %g%%: passed: no significant slowdown "
@@ -269,6 +314,24 @@ static int diff_footnotes(eb_report *r, const tally *t, const eb_diff_options *o
                                     opt->fail_above_pct,
                                     t->untested ? " (untested benchmarks cannot fail it)" : "");
     }
+    return rc;
+}
+
+/* "old: run-a.json (101 rows, with errors, host vm)", then what the document
+ * says of its run when it did not end. */
+static int describe_input(eb_report *r, const char *which, const eb_results_doc *doc)
+{
+    char more[160] = "", why[160];
+    if (doc->repeat_index > 0 && doc->repeat_of > 0)
+        snprintf(more, sizeof more, ", run %lld of %lld", (long long)doc->repeat_index,
+                 (long long)doc->repeat_of);
+    int rc = eb_report_note(r, "%s: %s (%zu %s%s%s%s%s)", which, doc->path, doc->row_count,
+                            eb_plural(doc->row_count, "row", "rows"),
+                            doc->error_rows ? ", with errors" : "",
+                            doc->host_name[0] ? ", host " : "", doc->host_name, more);
+    if (rc == 0 && doc->interrupted)
+        rc = eb_report_note(r, "%s: %s: only the points that finished are in it", which,
+                            eb_results_interruption(doc, why, sizeof why));
     return rc;
 }
 
@@ -303,13 +366,11 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
     if (t.geo_old == NULL || t.geo_new == NULL || t.geo_cpu_old == NULL || t.geo_cpu_new == NULL ||
         r == NULL)
         goto out;
-    if (eb_report_note(r, "old: %s (%zu rows%s%s%s)", old_doc->path, old_doc->row_count,
-                       old_doc->error_rows ? ", with errors" : "",
-                       old_doc->host_name[0] ? ", host " : "", old_doc->host_name) != 0 ||
-        eb_report_note(r, "new: %s (%zu rows%s%s%s)", new_doc->path, new_doc->row_count,
-                       new_doc->error_rows ? ", with errors" : "",
-                       new_doc->host_name[0] ? ", host " : "", new_doc->host_name) != 0 ||
+    if (describe_input(r, "old", old_doc) != 0 || describe_input(r, "new", new_doc) != 0 ||
         eb_report_fact(r, "alpha", eb_cell_real(opt->alpha, NULL, EB_STYLE_PLAIN)) != 0)
+        goto out;
+    if ((old_doc->interrupted || new_doc->interrupted) &&
+        eb_report_fact(r, "interrupted", eb_cell_bool(true, NULL, 0)) != 0)
         goto out;
     if (opt->fail_above_set &&
         eb_report_fact(r, "fail_above_pct", eb_cell_real(opt->fail_above_pct, NULL, 0)) != 0)
@@ -321,18 +382,43 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
         const eb_run *nw = eb_runs_find(&sn, so.runs[i].key);
         if (nw != NULL && diff_row(tab, &so.runs[i], nw, opt, &t) != 0) goto out;
     }
+    /* A benchmark that had a result in OLD and has no row in NEW vanished. */
+    for (size_t i = 0; i < so.count; i++) {
+        const eb_run *o = &so.runs[i];
+        if (eb_runs_find(&sn, o->key) != NULL || !side_of(o).valid) continue;
+        if (eb_table_note(tab, "%s: in OLD, missing in NEW", o->first->run_name) != 0 ||
+            list_add(&t.lost, "%s (missing)", o->first->run_name) != 0)
+            goto out;
+    }
     if (geomean_row(tab, &t) != 0) goto out;
     if (diff_footnotes(r, &t, opt, so.count - both, sn.count - both) != 0) goto out;
+    bool lost_fails = opt->fail_above_set && !opt->allow_missing && t.lost.count > 0;
     if (opt->fail_above_set &&
-        eb_report_fact(r, "failed", eb_cell_bool(t.over_limit > 0, NULL, 0)) != 0)
+        eb_report_fact(r, "failed", eb_cell_bool(t.gate.count > 0 || lost_fails, NULL, 0)) != 0)
+        goto out;
+    if (opt->fail_above_set &&
+        eb_report_fact(r, "lost", eb_cell_int((int64_t)t.lost.count, EB_STYLE_PLAIN)) != 0)
         goto out;
 
     outcome->compared = t.compared;
-    outcome->over_limit = t.over_limit;
-    if (t.over_limit > 0 &&
-        asprintf(&outcome->gate_message, "%zu significant slowdown%s beyond --fail-above %g%%: %s",
-                 t.over_limit, t.over_limit == 1 ? "" : "s", opt->fail_above_pct, t.gate) < 0) {
+    outcome->over_limit = t.gate.count;
+    outcome->lost = t.lost.count;
+    outcome->lost_fails = lost_fails;
+    if (t.gate.count > 0 &&
+        asprintf(&outcome->gate_message, "%zu significant %s beyond --fail-above %g%%: %s",
+                 t.gate.count, eb_plural(t.gate.count, "slowdown", "slowdowns"),
+                 opt->fail_above_pct, t.gate.text) < 0) {
         outcome->gate_message = NULL;
+        goto out;
+    }
+    if (lost_fails &&
+        asprintf(&outcome->lost_message,
+                 "--fail-above %g%%: %zu %s with a result in %s %s none in %s: %s; if that is "
+                 "expected, pass --allow-missing",
+                 opt->fail_above_pct, t.lost.count,
+                 eb_plural(t.lost.count, "benchmark", "benchmarks"), old_doc->path,
+                 eb_plural(t.lost.count, "has", "have"), new_doc->path, t.lost.text) < 0) {
+        outcome->lost_message = NULL;
         goto out;
     }
     *out = r;
@@ -347,6 +433,7 @@ out:
     free(t.geo_new);
     free(t.geo_cpu_old);
     free(t.geo_cpu_new);
-    free(t.gate);
+    free(t.gate.text);
+    free(t.lost.text);
     return rc;
 }

@@ -15,12 +15,18 @@ typedef struct eb_diff_options {
     double alpha;          /* significance level of the U test (compare.py: 0.05) */
     bool fail_above_set;   /* --fail-above given */
     double fail_above_pct; /* a significant slowdown beyond this many percent fails */
+    bool allow_missing;    /* --allow-missing: a benchmark without a result in NEW passes */
 } eb_diff_options;
 
 typedef struct eb_diff_outcome {
     size_t compared;    /* benchmarks in both documents */
     size_t over_limit;  /* significant slowdowns beyond --fail-above */
     char *gate_message; /* one line naming them when over_limit > 0 (caller frees) */
+    /* Benchmarks with a result in OLD and none in NEW (an error row, or no row):
+     * with --fail-above and without --allow-missing they fail the gate. */
+    size_t lost;
+    bool lost_fails;    /* they fail it */
+    char *lost_message; /* one line naming them when lost > 0 (caller frees) */
 } eb_diff_outcome;
 
 /* Builds the report. Returns 0, -ENOMEM, or -ENOENT when no benchmark is in

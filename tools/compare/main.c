@@ -3,7 +3,8 @@
  *   execbench-compare [OPTIONS] summary FILE...
  *   execbench-compare [OPTIONS] diff OLD NEW
  *
- * Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or bad input. */
+ * Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or bad input, 3 a
+ * benchmark with a result in OLD has none in NEW (with --fail-above). */
 #include "diff.h"
 #include "eb_build_info.h"
 #include "render.h"
@@ -16,6 +17,7 @@
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +45,24 @@ static const char usage_text[] =
     "  --format FMT      console (default), markdown, csv or json\n"
     "  --filter REGEX    only benchmarks whose name matches (POSIX extended regex)\n"
     "  --alpha A         diff: significance level of the U test (default 0.05)\n"
-    "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent\n"
+    "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent,\n"
+    "                    exit 3 when a benchmark with a result in OLD has none in NEW\n"
+    "                    (an error row there, or no row at all)\n"
+    "  --allow-missing   diff, with --fail-above: a benchmark without a result in NEW\n"
+    "                    does not fail the gate (it is still listed)\n"
+    "  --max-input-bytes N\n"
+    "                    read at most N bytes of a file (suffix K, M, G: KiB, MiB, GiB;\n"
+    "                    default 1G); a larger input is refused\n"
     "  -h, --help        this text\n"
     "  --version         the version\n"
     "\n"
+    "Figures beyond their physical bound (efficiency above 100%, a speedup above\n"
+    "what the ideal allows) are marked '!', and a note names the likely cause.\n"
+    "A document of an interrupted run is named so at the top.\n"
     "Colour on a terminal only, never when NO_COLOR is set.\n"
-    "Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or input.\n";
+    "Exit status: 0 done; 1 --fail-above: a significant slowdown beyond it; 2 bad\n"
+    "usage or input; 3 --fail-above: a benchmark with a result in OLD has none in\n"
+    "NEW, unless --allow-missing (3 wins over 1).\n";
 
 /* One line on stderr, starting with the program's name; control characters
  * from the input (a name may hold "\n") shown as '?'. */
@@ -89,21 +103,51 @@ static bool use_color(void)
     return isatty(STDOUT_FILENO) == 1;
 }
 
+/* "1073741824", "512K", "64M", "1G" (binary multiples) -> bytes, > 0. */
+static bool parse_bytes(const char *text, size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (*text < '0' || *text > '9') return false;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || end == text) return false;
+    unsigned shift = 0;
+    if (*end != '\0') {
+        const char *units = "KMGT";
+        const char *u = strchr(units, *end);
+        if (u == NULL) return false;
+        shift = 10u * (unsigned)(u - units + 1);
+        end++;
+        if (strcmp(end, "iB") == 0) end += 2;
+        if (*end != '\0') return false;
+    }
+    if (v == 0 || v > (SIZE_MAX >> shift)) return false;
+    *out = (size_t)(v << shift);
+    return true;
+}
+
 typedef struct options {
     eb_format format;
+    size_t max_input_bytes;
     const char *filter_text;
     regex_t filter;
     bool has_filter;
     eb_diff_options diff;
 } options;
 
-static int load_all(char **paths, size_t count, eb_results_doc *docs)
+static int load_all(char **paths, size_t count, eb_results_doc *docs, const options *opt)
 {
     char err[EB_RESULTS_ERR_LEN];
     for (size_t i = 0; i < count; i++) {
-        if (eb_results_load_file(paths[i], &docs[i], err, sizeof err) != 0) {
+        if (eb_results_load_file(paths[i], opt->max_input_bytes, &docs[i], err, sizeof err) != 0) {
             complain("%s", err);
             return 2;
+        }
+        /* csv has no place for a line above its header: say it here. */
+        if (docs[i].interrupted && opt->format == EB_FORMAT_CSV) {
+            char why[160];
+            complain("%s: %s: the report holds only the points that finished", docs[i].path,
+                     eb_results_interruption(&docs[i], why, sizeof why));
         }
     }
     return 0;
@@ -128,7 +172,7 @@ static int run_summary(char **paths, size_t count, const options *opt)
         complain("out of memory");
         return 2;
     }
-    int status = load_all(paths, count, docs);
+    int status = load_all(paths, count, docs, opt);
     if (status == 0) {
         eb_report *report = NULL;
         char err[256];
@@ -151,7 +195,7 @@ static int run_diff(char **paths, size_t count, const options *opt)
 {
     if (count != 2) return usage_error("diff needs exactly two files, OLD and NEW");
     eb_results_doc docs[2] = {0};
-    int status = load_all(paths, 2, docs);
+    int status = load_all(paths, 2, docs, opt);
     if (status == 0) {
         eb_report *report = NULL;
         eb_diff_outcome outcome = {0};
@@ -162,12 +206,17 @@ static int run_diff(char **paths, size_t count, const options *opt)
             status = 2;
         } else {
             status = emit(report, opt);
-            if (status == 0 && outcome.over_limit > 0) {
+            if (status == 0 && outcome.lost_fails) {
+                complain("%s", outcome.lost_message);
+                status = 3;
+            }
+            if ((status == 0 || status == 3) && outcome.over_limit > 0) {
                 complain("%s", outcome.gate_message);
-                status = 1;
+                if (status == 0) status = 1;
             }
         }
         free(outcome.gate_message);
+        free(outcome.lost_message);
         eb_report_free(report);
     }
     eb_results_free(&docs[0]);
@@ -177,17 +226,29 @@ static int run_diff(char **paths, size_t count, const options *opt)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 256, OPT_FILTER, OPT_ALPHA, OPT_FAIL_ABOVE, OPT_VERSION };
+    enum {
+        OPT_FORMAT = 256,
+        OPT_FILTER,
+        OPT_ALPHA,
+        OPT_FAIL_ABOVE,
+        OPT_ALLOW_MISSING,
+        OPT_MAX_INPUT_BYTES,
+        OPT_VERSION
+    };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"filter", required_argument, NULL, OPT_FILTER},
         {"alpha", required_argument, NULL, OPT_ALPHA},
         {"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
+        {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
+        {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT_BYTES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    options opt = {.format = EB_FORMAT_CONSOLE, .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA}};
+    options opt = {.format = EB_FORMAT_CONSOLE,
+                   .max_input_bytes = EB_RESULTS_MAX_BYTES_DEFAULT,
+                   .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA}};
     char what[512];
 
     opterr = 0; /* our own one-line messages */
@@ -227,6 +288,18 @@ int main(int argc, char **argv)
             }
             opt.diff.fail_above_set = true;
             break;
+        case OPT_ALLOW_MISSING:
+            opt.diff.allow_missing = true;
+            break;
+        case OPT_MAX_INPUT_BYTES:
+            if (!parse_bytes(optarg, &opt.max_input_bytes)) {
+                snprintf(what, sizeof what,
+                         "--max-input-bytes '%s' must be a size above 0: bytes, or with K, M or "
+                         "G (1G is 1 GiB)",
+                         optarg);
+                return usage_error(what);
+            }
+            break;
         case ':':
             snprintf(what, sizeof what, "%s needs a value", argv[optind - 1]);
             return usage_error(what);
@@ -244,8 +317,11 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "unknown command '%s': use summary or diff", command);
         return usage_error(what);
     }
-    if (is_summary && (opt.diff.fail_above_set || opt.diff.alpha != EB_UTEST_DEFAULT_ALPHA))
-        return usage_error("--alpha and --fail-above belong to diff, not summary");
+    if (is_summary && (opt.diff.fail_above_set || opt.diff.allow_missing ||
+                       opt.diff.alpha != EB_UTEST_DEFAULT_ALPHA))
+        return usage_error("--alpha, --fail-above and --allow-missing belong to diff, not summary");
+    if (opt.diff.allow_missing && !opt.diff.fail_above_set)
+        return usage_error("--allow-missing relaxes the --fail-above gate; give --fail-above too");
 
     if (opt.filter_text != NULL) {
         int rc = regcomp(&opt.filter, opt.filter_text, REG_EXTENDED | REG_NOSUB);

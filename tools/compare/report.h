@@ -112,6 +112,12 @@ eb_cell eb_cell_bool(bool value, const char *text, eb_style style);
  * that is not finite becomes an empty cell. */
 eb_cell eb_cell_real(double value, const char *text, eb_style style);
 
+/* The word for a count: eb_plural(1, "row", "rows") is "row". */
+static inline const char *eb_plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 /* Human formats for the common quantities, written into buf (>= 32 bytes). */
 const char *eb_fmt_time_ns(double ns, char *buf, size_t len);                  /* "10.08 ms" */
 const char *eb_fmt_ratio(double ratio, char *buf, size_t len);                 /* "1.93x" */

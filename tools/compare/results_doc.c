@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Times beyond this (about 31.7 years) cannot come from a run; refusing them
  * keeps every later sum, ratio and conversion finite. */
@@ -387,9 +388,64 @@ static int read_row(const loader *ld, size_t index, json_t *obj, eb_row *row, st
 
 /* ---- the document ----------------------------------------------------------- */
 
+/* An optional context.execbench key: *out stays as is when absent or null. */
+static int context_string(const loader *ld, const json_t *eb, const char *key, const char **out)
+{
+    const json_t *v = json_object_get(eb, key);
+    if (v == NULL || json_is_null(v)) return 0; /* null: a plan from flags has no preset */
+    if (!json_is_string(v))
+        return fail(ld, "context.execbench.%s is %s, expected a string", key, type_words(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int context_count(const loader *ld, const json_t *obj, const char *path, const char *key,
+                         int64_t *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (v == NULL || json_is_null(v)) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return fail(ld, "%s.%s is %s, expected an integer, 0 or more", path, key, type_words(v));
+    *out = (int64_t)json_integer_value(v);
+    return 0;
+}
+
+/* What execbench says of its run; a plain Google Benchmark document has none of it. */
+static int read_execbench_context(const loader *ld, const json_t *eb, eb_results_doc *doc)
+{
+    if (!json_is_object(eb))
+        return fail(ld, "context.execbench is %s, expected an object", type_words(eb));
+    doc->is_execbench = true;
+    int rc;
+    if ((rc = context_string(ld, eb, "preset", &doc->preset)) != 0 ||
+        (rc = context_string(ld, eb, "interrupted_by", &doc->interrupted_by)) != 0 ||
+        (rc = context_count(ld, eb, "context.execbench", "points_planned", &doc->points_planned)) !=
+            0 ||
+        (rc = context_count(ld, eb, "context.execbench", "points_run", &doc->points_run)) != 0)
+        return rc;
+    const json_t *interrupted = json_object_get(eb, "interrupted");
+    if (interrupted != NULL && !json_is_null(interrupted) && !json_is_boolean(interrupted))
+        return fail(ld, "context.execbench.interrupted is %s, expected true or false",
+                    type_words(interrupted));
+    doc->interrupted = json_is_true(interrupted);
+    const json_t *repeat = json_object_get(eb, "repeat_run");
+    if (repeat != NULL && !json_is_null(repeat)) {
+        if (!json_is_object(repeat))
+            return fail(ld, "context.execbench.repeat_run is %s, expected an object",
+                        type_words(repeat));
+        if ((rc = context_count(ld, repeat, "context.execbench.repeat_run", "index",
+                                &doc->repeat_index)) != 0 ||
+            (rc = context_count(ld, repeat, "context.execbench.repeat_run", "of",
+                                &doc->repeat_of)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int read_context(const loader *ld, const json_t *root, eb_results_doc *doc)
 {
-    doc->host_name = doc->date = doc->preset = doc->executable = "";
+    doc->host_name = doc->date = doc->preset = doc->executable = doc->interrupted_by = "";
+    doc->points_planned = doc->points_run = doc->repeat_index = doc->repeat_of = -1;
     const json_t *ctx = json_object_get(root, "context");
     if (ctx == NULL) return 0; /* compare.py needs none; neither do we */
     if (!json_is_object(ctx))
@@ -407,18 +463,44 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
         *fields[i].out = json_string_value(v);
     }
     const json_t *eb = json_object_get(ctx, "execbench");
-    if (eb != NULL) {
-        if (!json_is_object(eb))
-            return fail(ld, "context.execbench is %s, expected an object", type_words(eb));
-        const json_t *preset = json_object_get(eb, "preset");
-        if (preset != NULL) {
-            if (!json_is_string(preset))
-                return fail(ld, "context.execbench.preset is %s, expected a string",
-                            type_words(preset));
-            doc->preset = json_string_value(preset);
+    return eb == NULL ? 0 : read_execbench_context(ld, eb, doc);
+}
+
+const char *eb_results_interruption(const eb_results_doc *doc, char *buf, size_t len)
+{
+    if (len == 0) return buf;
+    buf[0] = '\0';
+    if (!doc->interrupted) return buf;
+    char by[EB_QUOTE_MAX + 8] = "a signal";
+    if (doc->interrupted_by[0] != '\0') quote_into(by, sizeof by, doc->interrupted_by);
+    if (doc->points_run >= 0 && doc->points_planned >= 0)
+        snprintf(buf, len, "interrupted by %s after %lld of %lld point%s", by,
+                 (long long)doc->points_run, (long long)doc->points_planned,
+                 doc->points_planned == 1 ? "" : "s");
+    else if (doc->points_run >= 0)
+        snprintf(buf, len, "interrupted by %s after %lld point%s", by, (long long)doc->points_run,
+                 doc->points_run == 1 ? "" : "s");
+    else
+        snprintf(buf, len, "interrupted by %s", by);
+    return buf;
+}
+
+const char *eb_bytes_text(size_t bytes, char *buf, size_t len)
+{
+    static const struct {
+        size_t scale;
+        const char *unit;
+    } units[] = {{(size_t)1 << 40, "TiB"},
+                 {(size_t)1 << 30, "GiB"},
+                 {(size_t)1 << 20, "MiB"},
+                 {(size_t)1 << 10, "KiB"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (bytes >= units[i].scale && bytes % units[i].scale == 0) {
+            snprintf(buf, len, "%zu %s", bytes / units[i].scale, units[i].unit);
+            return buf;
         }
-    }
-    return 0;
+    snprintf(buf, len, "%zu byte%s", bytes, bytes == 1 ? "" : "s");
+    return buf;
 }
 
 static int json_syntax_error(const loader *ld, const json_error_t *je)
@@ -489,13 +571,22 @@ int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_r
         rc = fail(&ld, "\"benchmarks\" is %s, expected an array of runs", type_words(rows));
         goto out;
     }
+    /* The context first: an empty document of an interrupted run says so. */
+    if ((rc = read_context(&ld, root, doc)) != 0) goto out;
     size_t n = json_array_size(rows);
     if (n == 0) {
-        rc = fail(&ld, "\"benchmarks\" is empty: nothing to report (did a filter exclude every "
-                       "benchmark?)");
+        char why[160];
+        if (doc->interrupted)
+            rc = fail(&ld, "%s: no results in it; run execbench again",
+                      eb_results_interruption(doc, why, sizeof why));
+        else if (doc->is_execbench)
+            rc = fail(&ld, "\"benchmarks\" is empty: the run wrote no results; run execbench "
+                           "again");
+        else
+            rc = fail(&ld, "\"benchmarks\" is empty: nothing to report (did a filter exclude "
+                           "every benchmark?)");
         goto out;
     }
-    if ((rc = read_context(&ld, root, doc)) != 0) goto out;
 
     doc->rows = calloc(n, sizeof *doc->rows);
     params_at = calloc(n, sizeof *params_at);
@@ -545,10 +636,14 @@ out:
     return rc;
 }
 
-int eb_results_load_file(const char *path, eb_results_doc *doc, char *err, size_t err_len)
+int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc, char *err,
+                         size_t err_len)
 {
     loader ld = {path, err, err_len};
     memset(doc, 0, sizeof *doc);
+    if (max_bytes == 0) max_bytes = EB_RESULTS_MAX_BYTES_DEFAULT;
+    char limit[32];
+    eb_bytes_text(max_bytes, limit, sizeof limit);
     bool from_stdin = strcmp(path, "-") == 0;
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (f == NULL) {
@@ -556,12 +651,28 @@ int eb_results_load_file(const char *path, eb_results_doc *doc, char *err, size_
         fail(&ld, "cannot open: %s", strerror(e));
         return -e;
     }
+    /* A regular file says its size: refuse it before reading a byte. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
+        if (!from_stdin) fclose(f);
+        fail(&ld,
+             "%jd bytes, more than --max-input-bytes (%s): is it a results document? "
+             "raise the limit if it is",
+             (intmax_t)st.st_size, limit);
+        return -EFBIG;
+    }
+    /* Anything else (a pipe, a device) is read up to one byte past the limit. */
     char *data = NULL;
     size_t len = 0, cap = 0;
     int e = 0;
     for (;;) {
         if (len == cap) {
+            if (cap > max_bytes) {
+                e = EFBIG;
+                break;
+            }
             size_t ncap = cap ? cap * 2 : 65536;
+            if (ncap > max_bytes + 1 || ncap < cap) ncap = max_bytes + 1;
             char *grown = realloc(data, ncap);
             if (grown == NULL) {
                 e = ENOMEM;
@@ -578,6 +689,14 @@ int eb_results_load_file(const char *path, eb_results_doc *doc, char *err, size_
         }
     }
     if (!from_stdin) fclose(f);
+    if (e == EFBIG) {
+        free(data);
+        fail(&ld,
+             "more than --max-input-bytes (%s) to read: is it a results document? raise "
+             "the limit if it is",
+             limit);
+        return -EFBIG;
+    }
     if (e != 0) {
         free(data);
         fail(&ld, "cannot read: %s", strerror(e));

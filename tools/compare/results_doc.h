@@ -52,7 +52,17 @@ typedef struct eb_row {
 typedef struct eb_results_doc {
     char *path;   /* as given (for messages and labels) */
     json_t *root; /* the parsed document; rows point into it */
-    const char *host_name, *date, *preset, *executable; /* "" when absent */
+    const char *host_name, *date, *executable; /* "" when absent */
+    const char *preset; /* "" when absent or null (a plan built from flags) */
+
+    /* context.execbench: how the run that wrote the document went. Counts are
+     * -1 when absent (a plain Google Benchmark document has none of them). */
+    bool is_execbench; /* context.execbench is there: execbench wrote it */
+    bool interrupted;  /* a signal stopped the run: the rows are the points that finished */
+    const char *interrupted_by; /* "SIGINT"; "" when absent */
+    int64_t points_planned, points_run;
+    int64_t repeat_index, repeat_of; /* --repeat-run: this run's index (1..of) and the count */
+
     eb_row *rows;
     size_t row_count;
     size_t error_rows;  /* rows with error_occurred */
@@ -62,10 +72,18 @@ typedef struct eb_results_doc {
 /* Message buffers passed to the loaders should hold at least this much. */
 #define EB_RESULTS_ERR_LEN 2048
 
-/* Loads and validates `path` ("-" reads standard input). Returns 0, -errno when
- * the file cannot be read, or -EINVAL when it is not a valid results document;
- * on failure `err` holds the one-line reason (without the program's name). */
-int eb_results_load_file(const char *path, eb_results_doc *doc, char *err, size_t err_len);
+/* The most a file may hold unless the caller says otherwise (execbench-compare's
+ * --max-input-bytes): a results document of a million rows is under 1 GiB, and
+ * a device that never ends (/dev/zero) must not fill the memory. */
+#define EB_RESULTS_MAX_BYTES_DEFAULT ((size_t)1 << 30)
+
+/* Loads and validates `path` ("-" reads standard input), reading at most
+ * max_bytes (0: EB_RESULTS_MAX_BYTES_DEFAULT). Returns 0, -errno when the file
+ * cannot be read, -EFBIG when it holds more than max_bytes, or -EINVAL when it
+ * is not a valid results document; on failure `err` holds the one-line reason
+ * (without the program's name). */
+int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc, char *err,
+                         size_t err_len);
 
 /* The same over a buffer already in memory; `label` names it in messages. */
 int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_results_doc *doc,
@@ -79,6 +97,13 @@ static inline bool eb_row_usable(const eb_row *row)
 {
     return !row->error_occurred;
 }
+
+/* "interrupted by SIGINT after 1 of 3 points" (what the document says of its
+ * run) into buf; "" when the run was not interrupted. Returns buf. */
+const char *eb_results_interruption(const eb_results_doc *doc, char *buf, size_t len);
+
+/* "1 GiB", "512 MiB", or "1000 bytes": a byte count as a limit reads best. */
+const char *eb_bytes_text(size_t bytes, char *buf, size_t len);
 
 /* Nanoseconds per `time_unit`, or 0 for a unit Google Benchmark never writes. */
 double eb_time_unit_ns(const char *unit);

@@ -118,6 +118,7 @@ const eb_run *eb_runs_find(const eb_run_set *set, const char *key)
 void eb_run_figures_of(const eb_run *run, eb_run_figures *out)
 {
     memset(out, 0, sizeof *out);
+    out->cpu_median_ns = -1.0;
     eb_summary_stats s;
     if (run->n > 0 && eb_stats_summarize(run->real_ns, run->n, &s) == 0) {
         out->valid = out->from_repetitions = true;
@@ -127,12 +128,14 @@ void eb_run_figures_of(const eb_run *run, eb_run_figures *out)
         out->max_ns = s.max;
         out->cv = s.cv;
         out->has_cv = s.n > 1;
+        out->cpu_median_ns = eb_stats_median(run->cpu_ns, run->n);
         return;
     }
     if (run->agg_median != NULL) {
         out->valid = true;
         out->n = run->agg_median->repetitions > 0 ? (size_t)run->agg_median->repetitions : 0;
         out->median_ns = run->agg_median->real_ns;
+        out->cpu_median_ns = run->agg_median->cpu_ns;
         /* The cv aggregate's real_time is a fraction (aggregate_unit "percentage"). */
         if (run->agg_cv != NULL) {
             out->cv = run->agg_cv->real_time;

@@ -51,6 +51,7 @@ typedef struct eb_run_figures {
     size_t n;
     double median_ns, min_ns, max_ns, cv;
     bool has_cv;
+    double cpu_median_ns; /* the median of cpu_time; -1 when unknown */
 } eb_run_figures;
 
 void eb_run_figures_of(const eb_run *run, eb_run_figures *out);

@@ -1,6 +1,7 @@
 /* summary.c — see summary.h. */
 #include "summary.h"
 
+#include "bound.h"
 #include "runs.h"
 
 #include <errno.h>
@@ -20,6 +21,9 @@ typedef struct figures {
     eb_run_figures f;
     double speedup, efficiency; /* < 0 when unknown */
     bool winner;
+    bool has_base; /* base: the entity of the sequential point the speedup divides */
+    size_t base;
+    bool beyond; /* beyond its physical bound (bound.h) */
 } figures;
 
 typedef struct builder {
@@ -31,7 +35,7 @@ typedef struct builder {
     figures *figs; /* ent_count x doc_count */
     char **titles;
     size_t title_count;
-    bool any_range, any_ratio, any_winner, any_aggregate_only;
+    bool any_range, any_ratio, any_winner, any_aggregate_only, any_beyond;
 } builder;
 
 static figures *fig(const builder *b, size_t e, size_t d)
@@ -179,9 +183,14 @@ static int compute(builder *b, size_t d)
         json_t *base = json_object_get(seq_pin, gp);
         if (base == NULL) base = json_object_get(seq_any, g);
         if (base != NULL) {
-            double base_ns = fig(b, (size_t)json_integer_value(base), d)->f.median_ns;
+            f->has_base = true;
+            f->base = (size_t)json_integer_value(base);
+            double base_ns = fig(b, f->base, d)->f.median_ns;
             if (f->f.median_ns > 0.0) f->speedup = base_ns / f->f.median_ns;
         }
+        /* The efficiency as shown ("100.00%"): what reads above 100% is marked. */
+        if (f->efficiency >= 0.0 && eb_beyond_bound(f->efficiency, 1e-4))
+            f->beyond = b->any_beyond = true;
         json_t *cur = json_object_get(best, g);
         if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 &&
             (size_t)json_integer_value(json_array_get(cur, 0)) == e)
@@ -202,8 +211,25 @@ out:
 
 enum {
     KEY_COLS = 8, /* name, benchmark, workload, executor, workers, tasks, pin, params */
-    PER_DOC_COLS =
-        11, /* n, median, range, min, max, cv, speedup, efficiency, ideal, winner, error */
+};
+
+/* The columns each document has: a number for csv and json, its text for people. */
+enum {
+    PD_N,
+    PD_MEDIAN, /* "10.08 ms *", "error": people */
+    PD_MEDIAN_NS,
+    PD_RANGE,
+    PD_MIN,
+    PD_MAX,
+    PD_CV,
+    PD_SPEEDUP,
+    PD_EFFICIENCY,
+    PD_IDEAL,
+    PD_BEYOND,
+    PD_WINNER,
+    PD_STATUS, /* ok, partial (some repetitions failed), error, no_median */
+    PD_ERROR,
+    PER_DOC_COLS,
 };
 
 static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
@@ -246,17 +272,20 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         unsigned formats;
         bool left;
     } per_doc[] = {
-        {"n", "n", EB_COL_BOTH, false},
-        {"median_ns", "median", EB_COL_BOTH, false},
-        {"range", "min - max", EB_COL_HUMAN, false},
-        {"min_ns", "min", EB_COL_MACHINE, false},
-        {"max_ns", "max", EB_COL_MACHINE, false},
-        {"cv", "CV", EB_COL_BOTH, false},
-        {"speedup", "speedup", EB_COL_BOTH, false},
-        {"efficiency", "efficiency", EB_COL_BOTH, false},
-        {"ideal_ns", "ideal", EB_COL_MACHINE, false},
-        {"winner", "winner", EB_COL_MACHINE, false},
-        {"error", "error", EB_COL_MACHINE, true},
+        [PD_N] = {"n", "n", EB_COL_BOTH, false},
+        [PD_MEDIAN] = {"median", "median", EB_COL_HUMAN, false},
+        [PD_MEDIAN_NS] = {"median_ns", "median", EB_COL_MACHINE, false},
+        [PD_RANGE] = {"range", "min - max", EB_COL_HUMAN, false},
+        [PD_MIN] = {"min_ns", "min", EB_COL_MACHINE, false},
+        [PD_MAX] = {"max_ns", "max", EB_COL_MACHINE, false},
+        [PD_CV] = {"cv", "CV", EB_COL_BOTH, false},
+        [PD_SPEEDUP] = {"speedup", "speedup", EB_COL_BOTH, false},
+        [PD_EFFICIENCY] = {"efficiency", "efficiency", EB_COL_BOTH, false},
+        [PD_IDEAL] = {"ideal_ns", "ideal", EB_COL_MACHINE, false},
+        [PD_BEYOND] = {"beyond_bound", "beyond bound", EB_COL_MACHINE, false},
+        [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
+        [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
+        [PD_ERROR] = {"error", "error", EB_COL_MACHINE, true},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");
@@ -269,8 +298,8 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
             c->formats = per_doc[i].formats;
             c->align_left = per_doc[i].left;
             /* Side by side, room is short: CV shows the spread, n goes to the data. */
-            if (multi && strcmp(per_doc[i].key, "range") == 0) c->formats = 0;
-            if (multi && strcmp(per_doc[i].key, "n") == 0) c->formats = EB_COL_MACHINE;
+            if (multi && i == PD_RANGE) c->formats = 0;
+            if (multi && i == PD_N) c->formats = EB_COL_MACHINE;
             int k = multi ? asprintf(&c->key, "%s.%s", label, per_doc[i].key)
                           : asprintf(&c->key, "%s", per_doc[i].key);
             int t = multi ? asprintf(&c->title, "%s %s", per_doc[i].title, label)
@@ -294,6 +323,26 @@ static const char *workers_text(int64_t workers, char *buf, size_t len)
         snprintf(buf, len, "unbounded");
     else
         snprintf(buf, len, "%lld", (long long)workers);
+    return buf;
+}
+
+/* "threaded, 2 workers, 20 tasks, pin compact, n=5000000": every field that
+ * tells two points apart, for the notes. */
+static const char *point_label(const eb_row *row, char *buf, size_t len)
+{
+    if (!row->is_point) {
+        snprintf(buf, len, "%s", row->run_name);
+        return buf;
+    }
+    char workers[48];
+    if (row->workers == 0)
+        snprintf(workers, sizeof workers, "unbounded workers");
+    else
+        snprintf(workers, sizeof workers, "%lld %s", (long long)row->workers,
+                 eb_plural((size_t)row->workers, "worker", "workers"));
+    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s", row->executor, workers, (long long)row->tasks,
+             eb_plural((size_t)row->tasks, "task", "tasks"), row->pin[0] ? ", pin " : "", row->pin,
+             row->params[0] ? ", " : "", row->params);
     return buf;
 }
 
@@ -327,45 +376,70 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         const eb_run *run = b->ents[e].per_doc[d];
         const figures *f = fig(b, e, d);
         if (run == NULL) continue;
+        const char *msg = run->errors > 0 ? run->first_error->error_message : "";
+        if (run->errors > 0 && msg[0] == '\0') msg = "error_occurred";
+        /* The numbers stay numbers (empty when unknown); status says why. */
         if (!f->f.valid && run->errors > 0) {
-            SET(c + 1, eb_cell_text("error", EB_STYLE_BAD));
-            const char *msg = run->first_error->error_message;
-            SET(c + 10, eb_cell_text(msg[0] ? msg : "error_occurred", EB_STYLE_BAD));
+            SET(c + PD_MEDIAN, eb_cell_text("error", EB_STYLE_BAD));
+            SET(c + PD_STATUS, eb_cell_text("error", EB_STYLE_BAD));
+            SET(c + PD_ERROR, eb_cell_text(msg, EB_STYLE_BAD));
             continue;
         }
         if (!f->f.valid) {
             /* Aggregates without a median: nothing this report can stand on. */
-            SET(c + 1, eb_cell_text("no median", EB_STYLE_WARN));
-            SET(c + 10, eb_cell_text("no repetition rows and no median aggregate", EB_STYLE_WARN));
+            SET(c + PD_MEDIAN, eb_cell_text("no median", EB_STYLE_WARN));
+            SET(c + PD_STATUS, eb_cell_text("no_median", EB_STYLE_WARN));
+            SET(c + PD_ERROR,
+                eb_cell_text("no repetition rows and no median aggregate", EB_STYLE_WARN));
             continue;
         }
-        SET(c + 0, eb_cell_int((int64_t)f->f.n, EB_STYLE_PLAIN));
+        SET(c + PD_STATUS, eb_cell_text(run->errors > 0 ? "partial" : "ok", EB_STYLE_PLAIN));
+        if (run->errors > 0) SET(c + PD_ERROR, eb_cell_text(msg, EB_STYLE_BAD));
+        SET(c + PD_N, eb_cell_int((int64_t)f->f.n, EB_STYLE_PLAIN));
         snprintf(text, sizeof text, "%s%s", eb_fmt_time_ns(f->f.median_ns, buf, sizeof buf),
                  f->winner ? " *" : "");
-        SET(c + 1, eb_cell_real(f->f.median_ns, text, f->winner ? EB_STYLE_BEST : EB_STYLE_PLAIN));
+        SET(c + PD_MEDIAN, eb_cell_text(text, f->winner ? EB_STYLE_BEST : EB_STYLE_PLAIN));
+        SET(c + PD_MEDIAN_NS, eb_cell_real(f->f.median_ns, NULL, EB_STYLE_PLAIN));
         if (f->f.from_repetitions) {
             snprintf(text, sizeof text, "%s - %s", eb_fmt_time_ns(f->f.min_ns, buf, sizeof buf),
                      eb_fmt_time_ns(f->f.max_ns, buf2, sizeof buf2));
-            SET(c + 2, eb_cell_text(text, EB_STYLE_PLAIN));
-            SET(c + 3, eb_cell_real(f->f.min_ns, NULL, EB_STYLE_PLAIN));
-            SET(c + 4, eb_cell_real(f->f.max_ns, NULL, EB_STYLE_PLAIN));
+            SET(c + PD_RANGE, eb_cell_text(text, EB_STYLE_PLAIN));
+            SET(c + PD_MIN, eb_cell_real(f->f.min_ns, NULL, EB_STYLE_PLAIN));
+            SET(c + PD_MAX, eb_cell_real(f->f.max_ns, NULL, EB_STYLE_PLAIN));
         }
         if (f->f.has_cv)
-            SET(c + 5, eb_cell_real(f->f.cv, eb_fmt_percent(f->f.cv, false, buf, sizeof buf),
-                                    EB_STYLE_PLAIN));
-        if (f->speedup >= 0.0)
-            SET(c + 6, eb_cell_real(f->speedup, eb_fmt_ratio(f->speedup, buf, sizeof buf),
-                                    EB_STYLE_PLAIN));
-        if (f->efficiency >= 0.0)
-            SET(c + 7,
-                eb_cell_real(f->efficiency, eb_fmt_percent(f->efficiency, false, buf, sizeof buf),
-                             EB_STYLE_PLAIN));
-        if (run->ideal_ns >= 0.0) SET(c + 8, eb_cell_real(run->ideal_ns, NULL, EB_STYLE_PLAIN));
+            SET(c + PD_CV, eb_cell_real(f->f.cv, eb_fmt_percent(f->f.cv, false, buf, sizeof buf),
+                                        EB_STYLE_PLAIN));
+        /* A figure beyond its bound keeps its number, marked for people. */
+        const char *mark = f->beyond ? " " EB_BOUND_MARK : "";
+        eb_style bound_style = f->beyond ? EB_STYLE_WARN : EB_STYLE_PLAIN;
+        if (f->speedup >= 0.0) {
+            snprintf(text, sizeof text, "%s%s", eb_fmt_ratio(f->speedup, buf, sizeof buf), mark);
+            SET(c + PD_SPEEDUP, eb_cell_real(f->speedup, text, bound_style));
+        }
+        if (f->efficiency >= 0.0) {
+            snprintf(text, sizeof text, "%s%s",
+                     eb_fmt_percent(f->efficiency, false, buf, sizeof buf), mark);
+            SET(c + PD_EFFICIENCY, eb_cell_real(f->efficiency, text, bound_style));
+            SET(c + PD_BEYOND, eb_cell_bool(f->beyond, NULL, EB_STYLE_PLAIN));
+        }
+        if (run->ideal_ns >= 0.0)
+            SET(c + PD_IDEAL, eb_cell_real(run->ideal_ns, NULL, EB_STYLE_PLAIN));
         if (proto->is_point)
-            SET(c + 9, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
+            SET(c + PD_WINNER, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
     }
 #undef SET
     return rc;
+}
+
+static const char *doc_label(const builder *b, size_t d, char *buf, size_t len)
+{
+    char l[24];
+    if (b->doc_count > 1)
+        snprintf(buf, len, "%s: ", label_of(d, l, sizeof l));
+    else
+        buf[0] = '\0';
+    return buf;
 }
 
 /* Notes under a table: the points that failed, with what the document says. */
@@ -376,28 +450,59 @@ static int error_notes(const builder *b, eb_table *t, size_t table)
         for (size_t d = 0; d < b->doc_count; d++) {
             const eb_run *run = b->ents[e].per_doc[d];
             if (run == NULL || run->errors == 0) continue;
-            const eb_row *row = run->first;
-            char who[256], label[40] = "";
-            if (b->doc_count > 1) {
-                char l[24];
-                snprintf(label, sizeof label, "%s: ", label_of(d, l, sizeof l));
-            }
-            if (row->is_point)
-                snprintf(who, sizeof who, "%s, %lld workers, %lld tasks", row->executor,
-                         (long long)row->workers, (long long)row->tasks);
-            else
-                snprintf(who, sizeof who, "%s", row->run_name);
+            char who[512], label[40];
+            point_label(run->first, who, sizeof who);
+            doc_label(b, d, label, sizeof label);
             const char *msg = run->first_error->error_message;
             int rc;
-            if (fig(b, e, d)->f.valid)
+            if (fig(b, e, d)->f.valid) {
+                size_t all = run->errors + run->n;
                 rc = eb_table_note(t,
-                                   "%s%s: %zu of %zu repetitions failed (%s); the figures "
+                                   "%s%s: %zu of %zu %s failed (%s); the figures "
                                    "use the rest",
-                                   label, who, run->errors, run->errors + run->n,
+                                   label, who, run->errors, all,
+                                   eb_plural(all, "repetition", "repetitions"),
                                    msg[0] ? msg : "error_occurred");
-            else
+            } else {
                 rc = eb_table_note(t, "%serror in %s: %s", label, who,
                                    msg[0] ? msg : "error_occurred without a message");
+            }
+            if (rc != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Notes under a table: each figure beyond its physical bound, and the likely
+ * cause its rows and its reference's show (bound.h). */
+static int bound_notes(const builder *b, eb_table *t, size_t table)
+{
+    for (size_t e = 0; e < b->ent_count; e++) {
+        if (b->ents[e].table != table) continue;
+        for (size_t d = 0; d < b->doc_count; d++) {
+            const figures *f = fig(b, e, d);
+            if (!f->beyond) continue;
+            eb_bound_rows rows = {
+                .efficiency = f->efficiency,
+                .real_ns = f->f.median_ns,
+                .cpu_ns = f->f.cpu_median_ns,
+                .cv = f->f.has_cv ? f->f.cv : -1.0,
+                .ref_real_ns = -1.0,
+                .ref_cpu_ns = -1.0,
+                .ref_cv = -1.0,
+            };
+            if (f->has_base && f->base != e) {
+                const figures *ref = fig(b, f->base, d);
+                rows.ref_real_ns = ref->f.median_ns;
+                rows.ref_cpu_ns = ref->f.cpu_median_ns;
+                rows.ref_cv = ref->f.has_cv ? ref->f.cv : -1.0;
+            }
+            char who[512], label[40], cause[400], pct[32];
+            eb_bound_cause(&rows, cause, sizeof cause);
+            int rc = eb_table_note(t, EB_BOUND_MARK " %s%s: %s of the ideal: %s",
+                                   doc_label(b, d, label, sizeof label),
+                                   point_label(b->ents[e].per_doc[d]->first, who, sizeof who),
+                                   eb_fmt_percent(f->efficiency, false, pct, sizeof pct), cause);
             if (rc != 0) return rc;
         }
     }
@@ -408,7 +513,7 @@ static int describe_inputs(const builder *b, eb_report *r)
 {
     for (size_t d = 0; d < b->doc_count; d++) {
         const eb_results_doc *doc = &b->docs[d];
-        char label[24], more[256] = "";
+        char label[24], more[256] = "", why[160];
         size_t used = 0;
         if (doc->host_name[0])
             used += (size_t)snprintf(more + used, sizeof more - used, ", host %s", doc->host_name);
@@ -416,12 +521,19 @@ static int describe_inputs(const builder *b, eb_report *r)
             used += (size_t)snprintf(more + used, sizeof more - used, ", %s", doc->date);
         if (doc->preset[0] && used < sizeof more)
             used += (size_t)snprintf(more + used, sizeof more - used, ", preset %s", doc->preset);
+        if (doc->repeat_index > 0 && doc->repeat_of > 0 && used < sizeof more)
+            used += (size_t)snprintf(more + used, sizeof more - used, ", run %lld of %lld",
+                                     (long long)doc->repeat_index, (long long)doc->repeat_of);
         if (b->doc_count > 1)
             label_of(d, label, sizeof label);
         else
             snprintf(label, sizeof label, "results");
-        int rc = eb_report_note(r, "%s: %s (%zu rows%s%s)", label, doc->path, doc->row_count,
+        int rc = eb_report_note(r, "%s: %s (%zu %s%s%s)", label, doc->path, doc->row_count,
+                                eb_plural(doc->row_count, "row", "rows"),
                                 doc->error_rows ? ", with errors" : "", more);
+        if (rc == 0 && doc->interrupted)
+            rc = eb_report_note(r, "%s: %s: only the points that finished are in it", label,
+                                eb_results_interruption(doc, why, sizeof why));
         if (rc != 0) return rc;
     }
     return 0;
@@ -441,6 +553,13 @@ static int footnotes(const builder *b, eb_report *r)
                                    "ideal_ns over the median (100%% = the ideal).");
     if (rc == 0 && b->any_winner)
         rc = eb_report_footnote(r, "*: the fastest point of its workload, tasks and params.");
+    if (rc == 0 && b->any_beyond)
+        rc = eb_report_footnote(r, EB_BOUND_MARK ": beyond the physical bound: an efficiency "
+                                                 "above 100%%, and so a speedup above what the "
+                                                 "ideal allows (min(workers, cores) for CPU "
+                                                 "work); not a result but a measurement "
+                                                 "artefact, whose likely cause the note under "
+                                                 "its table names.");
     if (rc == 0 && b->any_aggregate_only)
         rc = eb_report_footnote(r, "no min - max where a document holds aggregates only "
                                    "(--benchmark_report_aggregates_only).");
@@ -476,12 +595,16 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const regex_t *fi
     if (r == NULL || build_columns(&b, &cols, &col_count) != 0) goto out;
     if (describe_inputs(&b, r) != 0) goto out;
     if (eb_report_fact(r, "files", eb_cell_int((int64_t)count, EB_STYLE_PLAIN)) != 0) goto out;
+    bool interrupted = false;
+    for (size_t d = 0; d < count; d++)
+        interrupted = interrupted || docs[d].interrupted;
+    if (interrupted && eb_report_fact(r, "interrupted", eb_cell_bool(true, NULL, 0)) != 0) goto out;
     for (size_t t = 0; t < b.title_count; t++) {
         eb_table *table = eb_report_table(r, b.titles[t], cols, col_count);
         if (table == NULL) goto out;
         for (size_t e = 0; e < b.ent_count; e++)
             if (b.ents[e].table == t && fill_row(&b, table, e) != 0) goto out;
-        if (error_notes(&b, table, t) != 0) goto out;
+        if (error_notes(&b, table, t) != 0 || bound_notes(&b, table, t) != 0) goto out;
     }
     if (footnotes(&b, r) != 0) goto out;
     *out = r;

@@ -51,11 +51,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     eb_diff_options opt = {.alpha = 0.05, .fail_above_set = true, .fail_above_pct = 1.0};
     eb_diff_outcome outcome;
     if (eb_diff_build(&doc, &doc, NULL, &opt, &report, &outcome, why, sizeof why) == 0) {
-        /* A document against itself cannot have slowed down. */
-        if (outcome.over_limit != 0) abort();
+        /* A document against itself cannot have slowed down, nor lost a result. */
+        if (outcome.over_limit != 0 || outcome.lost != 0) abort();
         render_all(report);
     }
     free(outcome.gate_message);
+    free(outcome.lost_message);
     eb_report_free(report);
     eb_results_free(&doc);
     return 0;
