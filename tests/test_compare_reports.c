@@ -90,7 +90,7 @@ EB_TEST(figures_beyond_their_bound_are_marked_with_their_likely_cause)
         "  ! threaded, 8 workers, 160 tasks, pin compact, latency_us=1000: 105.26% of the "
         "ideal: the rows show no cause; run the point again\n",
         "\n!: beyond the physical bound: an efficiency above 100%, and so a speedup above what "
-        "the ideal allows (min(workers, cores) for CPU work)",
+        "the ideal allows (the sequential median over ideal_ns)",
     };
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
         EB_CHECKF(strstr(out, notes[i]) != NULL, "no \"%s\" in\n%s", notes[i], out);

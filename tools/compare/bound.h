@@ -3,7 +3,7 @@
  * efficiency = ideal_ns / median, and the ideal is the best the point could do
  * (RESULTS-FORMAT.md), so an efficiency above 100% is beyond what the machine
  * allows. A speedup's bound is the ideal speedup, reference median / ideal_ns
- * (min(workers, cores) for CPU work): speedup / that bound = efficiency, so the
+ * (for CPU work, the best schedule of the whole tasks): speedup / that bound = efficiency, so the
  * speedup crosses its bound exactly when the efficiency crosses 100%. Until the
  * runner's answers are robust to noise, such a figure is a measurement artefact:
  * the runner's console table, execbench-compare and tools/plot.py mark it "!"

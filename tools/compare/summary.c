@@ -556,8 +556,8 @@ static int footnotes(const builder *b, eb_report *r)
     if (rc == 0 && b->any_beyond)
         rc = eb_report_footnote(r, EB_BOUND_MARK ": beyond the physical bound: an efficiency "
                                                  "above 100%%, and so a speedup above what the "
-                                                 "ideal allows (min(workers, cores) for CPU "
-                                                 "work); not a result but a measurement "
+                                                 "ideal allows (the sequential median over "
+                                                 "ideal_ns); not a result but a measurement "
                                                  "artefact, whose likely cause the note under "
                                                  "its table names.");
     if (rc == 0 && b->any_aggregate_only)
