@@ -329,9 +329,9 @@ int eb_net_serve(const eb_net_server_config *config, int ready_fd, eb_net_server
             evsignal_add(stop[1], NULL) != 0)
             rc = -ENOMEM;
     }
+    __atomic_store_n(&stats->last_pu, sched_getcpu(), __ATOMIC_RELAXED);
     for (unsigned i = 1; rc == 0 && i < threads; i++)
         rc = -pthread_create(&st->thread[i].tid, NULL, thread_main, &st->thread[i]);
-    stats->last_pu = sched_getcpu();
     report_ready(ready_fd, rc, port, fd_limit);
     if (rc != 0) return rc; /* the process exits: what was set up goes with it */
     self = &st->thread[0];

@@ -30,6 +30,12 @@ eb_add_c_test(test_net_coro
 set_tests_properties(test_net_coro.epoll_ten_thousand_concurrent_keepalive_connections_complete
   test_net_coro.io_uring_ten_thousand_concurrent_keepalive_connections_complete
   PROPERTIES RUN_SERIAL TRUE)
+if(EXECBENCH_SANITIZE MATCHES "thread")
+  set_property(TEST test_net_coro.epoll_ten_thousand_concurrent_keepalive_connections_complete
+    test_net_coro.io_uring_ten_thousand_concurrent_keepalive_connections_complete
+    APPEND PROPERTY ENVIRONMENT "EB_TEST_SKIP=ThreadSanitizer: 10,000 live coroutines are \
+10,000 fibers, beyond its limit of 8,128 threads")
+endif()
 
 # epoll against io_uring against blocking threads, side by side (a figure,
 # not a test: the smoke run below only keeps it working).
