@@ -141,7 +141,8 @@ EB_TEST(a_server_that_stops_answering_runs_into_the_deadline)
     EB_CHECK(rc == -ETIMEDOUT && r.failure == EB_HTTP_TIMED_OUT);
     EB_CHECKF(now >= deadline, "gave up %lld ns early", (long long)(deadline - now));
     EB_CHECK(r.reused && r.bytes_received == 0);
-    describe_contains(&r, "no complete response within 100.0 ms (0 bytes received)");
+    EB_CHECK(r.waited_ns > 0 && r.waited_ns <= 100000000);
+    describe_contains(&r, "ms (0 bytes received): the server stopped answering");
     EB_REQUIRE(eb_net_server_stop(s, NULL) == 0);
 }
 
@@ -183,7 +184,7 @@ static void *kill_later(void *arg)
 
 EB_TEST(a_server_killed_while_a_request_waits_is_a_closed_connection)
 {
-    eb_net_server *s = start(100, 300000, EB_NET_FAULT_NONE, 0); /* 300 ms per answer */
+    eb_net_server *s = start(100, 5000000, EB_NET_FAULT_NONE, 0); /* 5 s: killed long before */
     eb_http_conn c;
     eb_http_conn_init(&c, eb_net_server_port(s), true);
     killer k = {eb_net_server_pid(s), eb_now_ns() + 50000000};

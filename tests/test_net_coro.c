@@ -245,7 +245,7 @@ typedef struct fd_limit_report {
 static void running_out_of_fds_is_a_clear_error(eb_reactor_kind kind)
 {
     skip_without(kind);
-    eb_net_server *srv = start(100, 200000, EB_NET_FAULT_NONE); /* 200 ms: all hold at once */
+    eb_net_server *srv = start(100, 1000000, EB_NET_FAULT_NONE); /* 1 s: all hold at once */
     int p[2];
     EB_REQUIRE(pipe(p) == 0);
     pid_t pid = fork();

@@ -72,8 +72,9 @@ static void reactor_reports_ready_fds_and_times_out_idle_ones(variant v)
     int a[2], b[2], c[2];
     pair(a), pair(b), pair(c);
     EB_REQUIRE(write(a[1], "x", 1) == 1);
-    int64_t b_deadline = eb_now_ns() + 20 * MS;
     EB_REQUIRE(eb_reactor_add(r, a[0], EB_WAIT_READABLE, eb_now_ns() + 1000 * MS, &a) == 0);
+    /* far enough that a loaded machine does not pass it before the add */
+    int64_t b_deadline = eb_now_ns() + 100 * MS;
     EB_REQUIRE(eb_reactor_add(r, b[0], EB_WAIT_READABLE, b_deadline, &b) == 0);
     EB_REQUIRE(eb_reactor_add(r, c[0], EB_WAIT_WRITABLE, EB_WAIT_FOREVER, &c) == 0);
     EB_CHECK(eb_reactor_waiting(r) == 3);
@@ -117,12 +118,13 @@ static void a_deadline_is_withdrawn_once_its_fd_was_ready(variant v)
     int a[2], b[2];
     pair(a), pair(b);
     EB_REQUIRE(write(a[1], "x", 1) == 1);
-    EB_REQUIRE(eb_reactor_add(r, a[0], EB_WAIT_READABLE, eb_now_ns() + 20 * MS, &a) == 0);
+    int64_t a_deadline = eb_now_ns() + 100 * MS; /* not passed before the add, even loaded */
+    EB_REQUIRE(eb_reactor_add(r, a[0], EB_WAIT_READABLE, a_deadline, &a) == 0);
     eb_reactor_event ev[2];
     EB_REQUIRE(collect(r, ev, 1) == 1 && ev[0].token == &a && ev[0].result == 0);
     /* past a's old deadline, nothing may come back but b's own end */
     EB_REQUIRE(eb_reactor_add(r, b[0], EB_WAIT_READABLE, EB_WAIT_FOREVER, &b) == 0);
-    int64_t until = eb_now_ns() + 50 * MS;
+    int64_t until = a_deadline + 30 * MS;
     while (eb_now_ns() < until) {
         int n = eb_reactor_poll(r, until, ev, 2);
         EB_REQUIRE(n >= 0);
