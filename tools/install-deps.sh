@@ -10,7 +10,7 @@ set -euo pipefail
 
 group_packages() {
     case "$1" in
-    build) echo "cmake make pkg-config gcc g++ git libhwloc-dev libbenchmark-dev libjansson-dev libboost-context-dev" ;;
+    build) echo "cmake make pkg-config gcc g++ git libhwloc-dev libbenchmark-dev libjansson-dev libboost-context-dev libevent-dev libhttp-parser-dev liburing-dev" ;;
     plot) echo "python3 python3-matplotlib" ;;
     fuzz) echo "clang libclang-rt-14-dev" ;;
     lint) echo "yamllint" ;;

@@ -4,6 +4,7 @@
 #include "current_task.h"
 
 #include <errno.h>
+#include <poll.h>
 
 static _Thread_local const eb_wait_ops *current_ops;
 
@@ -37,4 +38,36 @@ int eb_wait_until_ns(int64_t deadline_ns)
 int eb_wait_ns(int64_t duration_ns)
 {
     return eb_wait_until_ns(eb_now_ns() + duration_ns);
+}
+
+int eb_wait_fd_blocking(int fd, unsigned events, int64_t deadline_ns)
+{
+    if (fd < 0) return -EBADF;
+    if ((events & (EB_WAIT_READABLE | EB_WAIT_WRITABLE)) == 0) return -EINVAL;
+    struct pollfd p = {.fd = fd,
+                       .events = (short)(((events & EB_WAIT_READABLE) ? POLLIN : 0) |
+                                         ((events & EB_WAIT_WRITABLE) ? POLLOUT : 0))};
+    for (;;) {
+        struct timespec left, *timeout = NULL;
+        if (deadline_ns != EB_WAIT_FOREVER) {
+            int64_t ns = deadline_ns - eb_now_ns();
+            if (ns < 0) ns = 0; /* one look without waiting */
+            left = (struct timespec){(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+            timeout = &left;
+        }
+        int n = ppoll(&p, 1, timeout, NULL);
+        if (n > 0) return (p.revents & POLLNVAL) ? -EBADF : 0;
+        if (n < 0 && errno != EINTR) return -errno;
+        if (n == 0 && timeout != NULL && eb_now_ns() >= deadline_ns) return -ETIMEDOUT;
+    }
+}
+
+int eb_wait_fd(int fd, unsigned events, int64_t deadline_ns)
+{
+    if (current_ops == NULL || current_ops->wait_fd == NULL)
+        return eb_wait_fd_blocking(fd, events, deadline_ns);
+    eb_current_task mine = eb_current_task_get(); /* as in eb_wait_until_ns */
+    int rc = current_ops->wait_fd(current_ops->ctx, fd, events, deadline_ns);
+    eb_current_task_set(mine);
+    return rc;
 }

@@ -6,8 +6,9 @@
  * The coroutine executor installs its own operations for its thread: the
  * current coroutine is parked on the scheduler's timer heap and the scheduler
  * runs another. This is how one workload file runs under every executor (the
- * idea of gevent's patched I/O, made explicit). Later: eb_wait_readable(fd,
- * deadline) and eb_wait_writable through the same table. */
+ * idea of gevent's patched I/O, made explicit). Waiting for a file descriptor
+ * (eb_wait_fd) goes through the same table: the blocking default is ppoll, the
+ * coroutine scheduler parks the coroutine on its reactor (epoll or io_uring). */
 #ifndef EB_WAIT_H
 #define EB_WAIT_H
 
@@ -22,11 +23,18 @@ static inline int64_t eb_now_ns(void)
     return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
+/* eb_wait_fd's events, and its deadline for "no deadline". */
+#define EB_WAIT_READABLE 1u
+#define EB_WAIT_WRITABLE 2u
+#define EB_WAIT_FOREVER INT64_MAX
+
 /* An executor's implementation of the waits, installed per thread. */
 typedef struct eb_wait_ops {
     /* Return once CLOCK_MONOTONIC >= deadline_ns: 0, or a negative errno. */
     int (*wait_until_ns)(void *ctx, int64_t deadline_ns);
     void *ctx;
+    /* eb_wait_fd's contract; NULL: the blocking default (eb_wait_fd_blocking). */
+    int (*wait_fd)(void *ctx, int fd, unsigned events, int64_t deadline_ns);
 } eb_wait_ops;
 
 /* Installs `ops` for the calling thread (NULL restores the blocking default).
@@ -38,5 +46,18 @@ int eb_wait_until_ns(int64_t deadline_ns);
 
 /* Waits `duration_ns` from now (an absolute deadline underneath). */
 int eb_wait_ns(int64_t duration_ns);
+
+/* Waits until `fd` is ready for `events` (EB_WAIT_READABLE and/or
+ * EB_WAIT_WRITABLE) or the absolute CLOCK_MONOTONIC deadline passes
+ * (EB_WAIT_FOREVER: none). Returns 0 when ready (an error or hang-up on the fd
+ * counts as ready: the next read or write reports it), -ETIMEDOUT at the
+ * deadline, -EBADF for a closed fd, -EINVAL for no events, or another -errno.
+ * A deadline already passed still reports an fd that is ready now. At most
+ * one wait per fd at a time (the coroutine reactor answers a second -EBUSY). */
+int eb_wait_fd(int fd, unsigned events, int64_t deadline_ns);
+
+/* The blocking default: ppoll with the time left until the deadline, again
+ * until the deadline has passed (a timeout never returns early). */
+int eb_wait_fd_blocking(int fd, unsigned events, int64_t deadline_ns);
 
 #endif

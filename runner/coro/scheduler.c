@@ -19,6 +19,9 @@
 /* Due coroutines are taken off the heap this many at a time (pop_due). */
 #define WAKE_BATCH 16
 
+/* Finished fd waits taken from the reactor at a time. */
+#define READY_BATCH 256
+
 /* A parked coroutine. The order key lives here, not in the coroutine: with
  * 100,000 parked, reading a cold stack per comparison dominated the wake-ups. */
 typedef struct timer {
@@ -39,6 +42,9 @@ struct eb_sched {
     bool running;
     eb_wait_ops wait_ops;
     eb_sched_stats stats;
+    eb_reactor *reactor; /* created at the first fd wait */
+    int *fd_result;      /* by stack slot: how a coroutine's fd wait ended */
+    eb_reactor_event ready[READY_BATCH];
 };
 
 /* ---- the timer heap ---------------------------------------------------- */
@@ -108,6 +114,32 @@ static int wait_op(void *ctx, int64_t deadline_ns)
     return eb_sched_wait_until(ctx, deadline_ns);
 }
 
+int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns)
+{
+    eb_coro *co = s->current;
+    if (co == NULL) return eb_wait_fd_blocking(fd, events, deadline_ns);
+    if (s->reactor == NULL) {
+        eb_reactor_config rc = {.kind = s->config.reactor,
+                                .capacity = (uint32_t)s->config.max_coros,
+                                .flags = s->config.reactor_flags};
+        if (s->fd_result == NULL)
+            s->fd_result = malloc((size_t)s->config.max_coros * sizeof *s->fd_result);
+        if (s->fd_result == NULL) return -ENOMEM;
+        int err = eb_reactor_create(&rc, &s->reactor);
+        if (err != 0) return err;
+    }
+    int rc = eb_reactor_add(s->reactor, fd, events, deadline_ns, co);
+    if (rc != 0) return rc > 0 ? 0 : rc; /* finished without waiting */
+    s->stats.fd_parks++;
+    eb_coro_suspend(co);
+    return s->fd_result[co->slot];
+}
+
+static int wait_fd_op(void *ctx, int fd, unsigned events, int64_t deadline_ns)
+{
+    return eb_sched_wait_fd(ctx, fd, events, deadline_ns);
+}
+
 /* ---- coroutines ------------------------------------------------------------ */
 
 static void finished(eb_sched *s, eb_coro *co)
@@ -153,6 +185,19 @@ static void resume(eb_sched *s, eb_coro *co)
     eb_coro_resume(co);
     s->current = NULL;
     if (eb_coro_finished(co)) finished(s, co);
+}
+
+/* Resumes the coroutines whose fd wait finished, waiting for the first until
+ * until_ns at most. 0 or -errno. */
+static int run_ready_fds(eb_sched *s, int64_t until_ns)
+{
+    int n = eb_reactor_poll(s->reactor, until_ns, s->ready, READY_BATCH);
+    for (int i = 0; i < n; i++) {
+        eb_coro *co = s->ready[i].token;
+        s->fd_result[co->slot] = s->ready[i].result;
+        resume(s, co);
+    }
+    return n < 0 ? n : 0;
 }
 
 static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
@@ -243,19 +288,28 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
         int64_t now = eb_now_ns();
         if (s->stats.first_wave_ns == 0 && !can_start) s->stats.first_wave_ns = now;
 
-        if (s->heap_len == 0) {
-            /* Alive but not parked on a timer: suspended behind our back. */
+        bool fds = s->reactor != NULL && eb_reactor_waiting(s->reactor) > 0;
+        if (s->heap_len == 0 && !fds) {
+            /* Alive but not parked on a timer or an fd: suspended behind our back. */
             if (!can_start && s->alive > 0) {
                 status = -EDEADLK;
                 break;
             }
-        } else if (s->heap[0].deadline_ns > now && !can_start) {
-            /* 2. Everyone parked and nothing due: one precise sleep. */
+        } else if ((s->heap_len == 0 || s->heap[0].deadline_ns > now) && !can_start) {
+            /* 2. Everyone parked and nothing due: one precise wait, for the
+             * earliest timer or, with fds waited on, whichever comes first. */
+            int64_t until = s->heap_len > 0 ? s->heap[0].deadline_ns : EB_WAIT_FOREVER;
             pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
-            sleep_until(s->heap[0].deadline_ns);
+            int rc = fds ? run_ready_fds(s, until) : sleep_until(until);
             pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+            if (fds && rc != 0) {
+                status = rc;
+                break;
+            }
             s->stats.sleeps++;
             now = window_ns = eb_now_ns();
+        } else if (fds && (status = run_ready_fds(s, INT64_MIN)) != 0) {
+            break; /* others are runnable: that was only a look at the fds */
         }
 
         /* 3. Resume every coroutine whose deadline has passed, earliest first;
@@ -318,7 +372,7 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
         free(s);
         return rc;
     }
-    s->wait_ops = (eb_wait_ops){.wait_until_ns = wait_op, .ctx = s};
+    s->wait_ops = (eb_wait_ops){.wait_until_ns = wait_op, .ctx = s, .wait_fd = wait_fd_op};
     *out = s;
     return 0;
 }
@@ -326,6 +380,8 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
 void eb_sched_destroy(eb_sched *s)
 {
     if (s == NULL) return;
+    eb_reactor_destroy(s->reactor);
+    free(s->fd_result);
     eb_stack_pool_destroy(&s->pool);
     free(s->heap);
     free(s);

@@ -9,12 +9,17 @@
  * stack, so while coroutines run it blocks the signals whose handlers would
  * land there (no SA_ONSTACK, or no alternate stack on the thread): they are
  * handled on the thread's own stack while it sleeps, and at least every
- * millisecond otherwise. Handlers with SA_ONSTACK are never delayed. Later:
- * file descriptors through the same loop. */
+ * millisecond otherwise. Handlers with SA_ONSTACK are never delayed.
+ *
+ * A coroutine waiting for a file descriptor (eb_wait_fd) is parked on the
+ * scheduler's reactor (reactor.h: epoll or io_uring, the config's choice,
+ * created at the first such wait), and the one wait when everyone is parked
+ * covers fd readiness, the fd waits' deadlines and the timers alike. */
 #ifndef EB_SCHEDULER_H
 #define EB_SCHEDULER_H
 
 #include "coro.h"
+#include "reactor.h"
 #include "stack_pool.h"
 
 #include <stdbool.h>
@@ -27,6 +32,8 @@ typedef struct eb_sched_config {
     uint64_t max_coros; /* most coroutines alive at once (>= 1): the stack pool's slots */
     size_t stack_bytes; /* per coroutine, its control block included */
     eb_stack_guard guard;
+    eb_reactor_kind reactor; /* for eb_wait_fd; EB_REACTOR_EPOLL (0) by default */
+    unsigned reactor_flags;  /* eb_reactor_config.flags */
 } eb_sched_config;
 
 /* The runner's configuration for `max_coros` coroutines. A pool small enough
@@ -52,6 +59,7 @@ typedef struct eb_sched_stats {
     uint64_t parks;        /* waits that parked a coroutine */
     uint64_t sleeps;       /* precise sleeps of the whole thread (everyone parked) */
     int64_t first_wave_ns; /* eb_now_ns() when the first min(max_coros, all) had started */
+    uint64_t fd_parks;     /* waits on a file descriptor that parked a coroutine */
 } eb_sched_stats;
 
 /* Creates a scheduler and its stack pool: 0, -EINVAL, -ENOMEM. */
@@ -67,6 +75,13 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next);
 /* Parks the running coroutine until CLOCK_MONOTONIC >= deadline_ns (outside a
  * coroutine: a plain blocking wait). 0 or -errno. */
 int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns);
+
+/* Parks the running coroutine until fd is ready for `events` or the
+ * deadline passes (wait.h's eb_wait_fd contract; outside a coroutine: the
+ * blocking default). -EBUSY when another coroutine waits on the same fd; the
+ * reactor's creation error (-ENOSYS, -EPERM for io_uring where the kernel
+ * lacks or forbids it) at the first wait. */
+int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns);
 
 /* The coroutine running now, or NULL (between coroutines, or outside run). */
 eb_coro *eb_sched_current(const eb_sched *s);
