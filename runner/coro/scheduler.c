@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -32,8 +33,8 @@ typedef struct timer {
 
 struct eb_sched {
     eb_sched_config config;
-    eb_stack_pool pool;
-    timer *heap; /* 4-ary min-heap by (deadline, seq); one entry per parked coroutine */
+    eb_coro_stacks stacks; /* SEPARATE: stacks.pool; COPY: a run stack */
+    timer *heap;           /* 4-ary min-heap by (deadline, seq); one entry per parked coroutine */
     size_t heap_len;
     eb_coro *current;
     eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
@@ -145,13 +146,13 @@ static int wait_fd_op(void *ctx, int fd, unsigned events, int64_t deadline_ns)
 static void finished(eb_sched *s, eb_coro *co)
 {
     s->alive--;
-    if (eb_stack_pool_give(&s->pool, co->slot) != 0) {
+    if (eb_coro_stacks_give(&s->stacks, co) != 0) {
         /* The neighbouring slot may be corrupt: continuing could report
          * wrong results, so stop here, loudly. */
         fprintf(stderr,
                 "%s: a coroutine overflowed its %zu-byte stack (unguarded pool of %u "
                 "stacks); memory around it may be corrupt, stopping\n",
-                program_invocation_short_name, s->pool.stack_bytes, s->pool.slots);
+                program_invocation_short_name, s->stacks.pool.stack_bytes, s->stacks.pool.slots);
         abort();
     }
 }
@@ -168,21 +169,24 @@ static size_t pop_due(eb_sched *s, int64_t now, uint64_t round)
         s->due[n] = heap_pop(s);
         __builtin_prefetch(s->due[n++]);
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *from = s->due[i]->self, *to = (const char *)s->due[i];
-        if (from < to && to - from <= 1024)
-            for (const char *p = from; p < to; p += 64)
-                __builtin_prefetch(p);
-        if (!s->pool.guarded) /* the canary, checked when it finishes */
-            __builtin_prefetch((const char *)s->due[i]->stack_lo - 16);
-    }
+    for (size_t i = 0; i < n; i++)
+        eb_coro_stacks_prefetch(&s->stacks, s->due[i]);
     return n;
 }
 
 static void resume(eb_sched *s, eb_coro *co)
 {
     s->current = co;
-    eb_coro_resume(co);
+    int rc = eb_coro_resume(co);
+    if (rc != 0) {
+        /* COPY mode: no memory to save a parked coroutine's frames. It cannot
+         * be resumed without them, nor can anyone else: stop, loudly. */
+        fprintf(stderr,
+                "%s: could not save a parked coroutine's frames (%s) with %llu alive; "
+                "run fewer coroutines at once (--workers), stopping\n",
+                program_invocation_short_name, strerror(-rc), (unsigned long long)s->alive);
+        abort();
+    }
     s->current = NULL;
     if (eb_coro_finished(co)) finished(s, co);
 }
@@ -202,19 +206,9 @@ static int run_ready_fds(eb_sched *s, int64_t until_ns)
 
 static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
 {
-    eb_stack stack;
-    int rc = eb_stack_pool_take(&s->pool, &stack);
+    eb_coro *co;
+    int rc = eb_coro_stacks_new(&s->stacks, s->config.backend, fn, ctx, arg, &co);
     if (rc != 0) return rc;
-    /* its control block sits at the top of its own stack: no other memory */
-    char *top = (char *)stack.lo + stack.bytes;
-    eb_coro *co = (eb_coro *)(((uintptr_t)top - sizeof *co) & ~(uintptr_t)63);
-    rc = eb_coro_init(co, s->config.backend, stack.lo, (size_t)((char *)co - (char *)stack.lo), fn,
-                      ctx, arg);
-    if (rc != 0) {
-        eb_stack_pool_give(&s->pool, stack.index);
-        return rc;
-    }
-    co->slot = stack.index;
     s->alive++;
     s->stats.started++;
     if (s->alive > s->stats.max_alive) s->stats.max_alive = s->alive;
@@ -365,8 +359,15 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
     s->config = *config;
     s->heap = malloc((size_t)config->max_coros * sizeof *s->heap);
     int rc = s->heap == NULL ? -ENOMEM : 0;
-    if (rc == 0)
-        rc = eb_stack_pool_init(&s->pool, config->max_coros, config->stack_bytes, config->guard);
+    eb_coro_stacks_config where = {
+        .mode = config->stack_mode,
+        .max_coros = config->max_coros,
+        .stack_bytes = config->stack_bytes,
+        .guard = config->guard,
+        .run_stack_bytes =
+            config->run_stack_bytes > 0 ? config->run_stack_bytes : EB_SCHED_RUN_STACK_BYTES,
+    };
+    if (rc == 0) rc = eb_coro_stacks_init(&s->stacks, &where);
     if (rc != 0) {
         free(s->heap);
         free(s);
@@ -382,7 +383,7 @@ void eb_sched_destroy(eb_sched *s)
     if (s == NULL) return;
     eb_reactor_destroy(s->reactor);
     free(s->fd_result);
-    eb_stack_pool_destroy(&s->pool);
+    eb_coro_stacks_destroy(&s->stacks);
     free(s->heap);
     free(s);
 }
@@ -399,5 +400,10 @@ void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out)
 
 const eb_stack_pool *eb_sched_pool(const eb_sched *s)
 {
-    return &s->pool;
+    return &s->stacks.pool;
+}
+
+const eb_coro_stacks *eb_sched_stacks(const eb_sched *s)
+{
+    return &s->stacks;
 }

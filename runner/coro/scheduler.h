@@ -19,6 +19,7 @@
 #define EB_SCHEDULER_H
 
 #include "coro.h"
+#include "coro_stacks.h"
 #include "reactor.h"
 #include "stack_pool.h"
 
@@ -34,7 +35,16 @@ typedef struct eb_sched_config {
     eb_stack_guard guard;
     eb_reactor_kind reactor; /* for eb_wait_fd; EB_REACTOR_EPOLL (0) by default */
     unsigned reactor_flags;  /* eb_reactor_config.flags */
+    /* where the coroutines' frames live (coro.h): SEPARATE (0, the default)
+     * uses stack_bytes and guard; COPY runs them all on one run stack of
+     * run_stack_bytes (0: EB_SCHED_RUN_STACK_BYTES) */
+    eb_coro_stack_mode stack_mode;
+    size_t run_stack_bytes;
 } eb_sched_config;
+
+/* The COPY mode's default run stack: frames deeper than a sanitizer build's
+ * deepest seen here (~40 KiB), and a guard page below it. */
+#define EB_SCHED_RUN_STACK_BYTES ((size_t)256 << 10)
 
 /* The runner's configuration for `max_coros` coroutines. A pool small enough
  * for guard pages (stack_pool.h) gets 64 KiB stacks: only the pages a
@@ -87,6 +97,9 @@ int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns);
 eb_coro *eb_sched_current(const eb_sched *s);
 
 void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out);
+/* SEPARATE mode's stack pool (an empty pool in COPY mode). */
 const eb_stack_pool *eb_sched_pool(const eb_sched *s);
+/* Where the coroutines live, either mode (coro_stacks.h: memory, copies). */
+const eb_coro_stacks *eb_sched_stacks(const eb_sched *s);
 
 #endif
