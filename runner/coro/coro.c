@@ -519,11 +519,18 @@ static int take_run_stack(eb_coro *co, ucontext_t *start)
 
 int eb_coro_resume(eb_coro *co)
 {
-    ucontext_t start;
+    ucontext_t start, here;
     if (co->run != NULL) {
         int rc = take_run_stack(co, &start);
         if (rc != 0) return rc;
         co->run->running = true;
+    }
+    if (co->backend == EB_CORO_UCONTEXT) {
+        /* no stack for ASan's swapcontext interceptor to clear on the way
+         * back; written before TSan's switch, which attributes every access
+         * after it to the coroutine */
+        here.uc_stack = (stack_t){0};
+        co->caller = &here;
     }
     void *fake_stack = NULL;
     asan_start_switch(&fake_stack, co->stack_lo, co->stack_bytes);
@@ -533,10 +540,6 @@ int eb_coro_resume(eb_coro *co)
         eb_fcontext_transfer t = jump_fcontext(co->self, co);
         co->self = t.fctx; /* where it suspended (meaningless once finished) */
     } else {
-        ucontext_t here;
-        /* no stack for ASan's swapcontext interceptor to clear on the way back */
-        here.uc_stack = (stack_t){0};
-        co->caller = &here;
         swapcontext(&here, co->self);
     }
     asan_finish_switch(fake_stack, NULL, NULL);
@@ -553,25 +556,31 @@ int eb_coro_resume(eb_coro *co)
 
 /* COPY with ucontext: the context lives in this frame, so it is saved and
  * restored with the frames, at the same address. A function of its own, so
- * that fcontext's suspend does not carry its ~1 KiB on every parked stack. */
+ * that fcontext's suspend does not carry its ~1 KiB on every parked stack.
+ * Everything it writes precedes TSan's switch (see eb_coro_resume). */
 __attribute__((noinline)) static void suspend_copy_ucontext(eb_coro *co)
 {
     ucontext_t mine;
     mine.uc_stack = (stack_t){0};
     co->self = &mine;
     co->frames_lo = below_caller();
+    asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
+    tsan_switch(co->tsan_caller);
     swapcontext(&mine, co->caller);
+    asan_finish_switch(co->asan_fake_stack, &co->asan_caller_bottom, &co->asan_caller_size);
 }
 
 void eb_coro_suspend(eb_coro *co)
 {
+    if (co->backend == EB_CORO_UCONTEXT && co->run != NULL) {
+        suspend_copy_ucontext(co);
+        return;
+    }
     asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
     tsan_switch(co->tsan_caller);
     if (co->backend == EB_CORO_FCONTEXT) {
         eb_fcontext_transfer t = jump_fcontext(co->caller, NULL);
         co->caller = t.fctx; /* the next resumer */
-    } else if (co->run != NULL) {
-        suspend_copy_ucontext(co);
     } else {
         swapcontext(co->self, co->caller);
     }
