@@ -421,6 +421,50 @@ EB_TEST(copy_mode_wakes_timers_in_deadline_order_never_early)
     }
 }
 
+/* Even coroutines park with rising deadlines (the scheduler's ring), odd ones
+ * with falling deadlines (its heap), many equal to an even one's: the wake
+ * order is exactly by deadline, then by parking order, in both stack modes. */
+static void exact_body(void *ctx, uint64_t i)
+{
+    timer_run *r = ctx;
+    EB_CHECK(eb_wait_until_ns(r->deadline[i]) == 0);
+    r->order[r->woken++] = i;
+}
+
+EB_TEST(timers_parked_in_and_out_of_order_wake_exactly_by_deadline_then_parking)
+{
+    enum { N = 1000 };
+    for (int copy = 0; copy < 2; copy++) {
+        timer_run r = {.count = N};
+        r.deadline = calloc(N, sizeof *r.deadline);
+        r.order = calloc(N, sizeof *r.order);
+        EB_REQUIRE(r.deadline && r.order);
+#ifdef EB_SANITIZE_BUILD
+        int64_t base = eb_now_ns() + 1000000000;
+#else
+        int64_t base = eb_now_ns() + 100000000;
+#endif
+        for (uint64_t i = 0; i < N; i++)
+            r.deadline[i] = base + (int64_t)(i % 2 == 0 ? i / 2 : (N - i) / 2) * 10000;
+        eb_sched_config config = eb_sched_default_config(EB_CORO_FCONTEXT, N);
+        config.stack_mode = copy ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
+        eb_sched *s;
+        EB_REQUIRE(eb_sched_create(&config, &s) == 0);
+        EB_REQUIRE(eb_sched_run(s, exact_body, &r, next_index) == 0);
+        eb_sched_destroy(s);
+        uint64_t wrong = 0;
+        for (uint64_t k = 1; k < r.woken; k++) {
+            uint64_t a = r.order[k - 1], b = r.order[k];
+            wrong += r.deadline[a] > r.deadline[b] || (r.deadline[a] == r.deadline[b] && a > b);
+        }
+        EB_CHECKF(r.woken == N && wrong == 0, "%s: %llu woken, %llu pairs out of order",
+                  copy ? "copy" : "separate", (unsigned long long)r.woken,
+                  (unsigned long long)wrong);
+        free(r.deadline);
+        free(r.order);
+    }
+}
+
 /* Pairs of coroutines: the even one waits for its pipe to become readable,
  * the odd one sleeps a little, writes its index and waits for the reply
  * pipe; each checks what it read, with locals live across the waits. */
