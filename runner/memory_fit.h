@@ -106,9 +106,11 @@ typedef struct eb_fit_verdict {
                            least room to spare when everything fits */
     uint64_t need;      /* what the point needs against that limit */
     uint64_t room;      /* what that limit leaves */
-    uint64_t max_units; /* units that would fit every limit (UINT64_MAX: no bound) */
-    uint64_t max_tasks; /* the same as --tasks (unbounded coroutines, processes ...) or
-                           0 when the units are workers and tasks do not matter */
+    uint64_t max_units; /* refused: the most units that fit every limit (searched with
+                           the estimate itself); when it fits: the units asked for */
+    uint64_t max_tasks; /* the same as a --tasks when the units grow with the tasks
+                           (unbounded coroutines, workers >= tasks), else 0 (then
+                           max_units is a --workers) */
 } eb_fit_verdict;
 
 void eb_fit_check(const eb_fit_point *p, const eb_fit_estimate *e, const eb_mem_available *a,
