@@ -39,8 +39,9 @@ typedef void (*eb_coro_fn)(void *ctx, uint64_t arg);
  *    one stack, at the same addresses; a parked coroutine's frames stay
  *    there until another coroutine of the stack is resumed, which first
  *    copies them out to the parked one's own save buffer (sized to what it
- *    used: ~400 bytes for an io.sleep task) and copies its own frames back
- *    in (libaco's design). Memory: the control block and the used bytes;
+ *    used: 352 bytes for an io.sleep task with fcontext) and copies its own
+ *    frames back in (libaco's design). Memory: the control block and the
+ *    used bytes;
  *    each switch to another coroutine costs two copies of their frames.
  *    A pointer to a parked coroutine's stack variable is valid only while
  *    it owns the run stack: never hand one to another coroutine. A

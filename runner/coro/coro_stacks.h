@@ -10,8 +10,9 @@
  * arrays (the scheduler's fd results, the executor's lanes) work alike.
  *
  * Memory per parked coroutine, measured with io.sleep (fcontext): SEPARATE a
- * 4 KiB page (the pool's slot); COPY a control block (sizeof(eb_coro)) plus
- * a save buffer of the 64-byte class above its frames (~400 bytes). */
+ * 4 KiB page (the pool's slot); COPY a control block (sizeof(eb_coro), 144
+ * bytes) plus a save buffer of the 64-byte class above its frames (352
+ * bytes of frames: a 384-byte buffer). */
 #ifndef EB_CORO_STACKS_H
 #define EB_CORO_STACKS_H
 

@@ -42,15 +42,17 @@ typedef struct eb_sched_config {
     size_t run_stack_bytes;
 } eb_sched_config;
 
-/* The COPY mode's default run stack: frames deeper than a sanitizer build's
- * deepest seen here (~40 KiB), and a guard page below it. */
+/* The COPY mode's default run stack: as large as a sanitizer build's guarded
+ * stacks, four times a release build's (only the pages used become
+ * resident), with a guard page below it. */
 #define EB_SCHED_RUN_STACK_BYTES ((size_t)256 << 10)
 
 /* The runner's configuration for `max_coros` coroutines. A pool small enough
  * for guard pages (stack_pool.h) gets 64 KiB stacks: only the pages a
  * coroutine touches become resident, so the size is free, and an overflow
- * hits the guard. A larger pool is backed by huge pages, where every byte of
- * every stack is resident and zeroed at start-up: there 4 KiB (a page; ~3.9
+ * hits the guard. A larger pool packs its stacks, every byte of which is
+ * resident (the control block at the top, the canary at the bottom), so
+ * there 4 KiB (a page, populated 64 at a time: stack_pool.h; ~3.9
  * KiB usable with fcontext, ~2.9 KiB with ucontext, whose context lives on
  * the stack). Measured deepest use of an io.sleep task: 352 bytes with
  * fcontext, 1,360 with ucontext (context included); signals never run on

@@ -22,14 +22,17 @@
  *
  * Never transparent huge pages (MADV_NOHUGEPAGE on every pool). Measured on
  * this VM (2 vCPUs under a hypervisor that takes freed memory back through
- * virtio-balloon free page reporting): a 2 MiB huge page faulted in cold cost
- * 4-7 ms (the host backs it anew), 0.3 ms when the host still held it, so
- * 100,000 coroutines started cold in 0.6-2.1 s with huge pages against 0.3-0.5
- * s with 4 KiB pages, and 1,000,000 in 12.7-15 s against 2.6-5.7 s; warm runs
- * were alike (1.24-1.28 s for 1,000,000 x 1 s waits either way). Instead, an
- * unguarded pool of one-page slots asks the kernel to populate its slots 64 at
- * a time (MADV_POPULATE_WRITE, Linux >= 5.14) as they are first carved: one
- * system call instead of 64 page faults, ~1.1 us per page instead of ~1.8. */
+ * virtio-balloon free page reporting): a 2 MiB huge page faulted in cost
+ * 4-7 ms when the host had to back it anew, 0.3 ms when the host still held
+ * it, so starting 100,000 coroutines cold took 0.08-1.48 s with huge pages
+ * against 0.14-0.16 s with 4 KiB pages, and 1,000,000 took 12.7-15 s against
+ * 1.4-5.9 s (4 GiB of fresh 4 KiB pages: ~1.1-2.7 us each, more when the
+ * host backs them anew); warm runs, the pool kept, were alike either way
+ * (1.24-1.28 s for 1,000,000 x 1 s waits). Instead, an unguarded pool of
+ * one-page slots asks the kernel to populate its slots 64 at a time
+ * (MADV_POPULATE_WRITE, Linux >= 5.14) as they are first carved: one system
+ * call instead of 64 page faults, ~1.1 us per page instead of ~1.8.
+ */
 #ifndef EB_STACK_POOL_H
 #define EB_STACK_POOL_H
 
