@@ -95,10 +95,11 @@ plot:
 # run from the committed corpus for FUZZ_SECONDS each, new inputs going to
 # fuzz-out/<target>/ (ignored by git); a finding stops with its input in
 # fuzz-out/<target>/artifacts/.
-#   fuzz_cli          the command line: flags, --param, plans, presets (runner/fuzz/)
+#   fuzz_cli          the command line: flags, --param, plans, presets (runner/plan/fuzz/)
 #   fuzz_results_doc  the results reader shared with execbench-compare (tools/compare/fuzz/)
 FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
-CLI_CORPUS = runner/fuzz/corpus/seeds runner/fuzz/corpus/fuzzed runner/fuzz/corpus/regressions
+CLI_CORPUS = runner/plan/fuzz/corpus/seeds runner/plan/fuzz/corpus/fuzzed \
+    runner/plan/fuzz/corpus/regressions
 DOC_CORPUS = tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
     tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
     tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
@@ -106,7 +107,7 @@ DOC_CORPUS = tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
 fuzz: fuzz-build
 	@mkdir -p fuzz-out/cli/corpus fuzz-out/cli/artifacts fuzz-out/results_doc/corpus \
 	    fuzz-out/results_doc/artifacts
-	build-fuzz/fuzz_cli $(FUZZ_FLAGS) -dict=runner/fuzz/cli.dict \
+	build-fuzz/fuzz_cli $(FUZZ_FLAGS) -dict=runner/plan/fuzz/cli.dict \
 	    -artifact_prefix=fuzz-out/cli/artifacts/ fuzz-out/cli/corpus $(CLI_CORPUS)
 	build-fuzz/fuzz_results_doc $(FUZZ_FLAGS) -artifact_prefix=fuzz-out/results_doc/artifacts/ \
 	    fuzz-out/results_doc/corpus $(DOC_CORPUS)

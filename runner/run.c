@@ -7,7 +7,7 @@
 #include "interrupt.h"
 #include "merge.h"
 #include "oslimits.h"
-#include "micro.h"
+#include "micro_fold.h"
 #include "output.h"
 #include "progress.h"
 #include "table.h"

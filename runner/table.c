@@ -2,7 +2,7 @@
 #include "table.h"
 
 /* The rule for a figure beyond its bound is execbench-compare's too: one header. */
-#include "../tools/compare/bound.h"
+#include "bound.h"
 #include "merge.h"
 #include "workload.h"
 

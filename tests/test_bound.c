@@ -1,4 +1,4 @@
-/* test_bound.c — a figure beyond its physical bound (tools/compare/bound.h):
+/* test_bound.c — a figure beyond its physical bound (lib/report/bound.h):
  * which figures are marked, the cause each kind of row shows, and the runner's
  * console table marking them as execbench-compare does (test_compare_cli
  * checks the compare side against its golden files). */

@@ -32,9 +32,8 @@ add_dependencies(test_repeat_run execbench)
 
 # The command-line fuzz target's corpus, replayed without libFuzzer.
 eb_add_c_test(test_cli_corpus
-  SOURCES test_cli_corpus.c ${CMAKE_SOURCE_DIR}/runner/fuzz/fuzz_cli.c
-  LIBS eb_runner)
-target_include_directories(test_cli_corpus PRIVATE ${CMAKE_SOURCE_DIR}/runner)
+  SOURCES test_cli_corpus.c
+  LIBS eb_fuzz_cli)
 
 # The cases a ThreadSanitizer build cannot run, each skipped (exit 77) with
 # its reason through EB_TEST_SKIP (eb_test_main.c). Deferred to the end of the

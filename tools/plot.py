@@ -17,7 +17,7 @@ Benchmark JSON, at most --max-input-bytes (default 1G, as execbench-compare);
 rows with error_occurred are left out. A figure beyond its physical bound
 (efficiency above 100%, so a speedup above what the ideal allows) is marked "!"
 with the likely cause under the chart, as execbench-compare does
-(tools/compare/bound.h states the rule); a document of an interrupted run says
+(lib/report/bound.h states the rule); a document of an interrupted run says
 so in every title and on stderr. Needs matplotlib (Debian: python3-matplotlib;
 `make plot` finds an interpreter that has it). Exit status: 0, 2 for bad input.
 """
@@ -215,7 +215,7 @@ def gather(doc):
     return runs
 
 
-# tools/compare/bound.h, line for line: the likely cause of a figure beyond its bound.
+# lib/report/bound.h, line for line: the likely cause of a figure beyond its bound.
 BOUND_DESCHEDULED = 1.05
 BOUND_SLOWER_CPU = 1.05
 BOUND_CPU_BOUND = 0.5

@@ -2,6 +2,7 @@
  * one-line messages. */
 #include "cli.h"
 
+#include "err.h"
 #include "parse.h"
 #include "suggest.h"
 

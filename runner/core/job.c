@@ -1,6 +1,7 @@
 /* job.c — the job's shared-memory arrays and what every executor does around
- * a task (see executor.h). */
-#include "executor.h"
+ * a task (see job_run.h). */
+#include "job_run.h"
+
 #include "current_task.h"
 #include "pin.h"
 #include "wait.h"

@@ -1,5 +1,5 @@
-/* micro.c — see micro.h. */
-#include "micro.h"
+/* micro_fold.c — see micro_fold.h. */
+#include "micro_fold.h"
 
 #include "child.h"
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """make_corpus.py — writes the seed corpus of the command-line fuzz target.
 
-    runner/fuzz/make_corpus.py        (rewrites runner/fuzz/corpus/seeds/)
+    runner/plan/fuzz/make_corpus.py        (rewrites runner/plan/fuzz/corpus/seeds/)
 
 Each file is one argv after the program name, arguments separated by NUL
-bytes (what runner/fuzz/fuzz_cli.c reads): the command lines of the README and
+bytes (what runner/plan/fuzz/fuzz_cli.c reads): the command lines of the README and
 the tests, every class of bad input tests/test_cli.c checks, presets, a point
 process's own flags, and values at and past every bound. libFuzzer starts
 from them (make fuzz) and tests/test_cli_corpus.c replays them in every

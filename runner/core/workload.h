@@ -2,10 +2,12 @@
  * every executor.
  *
  * A new workload is one file in workloads/ that defines a `const eb_workload`
- * and one line in registry.c. A task never sleeps or blocks by itself: it calls
- * the primitives of wait.h. Results go into the job's shared result slots (one
- * uint64_t per task, in memory shared by threads and forked processes alike),
- * and verify() checks them: a skipped loop must fail, not look fast. */
+ * and one line in workloads/registry.c (registry.h). The interface lives in
+ * the execution core because the core runs it (job.c calls run_task). A task
+ * never sleeps or blocks by itself: it calls the primitives of wait.h.
+ * Results go into the job's shared result slots (one uint64_t per task, in
+ * memory shared by threads and forked processes alike), and verify() checks
+ * them: a skipped loop must fail, not look fast. */
 #ifndef EB_WORKLOAD_H
 #define EB_WORKLOAD_H
 
@@ -61,13 +63,5 @@ typedef struct eb_workload {
     /* Undo setup (not timed). May be NULL. */
     void (*teardown)(struct eb_job *job);
 } eb_workload;
-
-/* The registry (workloads/registry.c): every workload, hidden ones included. */
-extern const eb_workload *const eb_workloads[];
-extern const size_t eb_workload_count;
-const eb_workload *eb_workload_find(const char *name);
-
-/* Index of `key` in w->params, or -1. */
-int eb_workload_param_index(const eb_workload *w, const char *key);
 
 #endif

@@ -21,8 +21,4 @@ int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns);
  * -E2BIG past `cap`. */
 int eb_split_list(char *text, char **items, size_t cap);
 
-/* Makes a message that echoes user input one line: control characters
- * (newlines, escapes) become '?'. */
-void eb_one_line(char *text);
-
 #endif

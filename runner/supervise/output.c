@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include "interrupt.h"
+#include "err.h"
 #include "parse.h"
 
 #include <errno.h>

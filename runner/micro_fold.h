@@ -1,7 +1,7 @@
-/* micro.h — --micro: run execbench-micro (the binary beside execbench) and
+/* micro_fold.h — --micro: run execbench-micro (the binary beside execbench) and
  * fold its Google Benchmark rows into the document under their micro.* names. */
-#ifndef EB_MICRO_H
-#define EB_MICRO_H
+#ifndef EB_MICRO_FOLD_H
+#define EB_MICRO_FOLD_H
 
 #include "merge.h"
 #include "progress.h"

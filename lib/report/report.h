@@ -9,6 +9,8 @@
 #ifndef EB_REPORT_H
 #define EB_REPORT_H
 
+#include "words.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,12 +113,6 @@ eb_cell eb_cell_bool(bool value, const char *text, eb_style style);
 /* A real with the text humans read ("10.08 ms", "+4.2%", "1.93x"). A value
  * that is not finite becomes an empty cell. */
 eb_cell eb_cell_real(double value, const char *text, eb_style style);
-
-/* The word for a count: eb_plural(1, "row", "rows") is "row". */
-static inline const char *eb_plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
 
 /* Human formats for the common quantities, written into buf (>= 32 bytes). */
 const char *eb_fmt_time_ns(double ns, char *buf, size_t len);                  /* "10.08 ms" */

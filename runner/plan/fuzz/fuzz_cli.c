@@ -10,7 +10,7 @@
  *     exactly itself with the same settings.
  *
  *   make fuzz                                        build it and run it (FUZZ_SECONDS)
- *   build-fuzz/fuzz_cli runner/fuzz/corpus/seeds     one run by hand */
+ *   build-fuzz/fuzz_cli runner/plan/fuzz/corpus/seeds     one run by hand */
 #include "cli.h"
 #include "plan.h"
 

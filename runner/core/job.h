@@ -2,24 +2,20 @@
  * workers write.
  *
  * The per-task and per-worker arrays live in one MAP_SHARED anonymous mapping
- * made before any worker exists (runner/job.c), so the same layout serves
+ * made before any worker exists (job.c), so the same layout serves
  * threads and forked processes (will-it-scale's model): a worker writes its
  * slots, the parent reads them after the job. Workloads read their parameters
  * here and write their results into task_result. */
 #ifndef EB_JOB_H
 #define EB_JOB_H
 
+#include "coro.h" /* eb_coro_backend: the coroutine executor's switch */
 #include "workload.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
 
 struct eb_pin_plan;
-
-typedef enum eb_coro_backend {
-    EB_CORO_FCONTEXT = 0, /* Boost.Context's jump_fcontext/make_fcontext */
-    EB_CORO_UCONTEXT,     /* glibc makecontext/swapcontext, the portable fallback */
-} eb_coro_backend;
 
 /* Per-worker slots, one cache line each so workers never share a line. */
 typedef struct eb_worker_slot {

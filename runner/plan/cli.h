@@ -26,7 +26,7 @@ typedef struct eb_cli {
 
 /* Parses argv (argv is permuted, not otherwise changed). Returns 0, or -EINVAL
  * with a one-line explanation in `why` (without the program name). Never
- * exits and may be called again on another argv (runner/fuzz/fuzz_cli.c). */
+ * exits and may be called again on another argv (runner/plan/fuzz/fuzz_cli.c). */
 int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len);
 
 /* Builds the plan the command line asks for into `plan` (eb_plan_init'ed):

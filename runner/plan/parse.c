@@ -63,9 +63,3 @@ int eb_split_list(char *text, char **items, size_t cap)
     }
     return (int)n;
 }
-
-void eb_one_line(char *text)
-{
-    for (unsigned char *c = (unsigned char *)text; *c != '\0'; c++)
-        if (*c < 0x20 || *c == 0x7f) *c = '?';
-}

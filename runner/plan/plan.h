@@ -10,7 +10,7 @@
 
 #include "executor.h"
 #include "pin.h"
-#include "workload.h"
+#include "registry.h"
 
 #include <stdio.h>
 

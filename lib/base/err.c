@@ -1,0 +1,29 @@
+/* err.c — see err.h. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int eb_fail(char *why, size_t why_len, int code, const char *fmt, ...)
+{
+    if (why != NULL && why_len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, why_len, fmt, ap);
+        va_end(ap);
+        eb_one_line(why);
+    }
+    return code;
+}
+
+const char *eb_strerror(int code)
+{
+    return strerror(code < 0 ? -code : code);
+}
+
+void eb_one_line(char *text)
+{
+    for (unsigned char *c = (unsigned char *)text; *c != '\0'; c++)
+        if (*c < 0x20 || *c == 0x7f) *c = '?';
+}
