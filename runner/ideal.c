@@ -26,13 +26,13 @@ static bool same_params(const eb_point *a, const eb_point *b)
            memcmp(a->params, b->params, sizeof a->params) == 0;
 }
 
-/* The sequential point measuring the same work, preferring the same pinning. */
-static const eb_point *sequential_reference(const eb_plan *plan, const eb_point *p)
+/* The reference point measuring the same work, preferring the same pinning. */
+static const eb_point *reference_point(const eb_plan *plan, const eb_point *p)
 {
     const eb_point *any = NULL;
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *q = &plan->points[i];
-        if (strcmp(q->executor->name, "sequential") != 0 || !same_params(p, q)) continue;
+        if (!q->executor->reference || !same_params(p, q)) continue;
         if (q->pin == p->pin && strcmp(q->cpuset, p->cpuset) == 0) return q;
         if (any == NULL) any = q;
     }
@@ -77,7 +77,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  in_flight, wait);
         return (int64_t)rounds * wait;
     }
-    const eb_point *seq = sequential_reference(plan, p);
+    const eb_point *seq = reference_point(plan, p);
     double median = 0;
     if (seq == NULL) {
         snprintf(basis, len,
@@ -85,7 +85,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "params in this run (add --executor sequential)");
         return -1;
     }
-    if (!eb_doc_point_median_ns(doc, seq->name, &median) || median <= 0) {
+    if (!eb_doc_point_median_ns(doc, seq, &median) || median <= 0) {
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;
     }
@@ -133,30 +133,22 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     return (int64_t)llround(median * share);
 }
 
+/* Whether the document holds rows of the run. */
+static bool present(const eb_results_doc *doc, const char *run_name)
+{
+    for (size_t i = 0; i < doc->row_count; i++)
+        if (strcmp(doc->rows[i].run_name, run_name) == 0) return true;
+    return false;
+}
+
 void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo)
 {
-    json_t *rows = eb_doc_rows(doc);
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *p = &plan->points[i];
         char run_name[EB_POINT_NAME_MAX + 16], basis[400];
-        snprintf(run_name, sizeof run_name, "%s/manual_time", p->name);
-        bool present = false;
-        size_t r;
-        json_t *row;
-        json_array_foreach(rows, r, row)
-        {
-            const char *rn = json_string_value(json_object_get(row, "run_name"));
-            if (rn != NULL && strcmp(rn, run_name) == 0) present = true;
-        }
-        if (!present) continue;
+        eb_results_point_run_name(p->name, run_name, sizeof run_name);
+        if (!present(&doc->results, run_name)) continue;
         int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
-        json_array_foreach(rows, r, row)
-        {
-            const char *rn = json_string_value(json_object_get(row, "run_name"));
-            if (rn == NULL || strcmp(rn, run_name) != 0) continue;
-            if (json_is_true(json_object_get(row, "error_occurred"))) continue;
-            if (ideal >= 0) json_object_set_new(row, "ideal_ns", json_integer(ideal));
-            json_object_set_new(row, "ideal_basis", json_string(basis));
-        }
+        eb_results_set_ideal(&doc->results, run_name, ideal, basis);
     }
 }

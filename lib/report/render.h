@@ -1,6 +1,9 @@
-/* render.h — one report (report.h), four renderers: console (aligned columns,
- * colour when asked), markdown (GitHub tables, fit for a CI job summary), csv
- * (one header, machine columns), json (typed values, base units). */
+/* render.h — one report (report.h), several renderers: the output formats.
+ *
+ * Each format is a `const eb_report_format` in a file of its own kind (the
+ * human ones in render_text.c, the machine ones in render_data.c) and one
+ * line in formats.c, the registry: a new format is one file and one line, and
+ * --format and --help take it from the registry. */
 #ifndef EB_RENDER_H
 #define EB_RENDER_H
 
@@ -9,25 +12,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-typedef enum eb_format {
-    EB_FORMAT_CONSOLE = 0,
-    EB_FORMAT_MARKDOWN,
-    EB_FORMAT_CSV,
-    EB_FORMAT_JSON,
-} eb_format;
+typedef struct eb_report_format {
+    const char *name;        /* what --format takes: "console" */
+    const char *description; /* one line for --help */
+    bool color;              /* may colour its cells (on a terminal) */
+    bool shows_notes;        /* has a place for the lines above and under the tables */
+    /* Writes the report: 0, or -ENOMEM (write errors are the stream's). */
+    int (*render)(const eb_report *report, bool color, FILE *out);
+} eb_report_format;
 
-/* "console", "markdown", "csv" or "json" -> 0 and *out; otherwise -EINVAL. */
-int eb_format_parse(const char *name, eb_format *out);
+/* The registry (formats.c), the default first. */
+extern const eb_report_format *const eb_report_formats[];
+extern const size_t eb_report_format_count;
+const eb_report_format *eb_report_format_find(const char *name);
 
-/* Writes the report; colour applies to the console format only. Returns 0, or
- * -EIO when the stream reports a write error, or -ENOMEM. */
-int eb_render(const eb_report *report, eb_format format, bool color, FILE *out);
+/* "console, markdown, csv or json": the names, for messages and --help. */
+void eb_report_format_names(char *buf, size_t len);
 
-/* The renderers themselves (render_text.c, render_data.c). */
-int eb_render_console(const eb_report *report, bool color, FILE *out);
-int eb_render_markdown(const eb_report *report, FILE *out);
-int eb_render_csv(const eb_report *report, FILE *out);
-int eb_render_json(const eb_report *report, FILE *out);
+/* Writes the report in `format`; colour only where the format has it.
+ * Returns 0, or -EIO when the stream reports a write error, or -ENOMEM. */
+int eb_render(const eb_report *report, const eb_report_format *format, bool color, FILE *out);
 
 /* Whether a human renderer shows column c of table t: a human column with at
  * least one non-empty cell. */

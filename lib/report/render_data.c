@@ -1,43 +1,10 @@
-/* render_data.c — the machine renderers: csv and json, and the dispatcher. */
+/* render_data.c — the machine formats: csv and json. */
 #include "render.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-int eb_format_parse(const char *name, eb_format *out)
-{
-    static const char *const names[] = {"console", "markdown", "csv", "json"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *out = (eb_format)i;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
-int eb_render(const eb_report *report, eb_format format, bool color, FILE *out)
-{
-    int rc = 0;
-    switch (format) {
-    case EB_FORMAT_CONSOLE:
-        rc = eb_render_console(report, color, out);
-        break;
-    case EB_FORMAT_MARKDOWN:
-        rc = eb_render_markdown(report, out);
-        break;
-    case EB_FORMAT_CSV:
-        rc = eb_render_csv(report, out);
-        break;
-    case EB_FORMAT_JSON:
-        rc = eb_render_json(report, out);
-        break;
-    }
-    if (rc == 0 && (fflush(out) != 0 || ferror(out))) rc = -EIO;
-    return rc;
-}
 
 /* ---- csv (RFC 4180) ------------------------------------------------------ */
 
@@ -98,8 +65,9 @@ static void csv_header(FILE *out, const eb_table *t)
 
 /* One header and every table's rows under it, the table's title in the first
  * column; a table with other columns starts a new header after a blank line. */
-int eb_render_csv(const eb_report *r, FILE *out)
+static int render_csv(const eb_report *r, bool color, FILE *out)
 {
+    (void)color;
     for (size_t i = 0; i < r->table_count; i++) {
         const eb_table *t = r->tables[i];
         if (i == 0 || !same_machine_columns(r->tables[i - 1], t)) {
@@ -184,8 +152,9 @@ oom:
     return NULL;
 }
 
-int eb_render_json(const eb_report *r, FILE *out)
+static int render_json(const eb_report *r, bool color, FILE *out)
 {
+    (void)color;
     json_t *doc = json_object(), *tables = json_array();
     int rc = -ENOMEM;
     if (doc == NULL || tables == NULL) goto done;
@@ -210,3 +179,16 @@ done:
     json_decref(doc);
     return rc;
 }
+
+const eb_report_format eb_format_csv = {
+    .name = "csv",
+    .description = "one header, then every table's rows with their numbers (RFC 4180)",
+    .render = render_csv,
+};
+
+const eb_report_format eb_format_json = {
+    .name = "json",
+    .description = "every table, its notes and the inputs, numbers in base units",
+    .shows_notes = true,
+    .render = render_json,
+};

@@ -1,4 +1,4 @@
-/* render_text.c — the human renderers: console and markdown. */
+/* render_text.c — the human formats: console and markdown. */
 #include "render.h"
 
 #include <errno.h>
@@ -197,7 +197,7 @@ static int console_table(const eb_table *t, bool color, FILE *out)
     return 0;
 }
 
-int eb_render_console(const eb_report *r, bool color, FILE *out)
+static int render_console(const eb_report *r, bool color, FILE *out)
 {
     for (size_t i = 0; i < r->note_count; i++) {
         put_text(out, r->notes[i], false);
@@ -268,8 +268,9 @@ static int markdown_table(const eb_table *t, FILE *out)
     return 0;
 }
 
-int eb_render_markdown(const eb_report *r, FILE *out)
+static int render_markdown(const eb_report *r, bool color, FILE *out)
 {
+    (void)color;
     for (size_t i = 0; i < r->note_count; i++) {
         put_text(out, r->notes[i], true);
         fputs(i + 1 < r->note_count ? "<br>\n" : "\n", out);
@@ -286,3 +287,18 @@ int eb_render_markdown(const eb_report *r, FILE *out)
     }
     return 0;
 }
+
+const eb_report_format eb_format_console = {
+    .name = "console",
+    .description = "aligned columns, colour on a terminal",
+    .color = true,
+    .shows_notes = true,
+    .render = render_console,
+};
+
+const eb_report_format eb_format_markdown = {
+    .name = "markdown",
+    .description = "GitHub tables, fit for a CI job summary",
+    .shows_notes = true,
+    .render = render_markdown,
+};

@@ -2,6 +2,7 @@
 #include "summary.h"
 
 #include "bound.h"
+#include "err.h"
 #include "runs.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ typedef struct figures {
 typedef struct builder {
     const eb_results_doc *docs;
     size_t doc_count;
+    eb_summary_options opt;
     eb_run_set *sets;
     entity *ents;
     size_t ent_count;
@@ -80,6 +82,7 @@ static int gather(builder *b)
         const eb_run_set *set = &b->sets[d];
         for (size_t i = 0; i < set->count; i++) {
             const eb_run *run = &set->runs[i];
+            if (b->opt.points_only && !run->first->is_point) continue;
             json_t *at = json_object_get(ent_index, run->key);
             size_t e;
             if (at != NULL) {
@@ -141,11 +144,10 @@ static int compute(builder *b, size_t d)
         if (f->f.valid && f->f.from_repetitions) b->any_range = true;
         const eb_row *row = run->first;
         if (!row->is_point || !f->f.valid) continue;
-        if (run->ideal_ns >= 0.0 && f->f.median_ns > 0.0)
-            f->efficiency = run->ideal_ns / f->f.median_ns;
+        if (run->ideal_ns >= 0.0) f->efficiency = eb_efficiency(run->ideal_ns, f->f.median_ns);
         char *g = group_key(row);
         if (g == NULL) goto out;
-        if (strcmp(row->executor, "sequential") == 0) {
+        if (eb_row_is_reference(row)) {
             char *gp = NULL;
             if (asprintf(&gp, "%s\x1f%s", g, row->pin) < 0) {
                 free(g);
@@ -185,8 +187,7 @@ static int compute(builder *b, size_t d)
         if (base != NULL) {
             f->has_base = true;
             f->base = (size_t)json_integer_value(base);
-            double base_ns = fig(b, f->base, d)->f.median_ns;
-            if (f->f.median_ns > 0.0) f->speedup = base_ns / f->f.median_ns;
+            f->speedup = eb_speedup(fig(b, f->base, d)->f.median_ns, f->f.median_ns);
         }
         /* The efficiency as shown ("100.00%"): what reads above 100% is marked. */
         if (f->efficiency >= 0.0 && eb_beyond_bound(f->efficiency, 1e-4))
@@ -234,15 +235,16 @@ enum {
 
 static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
 {
+    /* A column that shows a document's field is named by its key. */
     static const eb_column key_cols[KEY_COLS] = {
-        {"name", "name", EB_COL_MACHINE, true},
+        {EB_KEY_NAME, EB_KEY_NAME, EB_COL_MACHINE, true},
         {"benchmark", "benchmark", EB_COL_HUMAN, true},
-        {"workload", "workload", EB_COL_MACHINE, true},
-        {"executor", "executor", EB_COL_BOTH, true},
-        {"workers", "workers", EB_COL_BOTH, false},
-        {"tasks", "tasks", EB_COL_BOTH | EB_COL_HOIST, false},
-        {"pin", "pin", EB_COL_BOTH | EB_COL_HOIST, true},
-        {"params", "params", EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
+        {EB_KEY_WORKLOAD, EB_KEY_WORKLOAD, EB_COL_MACHINE, true},
+        {EB_KEY_EXECUTOR, EB_KEY_EXECUTOR, EB_COL_BOTH, true},
+        {EB_KEY_WORKERS, EB_KEY_WORKERS, EB_COL_BOTH, false},
+        {EB_KEY_TASKS, EB_KEY_TASKS, EB_COL_BOTH | EB_COL_HOIST, false},
+        {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
+        {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -281,7 +283,7 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_CV] = {"cv", "CV", EB_COL_BOTH, false},
         [PD_SPEEDUP] = {"speedup", "speedup", EB_COL_BOTH, false},
         [PD_EFFICIENCY] = {"efficiency", "efficiency", EB_COL_BOTH, false},
-        [PD_IDEAL] = {"ideal_ns", "ideal", EB_COL_MACHINE, false},
+        [PD_IDEAL] = {EB_KEY_IDEAL_NS, "ideal", EB_COL_MACHINE, false},
         [PD_BEYOND] = {"beyond_bound", "beyond bound", EB_COL_MACHINE, false},
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
         [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
@@ -566,10 +568,34 @@ static int footnotes(const builder *b, eb_report *r)
     return rc;
 }
 
-int eb_summary_build(const eb_results_doc *docs, size_t count, const regex_t *filter,
-                     eb_report **out, char *err, size_t err_len)
+/* The closing line of the runner's table: how many points varied by more
+ * than EB_SUMMARY_NOISY_CV between repetitions. */
+static int noisy_points(const builder *b, eb_report *r)
+{
+    size_t noisy = 0, measured = 0;
+    for (size_t e = 0; e < b->ent_count; e++)
+        for (size_t d = 0; d < b->doc_count; d++) {
+            const figures *f = fig(b, e, d);
+            if (b->ents[e].per_doc[d] == NULL || !f->f.valid) continue;
+            measured++;
+            noisy += f->f.has_cv && f->f.cv > EB_SUMMARY_NOISY_CV;
+        }
+    if (noisy == 0) return 0;
+    return eb_report_footnote(r,
+                              "%zu of %zu %s varied by more than %.0f%% (cv) between "
+                              "repetitions: the machine was busy or changed speed meanwhile; "
+                              "run %s again (execbench-compare diff tells a real change from "
+                              "noise) or raise --repetitions",
+                              noisy, measured, eb_plural(measured, "point", "points"),
+                              100.0 * EB_SUMMARY_NOISY_CV, noisy == 1 ? "it" : "them");
+}
+
+int eb_summary_build(const eb_results_doc *docs, size_t count, const eb_summary_options *opt,
+                     eb_report **out, char *why, size_t why_len)
 {
     builder b = {.docs = docs, .doc_count = count};
+    if (opt != NULL) b.opt = *opt;
+    const regex_t *filter = b.opt.filter;
     eb_report *r = NULL;
     eb_column *cols = NULL;
     size_t col_count = 0;
@@ -581,9 +607,8 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const regex_t *fi
         if (eb_runs_collect(&docs[d], filter, EB_KEY_BY_POINT, &b.sets[d]) != 0) goto out;
     if (gather(&b) != 0) goto out;
     if (b.ent_count == 0) {
-        snprintf(err, err_len, "--filter matches no benchmark in %s",
-                 count > 1 ? "the files" : docs[0].path);
-        rc = -ENOENT;
+        rc = eb_fail(why, why_len, -ENOENT, "--filter matches no benchmark in %s",
+                     count > 1 ? "the files" : docs[0].path);
         goto out;
     }
     b.figs = calloc(b.ent_count * count, sizeof *b.figs);
@@ -598,7 +623,8 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const regex_t *fi
     bool interrupted = false;
     for (size_t d = 0; d < count; d++)
         interrupted = interrupted || docs[d].interrupted;
-    if (interrupted && eb_report_fact(r, "interrupted", eb_cell_bool(true, NULL, 0)) != 0) goto out;
+    if (interrupted && eb_report_fact(r, EB_KEY_INTERRUPTED, eb_cell_bool(true, NULL, 0)) != 0)
+        goto out;
     for (size_t t = 0; t < b.title_count; t++) {
         eb_table *table = eb_report_table(r, b.titles[t], cols, col_count);
         if (table == NULL) goto out;
@@ -607,11 +633,12 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const regex_t *fi
         if (error_notes(&b, table, t) != 0 || bound_notes(&b, table, t) != 0) goto out;
     }
     if (footnotes(&b, r) != 0) goto out;
+    if (b.opt.name_noisy_points && noisy_points(&b, r) != 0) goto out;
     *out = r;
     r = NULL;
     rc = 0;
 out:
-    if (rc == -ENOMEM) snprintf(err, err_len, "out of memory");
+    if (rc == -ENOMEM) eb_fail(why, why_len, rc, "out of memory");
     eb_report_free(r);
     if (cols) free_columns(cols, col_count, KEY_COLS);
     for (size_t e = 0; e < b.ent_count; e++)

@@ -1,6 +1,13 @@
-/* gbjson.c — see gbjson.h. Written by hand: jansson has no lenient mode, and
- * the rewrite is a single pass that tracks whether it is inside a string. */
-#include "gbjson.h"
+/* gbjson.c — reading what Google Benchmark 1.7.1 prints as JSON
+ * (eb_results_parse_lenient, results.h).
+ *
+ * libbenchmark prints a non-finite double bare (NaN, -NaN, Infinity,
+ * -Infinity), which is not JSON: jansson rejects the whole document. Its cv
+ * aggregate of an all-zero counter is 0/0, so this happens in ordinary runs.
+ * Those tokens are rewritten outside strings before parsing. Written by hand:
+ * jansson has no lenient mode, and the rewrite is a single pass that tracks
+ * whether it is inside a string. */
+#include "results.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +20,8 @@ static bool starts(const char *p, const char *end, const char *word)
     return (size_t)(end - p) >= n && memcmp(p, word, n) == 0;
 }
 
-json_t *eb_gbjson_parse(const char *text, size_t len, json_error_t *error, size_t *replaced)
+json_t *eb_results_parse_lenient(const char *text, size_t len, json_error_t *error,
+                                 size_t *replaced)
 {
     /* "null" is the longest replacement and "NaN" the shortest token: 2x + 1 is ample. */
     char *clean = malloc(2 * len + 1);

@@ -143,3 +143,29 @@ void eb_run_figures_of(const eb_run *run, eb_run_figures *out)
         }
     }
 }
+
+bool eb_results_run_figures(const eb_results_doc *doc, const char *run_name, eb_run_figures *out)
+{
+    eb_run run;
+    memset(&run, 0, sizeof run);
+    run.ideal_ns = -1.0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < doc->row_count; i++) {
+        const eb_row *row = &doc->rows[i];
+        if (strcmp(row->run_name, run_name) != 0) continue;
+        if (run.first == NULL) run.first = row;
+        if (!eb_row_usable(row))
+            run.errors++;
+        else if (row->run_type == EB_RUN_ITERATION)
+            ok = push_sample(&run, row) == 0;
+        else if (strcmp(row->aggregate_name, "median") == 0 && run.agg_median == NULL)
+            run.agg_median = row;
+        else if (strcmp(row->aggregate_name, "cv") == 0 && run.agg_cv == NULL)
+            run.agg_cv = row;
+    }
+    memset(out, 0, sizeof *out);
+    if (ok && run.first != NULL) eb_run_figures_of(&run, out);
+    free(run.real_ns);
+    free(run.cpu_ns);
+    return out->valid && run.errors == 0;
+}

@@ -4,7 +4,7 @@
 #ifndef EB_RUNS_H
 #define EB_RUNS_H
 
-#include "results_doc.h"
+#include "results.h"
 #include "stats.h"
 
 #include <jansson.h>
@@ -55,5 +55,10 @@ typedef struct eb_run_figures {
 } eb_run_figures;
 
 void eb_run_figures_of(const eb_run *run, eb_run_figures *out);
+
+/* The figures of the run whose rows have this run_name (an execbench point:
+ * eb_results_point_run_name). False when it has no usable figures (only
+ * error rows, or no rows). */
+bool eb_results_run_figures(const eb_results_doc *doc, const char *run_name, eb_run_figures *out);
 
 #endif

@@ -62,6 +62,11 @@ typedef struct eb_workload {
     uint64_t (*task_cost)(const struct eb_job *job, uint64_t task);
     /* Undo setup (not timed). May be NULL. */
     void (*teardown)(struct eb_job *job);
+    /* Fault injection only (test.report): may damage the report the point
+     * process prints for its parent (*text, *len bytes; it may shorten it or
+     * rewrite it in place, never grow it), to show what the parent makes of
+     * such a report. NULL for every real workload. */
+    void (*damage_report)(const struct eb_job *job, char *text, size_t *len);
 } eb_workload;
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* What an executor is, as the plan, the ideal and the reports ask it: no
+ * code compares an executor's name. */
 typedef struct eb_executor {
     const char *name;        /* "sequential", "threaded", "coroutine", "multiprocess" */
     const char *description; /* one line */
@@ -21,6 +23,11 @@ typedef struct eb_executor {
     bool parallel;           /* workers compute at once (threads, processes): the CPU
                                 ideal is the best schedule of the tasks on min(workers,
                                 cores) (ideal.c); false: one thread */
+    bool reference;          /* its point is the reference of a group: the speedup's
+                                divisor and the CPU ideal's base (sequential; the
+                                results library names it in documents) */
+    unsigned max_workers;    /* 0: no bound; else every point runs at most this many
+                                workers, whatever --workers says (sequential: 1) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

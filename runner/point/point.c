@@ -10,7 +10,8 @@
 
 #include "crash.h"
 #include "eb_bench.h"
-#include "gbjson.h"
+#include "err.h"
+#include "job_run.h"
 #include "oslimits.h"
 #include "words.h"
 
@@ -33,7 +34,7 @@ typedef struct point_run {
     int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
     int rep;             /* repetitions completed */
     char failed[1024];   /* the first failure, for every later repetition too */
-    json_t **worker_pus; /* [repetitions] */
+    eb_pu_map *pus;      /* [repetitions] */
     int64_t *durations;  /* scratch, [tasks] */
 } point_run;
 
@@ -83,29 +84,26 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
         p50 = c->durations[(n * 50 + 99) / 100 - 1];
         p99 = c->durations[(n * 99 + 99) / 100 - 1];
     }
-    eb_state_counter(s, "spawn_ns", (double)out->spawn_ns, EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "eb_cpu_ns", (double)(out->cpu_user_ns + out->cpu_sys_ns),
+    eb_state_counter(s, EB_KEY_SPAWN_NS, (double)out->spawn_ns, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_JOB_CPU_NS, (double)(out->cpu_user_ns + out->cpu_sys_ns),
                      EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "children_cpu_ns", (double)out->children_cpu_ns, EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "ctx_switches_voluntary", (double)out->ctx_switches_voluntary,
+    eb_state_counter(s, EB_KEY_CHILDREN_CPU_NS, (double)out->children_cpu_ns, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_CTX_SWITCHES_VOLUNTARY, (double)out->ctx_switches_voluntary,
                      EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "ctx_switches_involuntary", (double)out->ctx_switches_involuntary,
+    eb_state_counter(s, EB_KEY_CTX_SWITCHES_INVOLUNTARY, (double)out->ctx_switches_involuntary,
                      EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "max_rss_kib", (double)out->max_rss_kib, EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "task_latency_p50_ns", (double)p50, EB_COUNTER_DEFAULT);
-    eb_state_counter(s, "task_latency_p99_ns", (double)p99, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_MAX_RSS_KIB, (double)out->max_rss_kib, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_TASK_LATENCY_P50_NS, (double)p50, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_TASK_LATENCY_P99_NS, (double)p99, EB_COUNTER_DEFAULT);
     if (c->cold_run_ns > 0)
-        eb_state_counter(s, "cold_run_ns", (double)c->cold_run_ns, EB_COUNTER_DEFAULT);
+        eb_state_counter(s, EB_KEY_COLD_RUN_NS, (double)c->cold_run_ns, EB_COUNTER_DEFAULT);
     eb_state_set_items_processed(s, (int64_t)job->tasks);
 
-    json_t *pus = json_array();
-    for (unsigned w = 0; w < job->worker_slots; w++)
-        if (job->worker[w].ready_ns >= 0)
-            json_array_append_new(pus, json_integer(job->worker[w].pu));
-    if (c->rep < c->settings->repetitions)
-        c->worker_pus[c->rep] = pus;
-    else
-        json_decref(pus);
+    if (c->rep >= c->settings->repetitions) return;
+    eb_pu_map *map = &c->pus[c->rep];
+    map->pu = calloc(job->worker_slots, sizeof *map->pu);
+    for (unsigned w = 0; map->pu != NULL && w < job->worker_slots; w++)
+        if (job->worker[w].ready_ns >= 0) map->pu[map->count++] = job->worker[w].pu;
 }
 
 /* "rep 3/10" to the parent, for its progress line (outside the timed job). */
@@ -152,87 +150,54 @@ static void bm_point(eb_state *s, void *arg)
     c->rep++;
 }
 
-static double unit_ns(const char *unit)
+static bool same_map(const eb_pu_map *a, const eb_pu_map *b)
 {
-    if (unit == NULL) return 1.0;
-    if (strcmp(unit, "us") == 0) return 1e3;
-    if (strcmp(unit, "ms") == 0) return 1e6;
-    if (strcmp(unit, "s") == 0) return 1e9;
-    return 1.0;
+    return a->count == b->count &&
+           (a->count == 0 || memcmp(a->pu, b->pu, a->count * sizeof *a->pu) == 0);
 }
 
-/* Counters that are counts or integer nanoseconds (RESULTS-FORMAT.md), except
- * in cv rows, where every value is a ratio. */
-static const char *const integer_keys[] = {
-    "spawn_ns",    "children_cpu_ns",     "ctx_switches_voluntary", "ctx_switches_involuntary",
-    "max_rss_kib", "task_latency_p50_ns", "task_latency_p99_ns",    "cold_run_ns",
-};
-
-int eb_point_enrich(json_t *doc, const eb_point *point, json_t *const *worker_pus, int repetitions,
-                    int64_t timer_slack_ns)
+int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map *maps,
+                    int repetitions, int64_t timer_slack_ns)
 {
-    json_t *rows = json_object_get(doc, "benchmarks");
-    json_t *context = json_object_get(doc, "context");
-    if (!json_is_array(rows) || !json_is_object(context)) return -EINVAL;
-    json_object_set_new(context, "execbench_timer_slack_ns", json_integer(timer_slack_ns));
-
+    int rc = eb_results_context_int(doc, EB_CONTEXT_POINT, EB_KEY_TIMER_SLACK_NS, timer_slack_ns);
     /* A failed point is one error row: the first failure, as libbenchmark wrote it. */
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        if (json_is_true(json_object_get(row, "error_occurred"))) {
-            json_t *only = json_array();
-            json_array_append(only, row);
-            json_object_set_new(doc, "benchmarks", only);
-            return 0;
-        }
-    }
+    if (rc != 0 || eb_results_keep_first_error(doc)) return rc;
 
     /* The PU map every repetition agreed on, else the first one's. */
-    json_t *common = repetitions > 0 ? worker_pus[0] : NULL;
+    const eb_pu_map *common = repetitions > 0 && maps[0].pu != NULL ? &maps[0] : NULL;
     bool varied = false;
-    for (int r = 1; r < repetitions; r++)
-        if (worker_pus[r] != NULL && !json_equal(worker_pus[r], common)) varied = true;
+    for (int r = 1; common != NULL && r < repetitions; r++)
+        if (maps[r].pu != NULL && !same_map(&maps[r], common)) varied = true;
 
     int iteration = 0;
-    json_array_foreach(rows, i, row)
-    {
-        const char *run_type = json_string_value(json_object_get(row, "run_type"));
-        const char *aggregate = json_string_value(json_object_get(row, "aggregate_name"));
-        bool is_cv = aggregate != NULL && strcmp(aggregate, "cv") == 0;
-        bool is_iteration = run_type != NULL && strcmp(run_type, "iteration") == 0;
-
-        json_t *pus = is_iteration && iteration < repetitions ? worker_pus[iteration] : common;
-        if (pus != NULL) json_object_set(row, "worker_pus", pus);
-        if (!is_iteration && varied) json_object_set_new(row, "worker_pus_varied", json_true());
+    for (size_t i = 0; rc == 0 && i < doc->row_count; i++) {
+        bool is_cv = eb_row_is_cv(&doc->rows[i]);
+        bool is_iteration = doc->rows[i].run_type == EB_RUN_ITERATION;
+        const eb_pu_map *pus = is_iteration && iteration < repetitions && maps[iteration].pu != NULL
+                                   ? &maps[iteration]
+                                   : common;
+        if (pus != NULL) rc = eb_row_set_ints(doc, i, EB_KEY_WORKER_PUS, pus->pu, pus->count);
+        if (rc == 0 && !is_iteration && varied)
+            rc = eb_row_set_bool(doc, i, EB_KEY_WORKER_PUS_VARIED, true);
         if (is_iteration) iteration++;
 
         /* cpu_time: the job's user+sys CPU, this process and its workers,
          * not libbenchmark's benchmark-thread time (which misses threads and
          * processes doing the work). */
-        json_t *cpu = json_object_get(row, "eb_cpu_ns");
-        if (json_is_number(cpu)) {
-            double v = json_number_value(cpu);
-            const char *unit = json_string_value(json_object_get(row, "time_unit"));
-            json_object_set_new(row, "cpu_time", json_real(is_cv ? v : v / unit_ns(unit)));
-            json_object_del(row, "eb_cpu_ns");
+        double cpu;
+        if (rc == 0 && eb_row_take_number(doc, i, EB_KEY_JOB_CPU_NS, &cpu)) {
+            double unit = eb_time_unit_ns(doc->rows[i].time_unit);
+            rc = eb_row_set_real(doc, i, EB_KEY_CPU_TIME, is_cv || unit <= 0 ? cpu : cpu / unit);
         }
-        if (!is_cv) {
-            for (size_t k = 0; k < sizeof integer_keys / sizeof *integer_keys; k++) {
-                json_t *v = json_object_get(row, integer_keys[k]);
-                if (json_is_real(v))
-                    json_object_set_new(row, integer_keys[k],
-                                        json_integer((json_int_t)llround(json_real_value(v))));
-            }
-            json_t *rss = json_object_get(row, "max_rss_kib");
-            if (json_is_integer(rss) && point->tasks > 0)
-                json_object_set_new(row, "max_rss_per_task_bytes",
-                                    json_integer((json_int_t)(json_integer_value(rss) * 1024 /
-                                                              (json_int_t)point->tasks)));
-        }
+        /* Counts and integer nanoseconds, except in cv rows (ratios there). */
+        if (rc == 0 && !is_cv) rc = eb_row_integer_counters(doc, i);
+        double rss;
+        if (rc == 0 && !is_cv && point->tasks > 0 &&
+            eb_row_number(&doc->rows[i], EB_KEY_MAX_RSS_KIB, &rss))
+            rc = eb_row_set_int(doc, i, EB_KEY_MAX_RSS_PER_TASK_BYTES,
+                                (int64_t)rss * 1024 / (int64_t)point->tasks);
     }
-    return 0;
+    return rc;
 }
 
 static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, char *why,
@@ -268,8 +233,8 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
         return rc;
     }
     c->durations = calloc(p->tasks, sizeof *c->durations);
-    c->worker_pus = calloc((size_t)c->settings->repetitions, sizeof *c->worker_pus);
-    if (c->durations == NULL || c->worker_pus == NULL) {
+    c->pus = calloc((size_t)c->settings->repetitions, sizeof *c->pus);
+    if (c->durations == NULL || c->pus == NULL) {
         snprintf(why, why_len, "out of memory for %" PRIu64 " %s", p->tasks,
                  eb_plural(p->tasks, "task", "tasks"));
         return -ENOMEM;
@@ -323,59 +288,16 @@ static char *run_benchmark(const point_run *c, size_t *len, char *why, size_t wh
     return text;
 }
 
-/* test.report (workloads/faults.c): the report damaged as its `mode` says, so
- * the tests can show what the parent makes of a point process that prints
- * garbage. Every other point's report is left alone. */
-static void damage_report(const eb_point *point, char **text, size_t *len)
+/* Prints the point's document for the parent: 0, or -errno. A fault
+ * workload may damage it first (workload.h: damage_report). */
+static int print_report(const eb_results_doc *doc, const eb_job *job)
 {
-    if (strcmp(point->workload->name, "test.report") != 0) return;
-    static const char garbage[] = "execbench point: this is not JSON\n";
-    static const char binary[] = {'{', '"', '\xff', '\xfe', '"', ':', 0, '\x80', '}'};
-    switch (point->params[0]) {
-    case 1:
-        memcpy(*text, garbage, sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len);
-        *len = sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len;
-        break;
-    case 2: { /* cut mid-document, as a point killed while writing would leave it */
-        const char *rows = strstr(*text, "\"benchmarks\"");
-        const char *name = rows != NULL ? strstr(rows, "\"name\":\"") : NULL;
-        *len = name != NULL ? (size_t)(name - *text) + 15 : *len / 2; /* inside the name */
-        break;
-    }
-    case 3:
-        *len = 0;
-        break;
-    case 4:
-        *len = (size_t)snprintf(*text, *len, "{\"benchmarks\": 3}");
-        break;
-    case 5: /* the rows name another point */
-        for (char *p = *text; (p = strstr(p, "test.report/")) != NULL; p++)
-            memcpy(p, "test.rep0rt", 11);
-        break;
-    case 6:
-        if (*len >= sizeof binary) {
-            memcpy(*text, binary, sizeof binary);
-            *len = sizeof binary;
-        }
-        break;
-    case 7:
-        fputs("execbench point: \xff\xfe not text\n", stderr);
-        fflush(stderr);
-        _exit(5);
-    }
-}
-
-/* Prints the point's document for the parent: 0, or -1 with errno set. */
-static int print_report(json_t *doc, const eb_point *point)
-{
-    char *text = json_dumps(doc, JSON_COMPACT);
-    if (text == NULL) {
-        errno = ENOMEM;
-        return -1;
-    }
-    size_t len = strlen(text);
-    damage_report(point, &text, &len);
-    int rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -1;
+    size_t len = 0;
+    char *text = eb_results_text(doc, true, &len);
+    if (text == NULL) return -ENOMEM;
+    if (job->workload->damage_report != NULL) job->workload->damage_report(job, text, &len);
+    int rc = 0;
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) rc = errno != 0 ? -errno : -EIO;
     free(text);
     return rc;
 }
@@ -391,7 +313,7 @@ int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const
     eb_pin_plan *pin = NULL;
     char why[1024] = "";
     int status = 3;
-    json_t *doc = NULL;
+    eb_results_doc doc = {0};
     char *text = NULL;
     size_t len = 0;
     if (prepare(&c, topo, &pin, why, sizeof why) == 0) {
@@ -404,25 +326,30 @@ int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const
     }
     if (text != NULL) {
         json_error_t error;
-        doc = eb_gbjson_parse(text, len, &error, NULL);
-        if (doc == NULL)
+        json_t *root = eb_results_parse_lenient(text, len, &error, NULL);
+        char reason[sizeof why];
+        int rc;
+        if (root == NULL)
             snprintf(why, sizeof why, "libbenchmark's report is not JSON: line %d column %d: %s",
                      error.line, error.column, error.text);
-        else if (eb_point_enrich(doc, point, c.worker_pus, c.rep, slack) != 0)
-            snprintf(why, sizeof why, "libbenchmark's report has no benchmarks or context");
-        else if (print_report(doc, point) == 0)
+        else if (eb_results_adopt("libbenchmark's report", root, &doc, reason, sizeof reason) != 0)
+            snprintf(why, sizeof why, "%s", reason);
+        else if ((rc = eb_point_enrich(&doc, point, c.pus, c.rep, slack)) != 0)
+            snprintf(why, sizeof why, "could not add to libbenchmark's report: %s",
+                     eb_strerror(rc));
+        else if ((rc = print_report(&doc, &c.job)) == 0)
             status = 0;
         else
-            snprintf(why, sizeof why, "could not write the report: %s", strerror(errno));
+            snprintf(why, sizeof why, "could not write the report: %s", eb_strerror(rc));
     }
     if (status != 0) eb_crash_report_line(why);
 
-    json_decref(doc);
+    eb_results_free(&doc);
     free(text);
-    if (c.worker_pus != NULL)
+    if (c.pus != NULL)
         for (int r = 0; r < settings->repetitions; r++)
-            json_decref(c.worker_pus[r]);
-    free(c.worker_pus);
+            free(c.pus[r].pu);
+    free(c.pus);
     free(c.durations);
     if (c.job.workload != NULL && c.job.workload->teardown != NULL)
         c.job.workload->teardown(&c.job);

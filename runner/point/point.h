@@ -12,16 +12,21 @@
 #define EB_POINT_H
 
 #include "plan.h"
-
-#include <jansson.h>
+#include "results.h"
 
 /* The child's main: 0 when it printed a document (which may be an error
  * row), 3 when it could not (the reason went to the report pipe). */
 int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const eb_topology *topo);
 
-/* The additions described above, on a parsed libbenchmark document;
- * worker_pus[r] is repetition r's map (repetitions of them). 0 or -EINVAL. */
-int eb_point_enrich(json_t *doc, const eb_point *point, json_t *const *worker_pus, int repetitions,
-                    int64_t timer_slack_ns);
+/* The PU each worker ran on in one repetition (sched_getcpu). */
+typedef struct eb_pu_map {
+    int *pu;
+    size_t count;
+} eb_pu_map;
+
+/* The additions described above, on libbenchmark's document (adopted);
+ * maps[r] is repetition r's PU map (repetitions of them). 0 or -ENOMEM. */
+int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map *maps,
+                    int repetitions, int64_t timer_slack_ns);
 
 #endif

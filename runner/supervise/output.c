@@ -237,22 +237,6 @@ static int write_all(int fd, const char *text, size_t len)
     return 0;
 }
 
-/* The document as text, with its final newline (malloc'd), or NULL. */
-static char *document_text(json_t *doc, size_t *len)
-{
-    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    if (text == NULL) return NULL;
-    *len = strlen(text);
-    char *grown = realloc(text, *len + 2);
-    if (grown == NULL) {
-        free(text);
-        return NULL;
-    }
-    grown[(*len)++] = '\n';
-    grown[*len] = '\0';
-    return grown;
-}
-
 /* The text into "<file>.tmp-<pid>", on disk: 0 or -errno (nothing left behind). */
 static int write_temporary(const char *file, const char *text, size_t len, char *tmp,
                            size_t tmp_len)
@@ -325,17 +309,11 @@ static int write_through(const char *file, const char *text, size_t len)
     return rc;
 }
 
-int eb_output_write(json_t *doc, const char *path, char *why, size_t why_len)
+int eb_output_write(const char *text, size_t len, const char *path, char *why, size_t why_len)
 {
     eb_output o;
     int rc = eb_output_resolve(path, &o, why, why_len);
     if (rc != 0) return rc;
-    size_t len = 0;
-    char *text = document_text(doc, &len);
-    if (text == NULL) {
-        snprintf(why, why_len, "could not serialise the document (out of memory?)");
-        return -ENOMEM;
-    }
     char tmp[PATH_MAX + 32];
     switch (o.kind) {
     case EB_OUTPUT_FILE:
@@ -352,7 +330,6 @@ int eb_output_write(json_t *doc, const char *path, char *why, size_t why_len)
         rc = write_through(o.file, text, len);
         break;
     }
-    free(text);
     if (rc != 0) say(rc, why, why_len, "could not write %s: %s", eb_output_display(path), NULL);
     return rc;
 }
@@ -365,18 +342,11 @@ void eb_output_insert(const char *path, const char *insert, char *buf, size_t le
     snprintf(buf, len, "%.*s%s%s", (int)(dot - path), path, insert, dot);
 }
 
-int eb_output_write_new(json_t *doc, const char *path, char *chosen, size_t chosen_len, char *why,
-                        size_t why_len)
+int eb_output_write_new(const char *text, size_t len, const char *path, char *chosen,
+                        size_t chosen_len, char *why, size_t why_len)
 {
-    size_t len = 0;
-    char *text = document_text(doc, &len);
-    if (text == NULL) {
-        snprintf(why, why_len, "could not serialise the document (out of memory?)");
-        return -ENOMEM;
-    }
     char tmp[PATH_MAX + 32];
     int rc = write_temporary(path, text, len, tmp, sizeof tmp);
-    free(text);
     snprintf(chosen, chosen_len, "%s", path);
     for (int k = 2; rc == 0; k++) {
         /* renameat2 refuses to replace; where a file system lacks it, link()

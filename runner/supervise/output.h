@@ -14,7 +14,6 @@
 #ifndef EB_OUTPUT_H
 #define EB_OUTPUT_H
 
-#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,15 +50,16 @@ void eb_output_default_path(time_t t, char *buf, size_t len);
  * `why`. */
 int eb_output_prepare(const char *path, char *why, size_t why_len);
 
-/* Writes `doc` to `path` as its kind says: 0, or -errno with `why`. */
-int eb_output_write(json_t *doc, const char *path, char *why, size_t why_len);
+/* Writes the document's text (len bytes) to `path` as its kind says: 0, or
+ * -errno with `why`. */
+int eb_output_write(const char *text, size_t len, const char *path, char *why, size_t why_len);
 
-/* Writes `doc` under `path` as a new file, never replacing one: when `path`
+/* Writes the text under `path` as a new file, never replacing one: when `path`
  * exists, "-2", "-3", ... go before its extension. The name taken goes to
  * `chosen`. Atomic like eb_output_write, and two runs racing for one name
  * each get their own (the rename refuses to replace). 0, or -errno. */
-int eb_output_write_new(json_t *doc, const char *path, char *chosen, size_t chosen_len, char *why,
-                        size_t why_len);
+int eb_output_write_new(const char *text, size_t len, const char *path, char *chosen,
+                        size_t chosen_len, char *why, size_t why_len);
 
 /* `path` with `insert` before its extension: ("a/run.json", "-2") gives
  * "a/run-2.json"; a name without one gets it at the end. */

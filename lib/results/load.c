@@ -1,5 +1,9 @@
-/* results_doc.c — see results_doc.h. */
-#include "results_doc.h"
+/* load.c — reading a results document: the one validator every reader goes
+ * through (results.h), and the typed view of a row. */
+#include "results.h"
+
+#include "err.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,8 +25,8 @@
 
 typedef struct loader {
     const char *label;
-    char *err;
-    size_t err_len;
+    char *why;
+    size_t why_len;
 } loader;
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes there
@@ -64,32 +68,31 @@ static void quote_into(char *out, size_t out_len, const char *s)
     quote_max(out, out_len, s, EB_QUOTE_MAX);
 }
 
+/* "label: ..." (ld may be NULL: a row typed again after a setter, which
+ * cannot fail but for memory). */
 __attribute__((format(printf, 2, 3))) static int fail(const loader *ld, const char *fmt, ...)
 {
-    char label[EB_LABEL_MAX + 8];
+    if (ld == NULL) return -EINVAL;
+    char label[EB_LABEL_MAX + 8], what[EB_RESULTS_WHY_LEN];
     quote_max(label, sizeof label, ld->label, EB_LABEL_MAX);
-    int n = snprintf(ld->err, ld->err_len, "%s: ", label);
-    if (n < 0 || (size_t)n >= ld->err_len) return -EINVAL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ld->err + n, ld->err_len - (size_t)n, fmt, ap);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return -EINVAL;
+    return eb_fail(ld->why, ld->why_len, -EINVAL, "%s: %s", label, what);
 }
 
 /* "label:line:column: ..." — the position where the text goes wrong. */
 __attribute__((format(printf, 4, 5))) static int fail_at(const loader *ld, int line, int column,
                                                          const char *fmt, ...)
 {
-    char label[EB_LABEL_MAX + 8];
+    char label[EB_LABEL_MAX + 8], what[EB_RESULTS_WHY_LEN];
     quote_max(label, sizeof label, ld->label, EB_LABEL_MAX);
-    int n = snprintf(ld->err, ld->err_len, "%s:%d:%d: ", label, line, column);
-    if (n < 0 || (size_t)n >= ld->err_len) return -EINVAL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ld->err + n, ld->err_len - (size_t)n, fmt, ap);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return -EINVAL;
+    return eb_fail(ld->why, ld->why_len, -EINVAL, "%s:%d:%d: %s", label, line, column, what);
 }
 
 static const char *type_words(const json_t *v)
@@ -113,15 +116,6 @@ static const char *type_words(const json_t *v)
         return "null";
     }
     return "something else";
-}
-
-double eb_time_unit_ns(const char *unit)
-{
-    if (strcmp(unit, "ns") == 0) return 1.0;
-    if (strcmp(unit, "us") == 0) return 1e3;
-    if (strcmp(unit, "ms") == 0) return 1e6;
-    if (strcmp(unit, "s") == 0) return 1e9;
-    return 0.0;
 }
 
 /* ---- one row ---------------------------------------------------------------- */
@@ -201,35 +195,30 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Strings the rows point to that are not in the JSON (canonical params, derived
- * run names), kept as offsets while the store grows and made pointers at the end. */
-typedef struct str_store {
+/* A growing string. */
+typedef struct growing {
     char *buf;
     size_t used, cap;
-} str_store;
+} growing;
 
-static int store_reserve(str_store *s, size_t more)
+static int text_append(growing *t, const char *s, size_t len)
 {
-    if (s->used + more <= s->cap) return 0;
-    size_t ncap = (s->cap + more) * 2;
-    char *grown = realloc(s->buf, ncap);
-    if (grown == NULL) return -ENOMEM;
-    s->buf = grown;
-    s->cap = ncap;
+    if (t->used + len + 1 > t->cap) {
+        size_t cap = (t->cap + len + 1) * 2;
+        char *grown = realloc(t->buf, cap);
+        if (grown == NULL) return -ENOMEM;
+        t->buf = grown;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->used, s, len);
+    t->used += len;
+    t->buf[t->used] = '\0';
     return 0;
 }
 
-static int store_append(str_store *s, const char *text, size_t len)
-{
-    if (store_reserve(s, len + 1) != 0) return -ENOMEM;
-    memcpy(s->buf + s->used, text, len);
-    s->used += len;
-    s->buf[s->used] = '\0';
-    return 0;
-}
-
-/* Adds the canonical form of `params` ("k=v,k=v", keys sorted) to the store. */
-static int canonical_params(const row_ctx *rc, const json_t *params, str_store *s, size_t *at)
+/* The canonical form of `params` ("k=v,k=v", keys sorted), kept by the doc. */
+static int canonical_params(const row_ctx *rc, eb_results_doc *doc, const json_t *params,
+                            const char **out)
 {
     size_t n = json_object_size(params);
     const char **keys = calloc(n ? n : 1, sizeof *keys);
@@ -240,20 +229,20 @@ static int canonical_params(const row_ctx *rc, const json_t *params, str_store *
     json_object_foreach((json_t *)params, key, v) keys[k++] = key;
     qsort(keys, n, sizeof *keys, cmp_cstr);
 
-    *at = s->used;
-    int err = store_append(s, "", 0);
+    growing t = {NULL, 0, 0};
+    int err = text_append(&t, "", 0);
     for (size_t i = 0; i < n && err == 0; i++) {
         v = json_object_get(params, keys[i]);
         char value[64];
-        const char *text = value;
+        const char *shown = value;
         if (json_is_string(v)) {
-            text = json_string_value(v);
+            shown = json_string_value(v);
         } else if (json_is_integer(v)) {
             snprintf(value, sizeof value, "%lld", (long long)json_integer_value(v));
         } else if (json_is_real(v)) {
             snprintf(value, sizeof value, "%.17g", json_real_value(v));
         } else if (json_is_boolean(v)) {
-            text = json_is_true(v) ? "true" : "false";
+            shown = json_is_true(v) ? "true" : "false";
         } else {
             char kq[EB_QUOTE_MAX + 8];
             quote_into(kq, sizeof kq, keys[i]);
@@ -261,49 +250,64 @@ static int canonical_params(const row_ctx *rc, const json_t *params, str_store *
                            type_words(v));
             break;
         }
-        if (i > 0) err = store_append(s, ",", 1);
-        if (err == 0) err = store_append(s, keys[i], strlen(keys[i]));
-        if (err == 0) err = store_append(s, "=", 1);
-        if (err == 0) err = store_append(s, text, strlen(text));
+        if (i > 0) err = text_append(&t, ",", 1);
+        if (err == 0) err = text_append(&t, keys[i], strlen(keys[i]));
+        if (err == 0) err = text_append(&t, "=", 1);
+        if (err == 0) err = text_append(&t, shown, strlen(shown));
     }
-    if (err == 0) s->used++; /* keep the terminating NUL */
     free(keys);
+    if (err == 0) err = eb_results_keep_string(doc, t.buf, out);
+    if (err != 0) free(t.buf);
     return err;
 }
 
-#define EB_NO_OFFSET ((size_t)-1)
+int eb_results_keep_string(eb_results_doc *doc, char *s, const char **out)
+{
+    if (s == NULL) return -ENOMEM;
+    if (doc->string_count == doc->string_cap) {
+        size_t cap = doc->string_cap ? doc->string_cap * 2 : 16;
+        char **grown = realloc(doc->strings, cap * sizeof *grown);
+        if (grown == NULL) return -ENOMEM;
+        doc->strings = grown;
+        doc->string_cap = cap;
+    }
+    doc->strings[doc->string_count++] = s;
+    *out = s;
+    return 0;
+}
 
-/* Reads one row. Strings it adds to the store are returned as offsets
- * (*params_at, *run_name_at; EB_NO_OFFSET when not stored). */
-static int read_row(const loader *ld, size_t index, json_t *obj, eb_row *row, str_store *store,
-                    size_t *params_at, size_t *run_name_at)
+/* Types row `index` of doc from its JSON object: the one validator of a row. */
+static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t *obj)
 {
     row_ctx rc = {ld, index, NULL};
     if (!json_is_object(obj))
         return row_fail(&rc, "is %s, expected an object (one benchmark run)", type_words(obj));
 
+    eb_row *row = &doc->rows[index];
     memset(row, 0, sizeof *row);
     row->index = index;
-    row->repetitions = row->repetition_index = row->iterations = row->threads = -1;
+    row->json = obj;
+    row->family_index = row->repetitions = row->repetition_index = row->iterations = row->threads =
+        -1;
     row->aggregate_name = row->aggregate_unit = row->error_message = "";
-    row->pin = "";
+    row->pin = row->params = "";
     row->ideal_ns = row->spawn_ns = -1.0;
-    *params_at = *run_name_at = EB_NO_OFFSET;
 
-    int rc_ = get_string(&rc, obj, "name", true, &row->name);
+    int rc_ = get_string(&rc, obj, EB_KEY_NAME, true, &row->name);
     if (rc_ != 0) return rc_;
-    if (row->name[0] == '\0') return row_fail(&rc, "\"name\" is empty");
+    if (row->name[0] == '\0') return row_fail(&rc, "\"" EB_KEY_NAME "\" is empty");
     rc.name = row->name;
 
-    const json_t *err_flag = json_object_get(obj, "error_occurred");
+    const json_t *err_flag = json_object_get(obj, EB_KEY_ERROR_OCCURRED);
     if (err_flag != NULL && !json_is_boolean(err_flag))
-        return row_fail(&rc, "\"error_occurred\" is %s, expected true or false",
+        return row_fail(&rc, "\"" EB_KEY_ERROR_OCCURRED "\" is %s, expected true or false",
                         type_words(err_flag));
     row->error_occurred = json_is_true(err_flag);
-    if ((rc_ = get_string(&rc, obj, "error_message", false, &row->error_message)) != 0) return rc_;
+    if ((rc_ = get_string(&rc, obj, EB_KEY_ERROR_MESSAGE, false, &row->error_message)) != 0)
+        return rc_;
 
     const char *run_type = NULL;
-    if ((rc_ = get_string(&rc, obj, "run_type", false, &run_type)) != 0) return rc_;
+    if ((rc_ = get_string(&rc, obj, EB_KEY_RUN_TYPE, false, &run_type)) != 0) return rc_;
     if (run_type == NULL || strcmp(run_type, "iteration") == 0) {
         row->run_type = EB_RUN_ITERATION;
     } else if (strcmp(run_type, "aggregate") == 0) {
@@ -311,64 +315,70 @@ static int read_row(const loader *ld, size_t index, json_t *obj, eb_row *row, st
     } else {
         char q[EB_QUOTE_MAX + 8];
         quote_into(q, sizeof q, run_type);
-        return row_fail(&rc, "\"run_type\" is \"%s\", expected \"iteration\" or \"aggregate\"", q);
+        return row_fail(
+            &rc, "\"" EB_KEY_RUN_TYPE "\" is \"%s\", expected \"iteration\" or \"aggregate\"", q);
     }
     bool aggregate = row->run_type == EB_RUN_AGGREGATE;
-    if ((rc_ = get_string(&rc, obj, "aggregate_name", aggregate, &row->aggregate_name)) != 0 ||
-        (rc_ = get_string(&rc, obj, "aggregate_unit", false, &row->aggregate_unit)) != 0)
+    if ((rc_ = get_string(&rc, obj, EB_KEY_AGGREGATE_NAME, aggregate, &row->aggregate_name)) != 0 ||
+        (rc_ = get_string(&rc, obj, EB_KEY_AGGREGATE_UNIT, false, &row->aggregate_unit)) != 0)
         return rc_;
 
     row->run_name = NULL;
-    if ((rc_ = get_string(&rc, obj, "run_name", false, &row->run_name)) != 0) return rc_;
+    if ((rc_ = get_string(&rc, obj, EB_KEY_RUN_NAME, false, &row->run_name)) != 0) return rc_;
 
-    if ((rc_ = get_count(&rc, obj, "repetitions", false, &row->repetitions)) != 0 ||
-        (rc_ = get_count(&rc, obj, "repetition_index", false, &row->repetition_index)) != 0 ||
-        (rc_ = get_count(&rc, obj, "iterations", false, &row->iterations)) != 0 ||
-        (rc_ = get_count(&rc, obj, "threads", false, &row->threads)) != 0)
+    if ((rc_ = get_count(&rc, obj, EB_KEY_REPETITIONS, false, &row->repetitions)) != 0 ||
+        (rc_ = get_count(&rc, obj, EB_KEY_REPETITION_INDEX, false, &row->repetition_index)) != 0 ||
+        (rc_ = get_count(&rc, obj, EB_KEY_ITERATIONS, false, &row->iterations)) != 0 ||
+        (rc_ = get_count(&rc, obj, EB_KEY_THREADS, false, &row->threads)) != 0 ||
+        (rc_ = get_count(&rc, obj, EB_KEY_FAMILY_INDEX, false, &row->family_index)) != 0)
         return rc_;
     int64_t ignored = 0;
-    if ((rc_ = get_count(&rc, obj, "family_index", false, &ignored)) != 0 ||
-        (rc_ = get_count(&rc, obj, "per_family_instance_index", false, &ignored)) != 0)
+    if ((rc_ = get_count(&rc, obj, EB_KEY_PER_FAMILY_INSTANCE_INDEX, false, &ignored)) != 0)
         return rc_;
 
     /* Error rows are skipped before computing, so their times may be absent
      * (libbenchmark writes real_time 0); when present they must still be typed. */
     bool need_times = !row->error_occurred;
     row->time_unit = "ns";
-    if ((rc_ = get_string(&rc, obj, "time_unit", need_times, &row->time_unit)) != 0) return rc_;
+    if ((rc_ = get_string(&rc, obj, EB_KEY_TIME_UNIT, need_times, &row->time_unit)) != 0)
+        return rc_;
     double unit_ns = eb_time_unit_ns(row->time_unit);
     if (unit_ns == 0.0) {
         char q[EB_QUOTE_MAX + 8];
         quote_into(q, sizeof q, row->time_unit);
-        return row_fail(&rc, "\"time_unit\" is \"%s\", expected ns, us, ms or s", q);
+        return row_fail(&rc, "\"" EB_KEY_TIME_UNIT "\" is \"%s\", expected ns, us, ms or s", q);
     }
     double limit = EB_MAX_TIME_NS / unit_ns;
-    if ((rc_ = get_number(&rc, obj, "real_time", need_times, limit, &row->real_time)) != 0 ||
-        (rc_ = get_number(&rc, obj, "cpu_time", need_times, limit, &row->cpu_time)) != 0)
+    if ((rc_ = get_number(&rc, obj, EB_KEY_REAL_TIME, need_times, limit, &row->real_time)) != 0 ||
+        (rc_ = get_number(&rc, obj, EB_KEY_CPU_TIME, need_times, limit, &row->cpu_time)) != 0)
         return rc_;
     row->real_ns = row->real_time * unit_ns;
     row->cpu_ns = row->cpu_time * unit_ns;
 
     /* execbench's point keys: all of workload, executor, workers, tasks, or none. */
-    const json_t *workload = json_object_get(obj, "workload");
-    const json_t *executor = json_object_get(obj, "executor");
+    const json_t *workload = json_object_get(obj, EB_KEY_WORKLOAD);
+    const json_t *executor = json_object_get(obj, EB_KEY_EXECUTOR);
     if (workload != NULL || executor != NULL) {
         row->is_point = true;
-        if ((rc_ = get_string(&rc, obj, "workload", true, &row->workload)) != 0 ||
-            (rc_ = get_string(&rc, obj, "executor", true, &row->executor)) != 0 ||
-            (rc_ = get_string(&rc, obj, "pin", false, &row->pin)) != 0 ||
-            (rc_ = get_count(&rc, obj, "workers", true, &row->workers)) != 0 ||
-            (rc_ = get_count(&rc, obj, "tasks", true, &row->tasks)) != 0 ||
-            (rc_ = get_number(&rc, obj, "ideal_ns", false, EB_MAX_TIME_NS, &row->ideal_ns)) != 0 ||
-            (rc_ = get_number(&rc, obj, "spawn_ns", false, EB_MAX_TIME_NS, &row->spawn_ns)) != 0)
+        if ((rc_ = get_string(&rc, obj, EB_KEY_WORKLOAD, true, &row->workload)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_EXECUTOR, true, &row->executor)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_PIN, false, &row->pin)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_WORKERS, true, &row->workers)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_TASKS, true, &row->tasks)) != 0 ||
+            (rc_ = get_number(&rc, obj, EB_KEY_IDEAL_NS, false, EB_MAX_TIME_NS, &row->ideal_ns)) !=
+                0 ||
+            (rc_ = get_number(&rc, obj, EB_KEY_SPAWN_NS, false, EB_MAX_TIME_NS, &row->spawn_ns)) !=
+                0)
             return rc_;
         if (row->workload[0] == '\0' || row->executor[0] == '\0')
-            return row_fail(&rc, "\"workload\" and \"executor\" must not be empty");
-        const json_t *params = json_object_get(obj, "params");
+            return row_fail(&rc, "\"" EB_KEY_WORKLOAD "\" and \"" EB_KEY_EXECUTOR
+                                 "\" must not be empty");
+        const json_t *params = json_object_get(obj, EB_KEY_PARAMS);
         if (params != NULL) {
             if (!json_is_object(params))
-                return row_fail(&rc, "\"params\" is %s, expected an object", type_words(params));
-            if ((rc_ = canonical_params(&rc, params, store, params_at)) != 0) return rc_;
+                return row_fail(&rc, "\"" EB_KEY_PARAMS "\" is %s, expected an object",
+                                type_words(params));
+            if ((rc_ = canonical_params(&rc, doc, params, &row->params)) != 0) return rc_;
         }
     }
 
@@ -378,11 +388,35 @@ static int read_row(const loader *ld, size_t index, json_t *obj, eb_row *row, st
         size_t nl = strlen(row->name), al = strlen(row->aggregate_name);
         if (aggregate && al > 0 && nl > al + 1 && row->name[nl - al - 1] == '_' &&
             strcmp(row->name + nl - al, row->aggregate_name) == 0) {
-            *run_name_at = store->used;
-            if (store_append(store, row->name, nl - al - 1) != 0) return -ENOMEM;
-            store->used++; /* keep the NUL */
+            char *stem = strndup(row->name, nl - al - 1);
+            if (eb_results_keep_string(doc, stem, &row->run_name) != 0) {
+                free(stem);
+                return -ENOMEM;
+            }
         }
     }
+    return 0;
+}
+
+int eb_results_type_row(eb_results_doc *doc, size_t index)
+{
+    bool was_error = doc->rows[index].error_occurred;
+    int rc = read_row(NULL, doc, index, doc->rows[index].json);
+    if (rc == 0 && was_error != doc->rows[index].error_occurred)
+        doc->error_rows += doc->rows[index].error_occurred ? 1 : (size_t)-1;
+    return rc;
+}
+
+int eb_results_reserve_rows(eb_results_doc *doc, size_t more)
+{
+    if (doc->row_count + more <= doc->row_cap) return 0;
+    size_t cap = doc->row_cap ? doc->row_cap : 16;
+    while (cap < doc->row_count + more)
+        cap *= 2;
+    eb_row *grown = realloc(doc->rows, cap * sizeof *grown);
+    if (grown == NULL) return -ENOMEM;
+    doc->rows = grown;
+    doc->row_cap = cap;
     return 0;
 }
 
@@ -394,7 +428,8 @@ static int context_string(const loader *ld, const json_t *eb, const char *key, c
     const json_t *v = json_object_get(eb, key);
     if (v == NULL || json_is_null(v)) return 0; /* null: a plan from flags has no preset */
     if (!json_is_string(v))
-        return fail(ld, "context.execbench.%s is %s, expected a string", key, type_words(v));
+        return fail(ld, EB_KEY_CONTEXT "." EB_KEY_EXECBENCH ".%s is %s, expected a string", key,
+                    type_words(v));
     *out = json_string_value(v);
     return 0;
 }
@@ -413,30 +448,28 @@ static int context_count(const loader *ld, const json_t *obj, const char *path, 
 /* What execbench says of its run; a plain Google Benchmark document has none of it. */
 static int read_execbench_context(const loader *ld, const json_t *eb, eb_results_doc *doc)
 {
-    if (!json_is_object(eb))
-        return fail(ld, "context.execbench is %s, expected an object", type_words(eb));
+    static const char path[] = EB_KEY_CONTEXT "." EB_KEY_EXECBENCH;
+    static const char repeat_path[] = EB_KEY_CONTEXT "." EB_KEY_EXECBENCH "." EB_KEY_REPEAT_RUN;
+    if (!json_is_object(eb)) return fail(ld, "%s is %s, expected an object", path, type_words(eb));
     doc->is_execbench = true;
     int rc;
-    if ((rc = context_string(ld, eb, "preset", &doc->preset)) != 0 ||
-        (rc = context_string(ld, eb, "interrupted_by", &doc->interrupted_by)) != 0 ||
-        (rc = context_count(ld, eb, "context.execbench", "points_planned", &doc->points_planned)) !=
-            0 ||
-        (rc = context_count(ld, eb, "context.execbench", "points_run", &doc->points_run)) != 0)
+    if ((rc = context_string(ld, eb, EB_KEY_PRESET, &doc->preset)) != 0 ||
+        (rc = context_string(ld, eb, EB_KEY_INTERRUPTED_BY, &doc->interrupted_by)) != 0 ||
+        (rc = context_count(ld, eb, path, EB_KEY_POINTS_PLANNED, &doc->points_planned)) != 0 ||
+        (rc = context_count(ld, eb, path, EB_KEY_POINTS_RUN, &doc->points_run)) != 0)
         return rc;
-    const json_t *interrupted = json_object_get(eb, "interrupted");
+    const json_t *interrupted = json_object_get(eb, EB_KEY_INTERRUPTED);
     if (interrupted != NULL && !json_is_null(interrupted) && !json_is_boolean(interrupted))
-        return fail(ld, "context.execbench.interrupted is %s, expected true or false",
+        return fail(ld, "%s." EB_KEY_INTERRUPTED " is %s, expected true or false", path,
                     type_words(interrupted));
     doc->interrupted = json_is_true(interrupted);
-    const json_t *repeat = json_object_get(eb, "repeat_run");
+    const json_t *repeat = json_object_get(eb, EB_KEY_REPEAT_RUN);
     if (repeat != NULL && !json_is_null(repeat)) {
         if (!json_is_object(repeat))
-            return fail(ld, "context.execbench.repeat_run is %s, expected an object",
-                        type_words(repeat));
-        if ((rc = context_count(ld, repeat, "context.execbench.repeat_run", "index",
+            return fail(ld, "%s is %s, expected an object", repeat_path, type_words(repeat));
+        if ((rc = context_count(ld, repeat, repeat_path, EB_KEY_REPEAT_INDEX,
                                 &doc->repeat_index)) != 0 ||
-            (rc = context_count(ld, repeat, "context.execbench.repeat_run", "of",
-                                &doc->repeat_of)) != 0)
+            (rc = context_count(ld, repeat, repeat_path, EB_KEY_REPEAT_OF, &doc->repeat_of)) != 0)
             return rc;
     }
     return 0;
@@ -446,24 +479,32 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
 {
     doc->host_name = doc->date = doc->preset = doc->executable = doc->interrupted_by = "";
     doc->points_planned = doc->points_run = doc->repeat_index = doc->repeat_of = -1;
-    const json_t *ctx = json_object_get(root, "context");
+    doc->is_execbench = doc->interrupted = false;
+    const json_t *ctx = json_object_get(root, EB_KEY_CONTEXT);
     if (ctx == NULL) return 0; /* compare.py needs none; neither do we */
     if (!json_is_object(ctx))
-        return fail(ld, "\"context\" is %s, expected an object", type_words(ctx));
+        return fail(ld, "\"" EB_KEY_CONTEXT "\" is %s, expected an object", type_words(ctx));
     struct {
         const char *key;
         const char **out;
-    } fields[] = {
-        {"host_name", &doc->host_name}, {"date", &doc->date}, {"executable", &doc->executable}};
+    } fields[] = {{EB_KEY_HOST_NAME, &doc->host_name},
+                  {EB_KEY_DATE, &doc->date},
+                  {EB_KEY_EXECUTABLE, &doc->executable}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const json_t *v = json_object_get(ctx, fields[i].key);
         if (v == NULL) continue;
         if (!json_is_string(v))
-            return fail(ld, "context.%s is %s, expected a string", fields[i].key, type_words(v));
+            return fail(ld, EB_KEY_CONTEXT ".%s is %s, expected a string", fields[i].key,
+                        type_words(v));
         *fields[i].out = json_string_value(v);
     }
-    const json_t *eb = json_object_get(ctx, "execbench");
+    const json_t *eb = json_object_get(ctx, EB_KEY_EXECBENCH);
     return eb == NULL ? 0 : read_execbench_context(ld, eb, doc);
+}
+
+int eb_results_type_context(eb_results_doc *doc)
+{
+    return read_context(NULL, doc->root, doc);
 }
 
 const char *eb_results_interruption(const eb_results_doc *doc, char *buf, size_t len)
@@ -517,12 +558,82 @@ static int json_syntax_error(const loader *ld, const json_error_t *je)
     return fail_at(ld, je->line, je->column, "invalid JSON: %s; %s", text, hint);
 }
 
-int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_results_doc *doc,
-                           char *err, size_t err_len)
+/* The document's shape, its context, then every row. On failure the document
+ * is left empty (nothing half-loaded). */
+int eb_results_adopt(const char *label, json_t *root, eb_results_doc *doc, char *why,
+                     size_t why_len)
 {
-    loader ld = {label, err, err_len};
+    loader ld = {label, why, why_len};
     memset(doc, 0, sizeof *doc);
-    if (err_len > 0) err[0] = '\0';
+    if (why_len > 0) why[0] = '\0';
+    int rc = 0;
+    if (!json_is_object(root)) {
+        rc = fail(&ld,
+                  "not a results document: the top level is %s, expected an object with "
+                  "\"" EB_KEY_BENCHMARKS "\" (Google Benchmark's --benchmark_format=json)",
+                  type_words(root));
+        goto out;
+    }
+    const json_t *rows = json_object_get(root, EB_KEY_BENCHMARKS);
+    if (rows == NULL) {
+        rc = fail(&ld, "not a results document: no \"" EB_KEY_BENCHMARKS
+                       "\" array (Google Benchmark's --benchmark_format=json writes one)");
+        goto out;
+    }
+    if (!json_is_array(rows)) {
+        rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is %s, expected an array of runs",
+                  type_words(rows));
+        goto out;
+    }
+    /* The context first: an empty document of an interrupted run says so. */
+    if ((rc = read_context(&ld, root, doc)) != 0) goto out;
+    size_t n = json_array_size(rows);
+    if (n == 0) {
+        char said[160];
+        if (doc->interrupted)
+            rc = fail(&ld, "%s: no results in it; run execbench again",
+                      eb_results_interruption(doc, said, sizeof said));
+        else if (doc->is_execbench)
+            rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: the run wrote no results; run "
+                           "execbench again");
+        else
+            rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: nothing to report (did a filter "
+                           "exclude every benchmark?)");
+        goto out;
+    }
+    doc->root = root;
+    if (eb_results_reserve_rows(doc, n) != 0) {
+        rc = fail(&ld, "out of memory reading %zu rows", n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int r = read_row(&ld, doc, i, json_array_get(rows, i));
+        if (r != 0) {
+            if (r == -ENOMEM) fail(&ld, "out of memory reading " EB_KEY_BENCHMARKS "[%zu]", i);
+            rc = -EINVAL;
+            goto out;
+        }
+        doc->row_count = i + 1;
+        if (doc->rows[i].error_occurred) doc->error_rows++;
+    }
+    doc->path = strdup(label);
+    if (doc->path == NULL) {
+        rc = fail(&ld, "out of memory");
+        goto out;
+    }
+    return 0;
+out:
+    if (doc->root == NULL) json_decref(root);
+    eb_results_free(doc);
+    return rc;
+}
+
+int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_results_doc *doc,
+                           char *why, size_t why_len)
+{
+    loader ld = {label, why, why_len};
+    memset(doc, 0, sizeof *doc);
+    if (why_len > 0) why[0] = '\0';
 
     /* RFC 8259 lets a parser ignore a UTF-8 byte order mark; jansson does not. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -549,97 +660,13 @@ int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_r
     json_error_t je;
     json_t *root = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) return json_syntax_error(&ld, &je);
-
-    int rc = 0;
-    str_store store = {NULL, 0, 0};
-    size_t *params_at = NULL, *run_name_at = NULL;
-
-    if (!json_is_object(root)) {
-        rc = fail(&ld,
-                  "not a results document: the top level is %s, expected an object with "
-                  "\"benchmarks\" (Google Benchmark's --benchmark_format=json)",
-                  type_words(root));
-        goto out;
-    }
-    const json_t *rows = json_object_get(root, "benchmarks");
-    if (rows == NULL) {
-        rc = fail(&ld, "not a results document: no \"benchmarks\" array (Google Benchmark's "
-                       "--benchmark_format=json writes one)");
-        goto out;
-    }
-    if (!json_is_array(rows)) {
-        rc = fail(&ld, "\"benchmarks\" is %s, expected an array of runs", type_words(rows));
-        goto out;
-    }
-    /* The context first: an empty document of an interrupted run says so. */
-    if ((rc = read_context(&ld, root, doc)) != 0) goto out;
-    size_t n = json_array_size(rows);
-    if (n == 0) {
-        char why[160];
-        if (doc->interrupted)
-            rc = fail(&ld, "%s: no results in it; run execbench again",
-                      eb_results_interruption(doc, why, sizeof why));
-        else if (doc->is_execbench)
-            rc = fail(&ld, "\"benchmarks\" is empty: the run wrote no results; run execbench "
-                           "again");
-        else
-            rc = fail(&ld, "\"benchmarks\" is empty: nothing to report (did a filter exclude "
-                           "every benchmark?)");
-        goto out;
-    }
-
-    doc->rows = calloc(n, sizeof *doc->rows);
-    params_at = calloc(n, sizeof *params_at);
-    run_name_at = calloc(n, sizeof *run_name_at);
-    if (doc->rows == NULL || params_at == NULL || run_name_at == NULL) {
-        rc = fail(&ld, "out of memory reading %zu rows", n);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int r = read_row(&ld, i, json_array_get(rows, i), &doc->rows[i], &store, &params_at[i],
-                         &run_name_at[i]);
-        if (r != 0) {
-            if (r == -ENOMEM) fail(&ld, "out of memory reading benchmarks[%zu]", i);
-            rc = -EINVAL;
-            goto out;
-        }
-        if (doc->rows[i].error_occurred) doc->error_rows++;
-    }
-    /* The store stopped growing: turn offsets into pointers. */
-    for (size_t i = 0; i < n; i++) {
-        eb_row *row = &doc->rows[i];
-        row->params = params_at[i] == EB_NO_OFFSET ? "" : store.buf + params_at[i];
-        if (run_name_at[i] != EB_NO_OFFSET) row->run_name = store.buf + run_name_at[i];
-    }
-    doc->row_count = n;
-    doc->root = root;
-    doc->string_store = store.buf;
-    doc->path = strdup(label);
-    if (doc->path == NULL) {
-        doc->root = NULL;
-        doc->string_store = NULL;
-        rc = fail(&ld, "out of memory");
-        goto out;
-    }
-    root = NULL;
-    store.buf = NULL;
-
-out:
-    free(params_at);
-    free(run_name_at);
-    if (rc != 0) {
-        free(doc->rows);
-        memset(doc, 0, sizeof *doc);
-    }
-    free(store.buf);
-    json_decref(root);
-    return rc;
+    return eb_results_adopt(label, root, doc, why, why_len);
 }
 
-int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc, char *err,
-                         size_t err_len)
+int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc, char *why,
+                         size_t why_len)
 {
-    loader ld = {path, err, err_len};
+    loader ld = {path, why, why_len};
     memset(doc, 0, sizeof *doc);
     if (max_bytes == 0) max_bytes = EB_RESULTS_MAX_BYTES_DEFAULT;
     char limit[32];
@@ -702,7 +729,7 @@ int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc
         fail(&ld, "cannot read: %s", strerror(e));
         return -e;
     }
-    int rc = eb_results_load_buffer(path, data ? data : "", len, doc, err, err_len);
+    int rc = eb_results_load_buffer(path, data ? data : "", len, doc, why, why_len);
     free(data);
     return rc;
 }
@@ -711,8 +738,23 @@ void eb_results_free(eb_results_doc *doc)
 {
     if (doc == NULL) return;
     free(doc->rows);
-    free(doc->string_store);
+    for (size_t i = 0; i < doc->string_count; i++)
+        free(doc->strings[i]);
+    free(doc->strings);
     free(doc->path);
     json_decref(doc->root);
     memset(doc, 0, sizeof *doc);
+}
+
+bool eb_row_number(const eb_row *row, const char *key, double *out)
+{
+    const json_t *v = json_object_get(row->json, key);
+    if (!json_is_number(v)) return false;
+    *out = json_number_value(v);
+    return true;
+}
+
+bool eb_row_is_cv(const eb_row *row)
+{
+    return row->run_type == EB_RUN_AGGREGATE && strcmp(row->aggregate_name, "cv") == 0;
 }
