@@ -48,17 +48,6 @@ static char *command_line(int argc, char *const argv[])
     return text;
 }
 
-/* TEMPORARY until the settings table. */
-static void eb_settings_to_context(const eb_plan_settings *s, eb_results_doc *d)
-{
-    const eb_context_part e = EB_CONTEXT_EXECBENCH;
-    eb_results_context_string(d, e, "coro_backend", eb_coro_backend_name(s->coro_backend));
-    eb_results_context_int(d, e, EB_KEY_REPETITIONS, s->repetitions);
-    eb_results_context_int(d, e, "warmup", s->warmup);
-    eb_results_context_real(d, e, "timeout_s", (double)s->timeout_ns / 1e9);
-    eb_results_context_int(d, e, "seed", (int64_t)s->seed);
-}
-
 void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo, int argc,
                       char *const argv[], time_t started)
 {

@@ -43,8 +43,8 @@ static unsigned cores_for(const eb_point *p, const eb_topology *topo)
 {
     eb_pin_plan *pin = NULL;
     char why[160];
-    if (eb_pin_plan_create(topo, p->pin, p->pin == EB_PIN_CPUSET ? p->cpuset : NULL, p->workers,
-                           &pin, why, sizeof why) != 0)
+    if (eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, &pin,
+                           why, sizeof why) != 0)
         return 1;
     int cores = eb_pin_plan_cores(pin);
     free(pin);
@@ -95,9 +95,8 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     }
     unsigned cores = cores_for(p, topo);
     eb_makespan ms;
-    int rc =
-        eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin != EB_PIN_NONE,
-                          p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
+    int rc = eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin->pins,
+                               p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
     if (rc != 0) {
         snprintf(basis, len,
                  "none: the best schedule of %" PRIu64 " tasks could not be bounded: %s", p->tasks,
@@ -107,7 +106,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     double share = ms.units / ms.total;
     const char *tasks_word = p->tasks == 1 ? "task" : "tasks";
     char on[96];
-    if (p->pin != EB_PIN_NONE || p->workers <= cores)
+    if (p->pin->pins || p->workers <= cores)
         snprintf(on, sizeof on, "min(%u workers, %u cores)", p->workers, cores);
     else
         snprintf(on, sizeof on, "%u unpinned workers, %u cores", p->workers, cores);

@@ -26,16 +26,17 @@ int main(int argc, char **argv)
         free(given);
         return 2;
     }
-    if (cli.help || cli.version || cli.list) {
-        if (cli.help) eb_cli_help(stdout);
-        if (cli.version)
+    const eb_settings *s = &cli.settings;
+    if (s->help || s->version || s->list) {
+        if (s->help) eb_cli_help(stdout);
+        if (s->version)
             printf("execbench %s, %s build, %s %s\n", EB_VERSION, EB_BUILD_TYPE, EB_C_COMPILER,
                    EB_C_FLAGS);
-        if (cli.list) eb_cli_list(stdout);
+        if (s->list) eb_cli_list(stdout);
         free(given);
         return 0;
     }
-    if (cli.point) /* the parent may die: this point must not outlive it */
+    if (s->point) /* the parent may die: this point must not outlive it */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0UL, 0UL, 0UL);
 
     eb_topology *topo = NULL;
@@ -48,13 +49,13 @@ int main(int argc, char **argv)
     }
     eb_plan plan;
     eb_plan_init(&plan);
-    FILE *notes = cli.point || cli.quiet ? NULL : stderr;
+    FILE *notes = s->point || s->quiet ? NULL : stderr;
     rc = eb_cli_plan(&cli, topo, notes, &plan, why, sizeof why);
     int status;
     if (rc != 0) {
         fprintf(stderr, "execbench: %s\n", why);
         status = 2;
-    } else if (cli.point) {
+    } else if (s->point) {
         if (plan.count != 1) {
             fprintf(stderr, "execbench: --point needs exactly one point, got %zu\n", plan.count);
             status = 2;

@@ -27,8 +27,8 @@ static eb_point_desc describe(const eb_point *p, const char **keys)
     return (eb_point_desc){
         .workload = p->workload->name,
         .executor = p->executor->name,
-        .pin = eb_pin_policy_name(p->pin),
-        .cpuset = p->pin == EB_PIN_CPUSET ? p->cpuset : NULL,
+        .pin = p->pin->name,
+        .cpuset = p->pin->from_list ? p->cpuset : NULL,
         .workers = p->workers,
         .tasks = (int64_t)p->tasks,
         .param_count = p->workload->param_count,
@@ -87,7 +87,7 @@ int eb_doc_add_point(eb_doc *doc, const eb_point *point, const char *text, size_
     return 0;
 }
 
-void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_plan_settings *settings,
+void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_settings *settings,
                       const char *message)
 {
     char name[EB_POINT_NAME_MAX + 16];

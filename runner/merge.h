@@ -33,7 +33,7 @@ int eb_doc_add_point(eb_doc *doc, const eb_point *point, const char *text, size_
                      size_t why_len);
 
 /* Adds the error row of a point that produced no usable document. */
-void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_plan_settings *settings,
+void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_settings *settings,
                       const char *message);
 
 /* Adds the rows of a plain Google Benchmark document (execbench-micro), each

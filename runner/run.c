@@ -20,6 +20,7 @@
 #define EB_HAVE_VALGRIND_H 1
 #endif
 #endif
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,7 +43,7 @@ static const char *exe_path(const char *self)
     return "/proc/self/exe";
 }
 
-static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s, const char *self,
+static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, const char *self,
                       eb_progress *progress, int *interrupted)
 {
     char **args = eb_point_args(self, p, s);
@@ -75,7 +76,8 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s,
 
     double median;
     if (doc->failed == failed_before && eb_doc_point_median_ns(doc, p, &median)) {
-        snprintf(message, sizeof message, "%.3f ms median of %d", median / 1e6, s->repetitions);
+        snprintf(message, sizeof message, "%.3f ms median of %" PRId64, median / 1e6,
+                 s->repetitions);
         eb_progress_done(progress, true, message);
     } else {
         /* the error row just added says what happened */
@@ -101,7 +103,7 @@ static int write_text(const eb_cli *cli, const char *path, bool incomplete, cons
                       size_t len, written *w)
 {
     char why[600], again[600], rescue[PATH_MAX];
-    bool default_path = cli->out == NULL;
+    bool default_path = cli->settings.out == NULL;
     w->on_stdout = eb_output_shares_fd(path, STDOUT_FILENO);
     snprintf(w->path, sizeof w->path, "%s", eb_output_display(path));
     int rc = default_path
@@ -132,7 +134,7 @@ static int write_text(const eb_cli *cli, const char *path, bool incomplete, cons
                     w->path);
             return 1;
         }
-        if (incomplete && !cli->quiet) {
+        if (incomplete && !cli->settings.quiet) {
             char whole[PATH_MAX];
             snprintf(whole, sizeof whole, "%.*slatest.json", slash ? (int)(slash - w->path + 1) : 0,
                      w->path);
@@ -145,7 +147,7 @@ static int write_text(const eb_cli *cli, const char *path, bool incomplete, cons
             return 0;
         }
     }
-    if (!cli->quiet) fprintf(stderr, "execbench: results written to %s\n", w->path);
+    if (!cli->settings.quiet) fprintf(stderr, "execbench: results written to %s\n", w->path);
     return 0;
 }
 
@@ -176,8 +178,8 @@ static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool 
 static void run_path(const eb_cli *cli, time_t started, int index, int runs, char *path, size_t len)
 {
     char base[PATH_MAX], why[200];
-    if (cli->out != NULL)
-        snprintf(base, sizeof base, "%s", cli->out);
+    if (cli->settings.out != NULL)
+        snprintf(base, sizeof base, "%s", cli->settings.out);
     else
         eb_output_default_path(started, base, sizeof base);
     eb_output o;
@@ -260,7 +262,8 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_estimate estimate;
     bool estimated = eb_estimate_init(&estimate, plan, (unsigned)machine.cores) == 0;
     eb_progress progress;
-    eb_progress_init(&progress, stderr, cli->quiet, plan->count, estimated ? &estimate : NULL);
+    eb_progress_init(&progress, stderr, cli->settings.quiet, plan->count,
+                     estimated ? &estimate : NULL);
 
     int interrupted = 0;
     size_t run = 0;
@@ -271,10 +274,10 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
         if (interrupted == 0) run++;
         eb_child_reap_orphans(0);
     }
-    if (cli->micro && interrupted == 0 && (interrupted = eb_interrupted()) == 0) {
+    if (cli->settings.micro.on && interrupted == 0 && (interrupted = eb_interrupted()) == 0) {
         eb_progress_start(&progress, plan->count, "execbench-micro");
-        eb_micro_fold(&doc, cli->micro_filter, plan->settings.timeout_ns * MICRO_TIMEOUT_FACTOR,
-                      &progress, &interrupted);
+        eb_micro_fold(&doc, cli->settings.micro.value,
+                      plan->settings.timeout_ns * MICRO_TIMEOUT_FACTOR, &progress, &interrupted);
     }
     if (interrupted != 0) {
         const char *abbrev = sigabbrev_np(interrupted);
@@ -299,9 +302,10 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_results_set_label(&doc.results, w.path);
     eb_child_reap_orphans(1000000000);
     /* The table never goes where the document went: stdout then is the document's. */
-    if (!cli->quiet && interrupted == 0) eb_run_table(w.on_stdout ? stderr : stdout, &doc.results);
+    if (!cli->settings.quiet && interrupted == 0)
+        eb_run_table(w.on_stdout ? stderr : stdout, &doc.results);
     if (status == 0 && (doc.failed > 0 || doc.others_failed > 0)) {
-        if (!cli->quiet) report_failures(&doc, w.path);
+        if (!cli->settings.quiet) report_failures(&doc, w.path);
         status = 1;
     }
     o->names = point_names(&doc);
@@ -313,7 +317,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
 int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
            char *const argv[])
 {
-    int runs = cli->repeat_runs > 0 ? cli->repeat_runs : 1;
+    int runs = cli->settings.repeat_run > 1 ? (int)cli->settings.repeat_run : 1;
     /* The first document's place is checked before anything runs. */
     char path[PATH_MAX], why[600];
     run_path(cli, time(NULL), 1, runs, path, sizeof path);
@@ -358,7 +362,7 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
         if (o.status == 2) break; /* its document had nowhere to go */
     }
     eb_self_usage_read(&after);
-    if (runs > 1 && !cli->quiet)
+    if (runs > 1 && !cli->settings.quiet)
         fprintf(stderr,
                 "execbench: %d runs; parent process: %lld -> %lld open files, RSS %lld -> %lld "
                 "KiB\n",

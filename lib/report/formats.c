@@ -9,12 +9,15 @@ extern const eb_report_format eb_format_markdown;
 extern const eb_report_format eb_format_csv;
 extern const eb_report_format eb_format_json;
 
+/* One line each, as the other registries. */
+/* clang-format off */
 const eb_report_format *const eb_report_formats[] = {
     &eb_format_console,
     &eb_format_markdown,
     &eb_format_csv,
     &eb_format_json,
 };
+/* clang-format on */
 const size_t eb_report_format_count = sizeof eb_report_formats / sizeof *eb_report_formats;
 
 const eb_report_format *eb_report_format_find(const char *name)

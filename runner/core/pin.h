@@ -12,15 +12,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum eb_pin_policy {
-    EB_PIN_NONE = 0, /* the OS decides */
-    EB_PIN_COMPACT,  /* one worker per physical core in order; SMT siblings after all cores */
-    EB_PIN_SCATTER,  /* spread across packages / NUMA nodes / L3 first */
-    EB_PIN_PU,       /* one per hardware thread, in order */
-    EB_PIN_CPUSET,   /* the PUs of an explicit --cpuset list, in order */
+typedef struct eb_topology eb_topology; /* a loaded hwloc topology */
+
+/* A pin policy: which PUs workers take, in which order. A new policy is one
+ * file in runner/core/ defining a `const eb_pin_policy` (pin_policy.h gives
+ * it the hwloc topology) and one line in pin_policies.c, the registry;
+ * --pin, --help and --list take it from there. */
+typedef struct eb_pin_policy {
+    const char *name;        /* what --pin takes: "compact" */
+    const char *description; /* one line for --list */
+    bool pins;               /* false: the OS decides (none); nothing is bound */
+    bool from_list;          /* takes --cpuset's list instead of being named by --pin */
+    /* The PUs (OS indexes) the policy offers, in the order workers take them,
+     * into pus[cap] (`list`: --cpuset's, for from_list policies): how many,
+     * or -errno with `why`. A policy that pins nothing returns cap. */
+    int (*order)(const eb_topology *t, const char *list, int *pus, int cap, char *why,
+                 size_t why_len);
 } eb_pin_policy;
 
-typedef struct eb_topology eb_topology; /* a loaded hwloc topology */
+/* The registry (pin_policies.c). */
+extern const eb_pin_policy *const eb_pin_policies[];
+extern const size_t eb_pin_policy_count;
+/* The policy --pin names `name` (from_list policies are never found). */
+const eb_pin_policy *eb_pin_policy_find(const char *name);
+
+/* The policies the code itself names: the default, no pinning, a --cpuset list. */
+extern const eb_pin_policy eb_pin_none, eb_pin_compact, eb_pin_scatter, eb_pin_pu, eb_pin_cpuset;
+#define EB_PIN_NONE (&eb_pin_none)
+#define EB_PIN_COMPACT (&eb_pin_compact)
+#define EB_PIN_SCATTER (&eb_pin_scatter)
+#define EB_PIN_PU (&eb_pin_pu)
+#define EB_PIN_CPUSET (&eb_pin_cpuset)
+#define EB_PIN_DEFAULT EB_PIN_COMPACT
 
 typedef struct eb_topology_summary {
     int packages, numa_nodes, cores, pus;
@@ -28,7 +51,7 @@ typedef struct eb_topology_summary {
 } eb_topology_summary;
 
 typedef struct eb_pin_plan {
-    eb_pin_policy policy;
+    const eb_pin_policy *policy;
     const eb_topology *topology;
     unsigned units;    /* distinct PUs the policy offers (before wrap-around) */
     bool wrapped;      /* more workers than units */
@@ -40,22 +63,18 @@ int eb_topology_load(eb_topology **out);
 void eb_topology_free(eb_topology *t);
 void eb_topology_summarize(const eb_topology *t, eb_topology_summary *out);
 
-/* Parses "none", "compact", "scatter", "pu": 0 or -EINVAL. */
-int eb_pin_policy_parse(const char *text, eb_pin_policy *out);
-const char *eb_pin_policy_name(eb_pin_policy policy);
-
-/* Builds the plan for `workers` workers (0 is treated as 1). For EB_PIN_CPUSET,
- * `cpuset` is a list like "0-3,6"; a PU the machine lacks gives -EINVAL and a
- * message in `why`. Free with free(). */
-int eb_pin_plan_create(const eb_topology *t, eb_pin_policy policy, const char *cpuset,
+/* Builds the plan for `workers` workers (0 is treated as 1). For a from_list
+ * policy (EB_PIN_CPUSET), `cpuset` is a list like "0-3,6"; a PU the machine
+ * lacks gives -EINVAL and a message in `why`. Free with free(). */
+int eb_pin_plan_create(const eb_topology *t, const eb_pin_policy *policy, const char *cpuset,
                        unsigned workers, eb_pin_plan **out, char *why, size_t why_len);
 
-/* Physical cores the plan's PUs cover (for EB_PIN_NONE, the cores this
+/* Physical cores the plan's PUs cover (for a policy that pins nothing, the cores this
  * process may run on): how many workers can compute at once. At least 1. */
 int eb_pin_plan_cores(const eb_pin_plan *plan);
 
-/* Binds the calling thread to worker `worker`'s PU (no-op for EB_PIN_NONE or a
- * NULL plan): 0 or -errno. */
+/* Binds the calling thread to worker `worker`'s PU (no-op for a policy that
+ * pins nothing or a NULL plan): 0 or -errno. */
 int eb_pin_worker(const eb_pin_plan *plan, unsigned worker);
 
 #endif

@@ -1,27 +1,18 @@
-/* cli.h — execbench's command line: flags into a plan block and settings. */
+/* cli.h — execbench's command line: the settings table's flags (settings.h)
+ * into settings and a plan block, and the plan they ask for. */
 #ifndef EB_CLI_H
 #define EB_CLI_H
 
 #include "plan.h"
+#include "settings.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 
-#define EB_CLI_MAX_PARAMS 32
-
 typedef struct eb_cli {
-    bool help, version, list, quiet;
-    bool point;          /* hidden: run one point in this process (the parent's child) */
-    const char *preset;  /* NULL: none named */
-    eb_plan_block block; /* the plan flags */
-    const char *params[EB_CLI_MAX_PARAMS];
-    bool plan_flags; /* any of --workload --executor --workers --tasks --pin --cpuset --param */
-    bool repetitions_given;
-    eb_plan_settings settings;
-    const char *out; /* NULL: results/<host>-<stamp>.json and results/latest.json */
-    int repeat_runs; /* --repeat-run: the whole plan this many times, a document each */
-    bool micro;
-    const char *micro_filter; /* NULL: every micro benchmark */
+    eb_settings settings; /* every flag's value */
+    eb_plan_block block;  /* the plan flags, as a block of the plan */
+    bool plan_flags;      /* any plan flag was given */
 } eb_cli;
 
 /* Parses argv (argv is permuted, not otherwise changed). Returns 0, or -EINVAL
@@ -36,9 +27,10 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len);
 int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan,
                 char *why, size_t why_len);
 
-/* --help: every flag with its default. */
+/* --help: every flag with its default, from the settings table. */
 void eb_cli_help(FILE *f);
-/* --list: workloads (with parameters), executors, pin policies, presets. */
+/* --list: workloads (with parameters), executors, pin policies, presets:
+ * each from its registry. */
 void eb_cli_list(FILE *f);
 
 #endif

@@ -60,7 +60,7 @@ int eb_estimate_init(eb_estimate *e, const eb_plan *plan, unsigned cores)
         eb_estimate_free(e);
         return -ENOMEM;
     }
-    double runs = plan->settings.warmup + plan->settings.repetitions;
+    double runs = (double)(plan->settings.warmup + plan->settings.repetitions);
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *p = &plan->points[i];
         e->model_ns[i] = runs * job_model_ns(p, cores > 0 ? cores : 1);

@@ -1,12 +1,12 @@
 /* plan.c — building the plan: lists as text, expanded into points (plan.h). */
 #include "plan.h"
 
+#include "err.h"
 #include "parse.h"
 #include "suggest.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +15,7 @@
 void eb_plan_init(eb_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
-    plan->settings = (eb_plan_settings){
-        .repetitions = EB_DEFAULT_REPETITIONS,
-        .warmup = EB_DEFAULT_WARMUP,
-        .timeout_ns = (int64_t)EB_DEFAULT_TIMEOUT_S * 1000000000,
-        .coro_backend = EB_CORO_FCONTEXT,
-        .seed = EB_DEFAULT_SEED,
-    };
+    eb_settings_init(&plan->settings);
 }
 
 void eb_plan_free(eb_plan *plan)
@@ -31,18 +25,6 @@ void eb_plan_free(eb_plan *plan)
     plan->points = NULL;
     plan->by_name = NULL;
     plan->count = plan->cap = plan->by_name_cap = 0;
-}
-
-static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return rc;
 }
 
 /* A private copy of `text` split at commas; NULL text gives `fallback`. */
@@ -55,14 +37,15 @@ typedef struct list {
 static int list_split(list *l, const char *text, const char *flag, char *why, size_t why_len)
 {
     l->copy = strdup(text);
-    if (l->copy == NULL) return fail(why, why_len, -ENOMEM, "out of memory");
+    if (l->copy == NULL) return eb_fail(why, why_len, -ENOMEM, "out of memory");
     l->count = eb_split_list(l->copy, l->item, MAX_LIST);
     if (l->count == -E2BIG)
-        return fail(why, why_len, -E2BIG, "%s: more than %d values in '%s'", flag, MAX_LIST, text);
+        return eb_fail(why, why_len, -E2BIG, "%s: more than %d values in '%s'", flag, MAX_LIST,
+                       text);
     if (l->count < 0)
-        return fail(why, why_len, -EINVAL,
-                    "%s: '%s' has an empty value; give a comma-separated list like a,b", flag,
-                    text);
+        return eb_fail(why, why_len, -EINVAL,
+                       "%s: '%s' has an empty value; give a comma-separated list like a,b", flag,
+                       text);
     return 0;
 }
 
@@ -95,9 +78,13 @@ static void names_of_executors(char *buf, size_t len)
 /* The workers entry of a list: a number, or WORKERS_AUTO. */
 #define WORKERS_AUTO INT64_C(-1)
 
+/* The workers a point of executor e runs: a bounded executor at most its
+ * bound (and that for auto and 0), else auto is unbounded where allowed and
+ * one per core otherwise. */
 static unsigned resolve_workers(const eb_executor *e, int64_t given, unsigned cores)
 {
-    if (strcmp(e->name, "sequential") == 0) return 1;
+    if (e->max_workers > 0 && (given == WORKERS_AUTO || given == 0 || given > e->max_workers))
+        return e->max_workers;
     if (given == WORKERS_AUTO) return e->allows_unbounded ? 0 : cores;
     return (unsigned)given;
 }
@@ -115,10 +102,10 @@ void eb_point_format_name(eb_point *p)
                                  p->params[i]);
     }
     char pin[EB_CPUSET_MAX + 16];
-    if (p->pin == EB_PIN_CPUSET)
-        snprintf(pin, sizeof pin, "cpuset=%s", p->cpuset);
+    if (p->pin->from_list)
+        snprintf(pin, sizeof pin, "%s=%s", p->pin->name, p->cpuset);
     else
-        snprintf(pin, sizeof pin, "%s", eb_pin_policy_name(p->pin));
+        snprintf(pin, sizeof pin, "%s", p->pin->name);
     snprintf(p->name, sizeof p->name, "%s/exec:%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s",
              p->workload->name, p->executor->name, p->tasks, p->workers, params, pin);
 }
@@ -159,16 +146,16 @@ static int index_reserve(eb_plan *plan)
 
 static int plan_push(eb_plan *plan, const eb_point *p, char *why, size_t why_len)
 {
-    if (index_reserve(plan) != 0) return fail(why, why_len, -ENOMEM, "out of memory");
+    if (index_reserve(plan) != 0) return eb_fail(why, why_len, -ENOMEM, "out of memory");
     size_t slot = name_slot(plan, p->name);
     if (plan->by_name[slot] != 0) return 0; /* already planned */
     if (plan->count == EB_MAX_POINTS)
-        return fail(why, why_len, -E2BIG, "the plan has more than %d points; give shorter lists",
-                    EB_MAX_POINTS);
+        return eb_fail(why, why_len, -E2BIG, "the plan has more than %d points; give shorter lists",
+                       EB_MAX_POINTS);
     if (plan->count == plan->cap) {
         size_t cap = plan->cap ? plan->cap * 2 : 16;
         eb_point *grown = realloc(plan->points, cap * sizeof *grown);
-        if (grown == NULL) return fail(why, why_len, -ENOMEM, "out of memory");
+        if (grown == NULL) return eb_fail(why, why_len, -ENOMEM, "out of memory");
         plan->points = grown;
         plan->cap = cap;
     }
@@ -187,7 +174,7 @@ typedef struct block_lists {
     int workers_count;
     int64_t tasks[MAX_LIST]; /* 0: the workload's default */
     int tasks_count;
-    eb_pin_policy pins[8];
+    const eb_pin_policy *pins[16];
     int pin_count;
     const char *cpuset;
     /* params: per key given, its values */
@@ -218,10 +205,10 @@ static int resolve_workloads(block_lists *b, const char *text, char *why, size_t
                 eb_suggest_consider(&s, eb_workloads[k]->name);
             char hint[160];
             eb_suggest_text(&s, "", hint, sizeof hint);
-            rc = fail(why, why_len, -EINVAL, "--workload: unknown workload '%s'%s; known: %s",
-                      l.item[i], hint, known);
+            rc = eb_fail(why, why_len, -EINVAL, "--workload: unknown workload '%s'%s; known: %s",
+                         l.item[i], hint, known);
         } else if (b->workload_count == (int)(sizeof b->workloads / sizeof *b->workloads))
-            rc = fail(why, why_len, -E2BIG, "--workload: too many workloads");
+            rc = eb_fail(why, why_len, -E2BIG, "--workload: too many workloads");
         else
             b->workloads[b->workload_count++] = w;
     }
@@ -249,10 +236,10 @@ static int resolve_executors(block_lists *b, const char *text, char *why, size_t
                 eb_suggest_consider(&s, eb_executors[k]->name);
             char hint[160];
             eb_suggest_text(&s, "", hint, sizeof hint);
-            rc = fail(why, why_len, -EINVAL, "--executor: unknown executor '%s'%s; known: %s",
-                      l.item[i], hint, known);
+            rc = eb_fail(why, why_len, -EINVAL, "--executor: unknown executor '%s'%s; known: %s",
+                         l.item[i], hint, known);
         } else if (b->executor_count == (int)(sizeof b->executors / sizeof *b->executors))
-            rc = fail(why, why_len, -E2BIG, "--executor: too many executors");
+            rc = eb_fail(why, why_len, -E2BIG, "--executor: too many executors");
         else
             b->executors[b->executor_count++] = e;
     }
@@ -272,12 +259,13 @@ static int resolve_numbers(int64_t *out, int *count, const char *text, const cha
         }
         int prc = eb_parse_i64(l.item[i], min, max, &out[*count]);
         if (prc == -EINVAL)
-            rc = fail(why, why_len, -EINVAL, "%s: '%s' is not a whole number%s; use e.g. %s %s",
-                      flag, l.item[i], allow_auto ? " or auto" : "", flag,
-                      allow_auto ? "1,2,4" : "20");
+            rc = eb_fail(why, why_len, -EINVAL, "%s: '%s' is not a whole number%s; use e.g. %s %s",
+                         flag, l.item[i], allow_auto ? " or auto" : "", flag,
+                         allow_auto ? "1,2,4" : "20");
         else if (prc == -ERANGE)
-            rc = fail(why, why_len, -ERANGE, "%s: %s is out of range; use %" PRId64 " to %" PRId64,
-                      flag, l.item[i], min, max);
+            rc = eb_fail(why, why_len, -ERANGE,
+                         "%s: %s is out of range; use %" PRId64 " to %" PRId64, flag, l.item[i],
+                         min, max);
         else
             (*count)++;
     }
@@ -285,47 +273,71 @@ static int resolve_numbers(int64_t *out, int *count, const char *text, const cha
     return rc;
 }
 
+/* Any policy by name, those that take a list (cpuset) included. */
+static const eb_pin_policy *any_policy(const char *name)
+{
+    for (size_t i = 0; i < eb_pin_policy_count; i++)
+        if (strcmp(eb_pin_policies[i]->name, name) == 0) return eb_pin_policies[i];
+    return NULL;
+}
+
+static void names_of_pin_policies(char *buf, size_t len)
+{
+    size_t used = 0, n = 0, total = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < eb_pin_policy_count; i++)
+        total += !eb_pin_policies[i]->from_list;
+    for (size_t i = 0; i < eb_pin_policy_count && used < len; i++) {
+        if (eb_pin_policies[i]->from_list) continue;
+        const char *sep = ++n == 1 ? "" : n == total ? " or " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, eb_pin_policies[i]->name);
+    }
+}
+
 static int resolve_pins(block_lists *b, const char *pin, const char *cpuset,
                         const eb_topology *topo, char *why, size_t why_len)
 {
     if (cpuset != NULL) {
-        if (pin != NULL && strcmp(pin, "cpuset") != 0)
-            return fail(why, why_len, -EINVAL,
-                        "--cpuset pins to the CPUs it lists; drop --pin %s or --cpuset", pin);
+        const eb_pin_policy *named = pin != NULL ? any_policy(pin) : NULL;
+        if (pin != NULL && (named == NULL || !named->from_list))
+            return eb_fail(why, why_len, -EINVAL,
+                           "--cpuset pins to the CPUs it lists; drop --pin %s or --cpuset", pin);
         if (strlen(cpuset) >= EB_CPUSET_MAX)
-            return fail(why, why_len, -E2BIG, "--cpuset: '%.40s...' is too long", cpuset);
+            return eb_fail(why, why_len, -E2BIG, "--cpuset: '%.40s...' is too long", cpuset);
         eb_pin_plan *probe = NULL;
         char reason[200] = "";
         int rc = eb_pin_plan_create(topo, EB_PIN_CPUSET, cpuset, 1, &probe, reason, sizeof reason);
         free(probe);
-        if (rc != 0) return fail(why, why_len, rc, "--cpuset: %s", reason);
+        if (rc != 0) return eb_fail(why, why_len, rc, "--cpuset: %s", reason);
         b->pins[b->pin_count++] = EB_PIN_CPUSET;
         b->cpuset = cpuset;
         return 0;
     }
     if (pin == NULL) {
-        b->pins[b->pin_count++] = EB_PIN_COMPACT;
+        b->pins[b->pin_count++] = EB_PIN_DEFAULT;
         return 0;
     }
+    char known[160];
+    names_of_pin_policies(known, sizeof known);
     list l = {0};
     int rc = list_split(&l, pin, "--pin", why, why_len);
     for (int i = 0; rc == 0 && i < l.count; i++) {
-        eb_pin_policy p;
-        if (strcmp(l.item[i], "cpuset") == 0)
-            rc = fail(why, why_len, -EINVAL, "--pin cpuset needs the CPUs: use --cpuset LIST");
-        else if (eb_pin_policy_parse(l.item[i], &p) != 0) {
+        const eb_pin_policy *p = any_policy(l.item[i]);
+        if (p != NULL && p->from_list)
+            rc = eb_fail(why, why_len, -EINVAL, "--pin %s needs the CPUs: use --cpuset LIST",
+                         p->name);
+        else if (p == NULL) {
             eb_suggest s;
             eb_suggest_init(&s, l.item[i]);
-            static const char *const policies[] = {"none", "compact", "scatter", "pu"};
-            for (size_t k = 0; k < sizeof policies / sizeof *policies; k++)
-                eb_suggest_consider(&s, policies[k]);
+            for (size_t k = 0; k < eb_pin_policy_count; k++)
+                if (!eb_pin_policies[k]->from_list)
+                    eb_suggest_consider(&s, eb_pin_policies[k]->name);
             char hint[160];
             eb_suggest_text(&s, "", hint, sizeof hint);
-            rc = fail(why, why_len, -EINVAL,
-                      "--pin: unknown policy '%s'%s; use none, compact, scatter or pu", l.item[i],
-                      hint);
+            rc = eb_fail(why, why_len, -EINVAL, "--pin: unknown policy '%s'%s; use %s", l.item[i],
+                         hint, known);
         } else if (b->pin_count == (int)(sizeof b->pins / sizeof *b->pins))
-            rc = fail(why, why_len, -E2BIG, "--pin: too many policies");
+            rc = eb_fail(why, why_len, -E2BIG, "--pin: too many policies");
         else
             b->pins[b->pin_count++] = p;
     }
@@ -342,10 +354,10 @@ static int resolve_params(block_lists *b, const char *const *params, size_t coun
         const char *text = params[i];
         const char *eq = strchr(text, '=');
         if (eq == NULL || eq == text)
-            return fail(why, why_len, -EINVAL, "--param: '%s' is not KEY=VALUE, e.g. n=5000000",
-                        text);
+            return eb_fail(why, why_len, -EINVAL, "--param: '%s' is not KEY=VALUE, e.g. n=5000000",
+                           text);
         if (b->param_count == (int)(sizeof b->param_key / sizeof *b->param_key))
-            return fail(why, why_len, -E2BIG, "--param: too many parameters");
+            return eb_fail(why, why_len, -E2BIG, "--param: too many parameters");
         int k = b->param_count;
         list *l = &b->param_values[k];
         char flag[96];
@@ -358,8 +370,8 @@ static int resolve_params(block_lists *b, const char *const *params, size_t coun
         size_t key_len = strlen(key);
         for (int j = 0; j < k; j++)
             if (strncmp(b->param_key[j], key, key_len) == 0 && b->param_key[j][key_len] == '=')
-                return fail(why, why_len, -EINVAL,
-                            "--param %s is given twice; list its values once: %s=a,b", key, key);
+                return eb_fail(why, why_len, -EINVAL,
+                               "--param %s is given twice; list its values once: %s=a,b", key, key);
         bool declared = false;
         for (int w = 0; w < b->workload_count; w++) {
             const eb_workload *wl = b->workloads[w];
@@ -371,14 +383,14 @@ static int resolve_params(block_lists *b, const char *const *params, size_t coun
                 int64_t value;
                 int prc = eb_parse_i64(l->item[v], d->min, d->max, &value);
                 if (prc == -EINVAL)
-                    return fail(why, why_len, -EINVAL,
-                                "--param %s: '%s' is not a whole number (%s, in %s)", key,
-                                l->item[v], d->help, d->unit);
+                    return eb_fail(why, why_len, -EINVAL,
+                                   "--param %s: '%s' is not a whole number (%s, in %s)", key,
+                                   l->item[v], d->help, d->unit);
                 if (prc == -ERANGE)
-                    return fail(why, why_len, -ERANGE,
-                                "--param %s: %s is out of range for %s; use %" PRId64 " to %" PRId64
-                                " (%s)",
-                                key, l->item[v], wl->name, d->min, d->max, d->unit);
+                    return eb_fail(why, why_len, -ERANGE,
+                                   "--param %s: %s is out of range for %s; use %" PRId64
+                                   " to %" PRId64 " (%s)",
+                                   key, l->item[v], wl->name, d->min, d->max, d->unit);
             }
         }
         if (!declared) {
@@ -395,9 +407,9 @@ static int resolve_params(block_lists *b, const char *const *params, size_t coun
                                                  b->workloads[w]->params[p].key);
                 }
             eb_suggest_text(&s, "", hint, sizeof hint);
-            return fail(why, why_len, -EINVAL,
-                        "--param: no selected workload has a parameter '%s'%s; known: %s", key,
-                        hint, known);
+            return eb_fail(why, why_len, -EINVAL,
+                           "--param: no selected workload has a parameter '%s'%s; known: %s", key,
+                           hint, known);
         }
         b->param_key[k] = text; /* compared up to '=' below */
     }
@@ -454,7 +466,7 @@ static int expand(eb_plan *plan, block_lists *b, unsigned cores, char *why, size
                         }
                         for (int pi = 0; pi < b->pin_count; pi++) {
                             pt.pin = b->pins[pi];
-                            if (pt.pin == EB_PIN_CPUSET)
+                            if (pt.pin->from_list)
                                 snprintf(pt.cpuset, sizeof pt.cpuset, "%s", b->cpuset);
                             else
                                 pt.cpuset[0] = '\0';
@@ -482,7 +494,7 @@ int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topolo
                       FILE *notes, char *why, size_t why_len)
 {
     block_lists *b = calloc(1, sizeof *b);
-    if (b == NULL) return fail(why, why_len, -ENOMEM, "out of memory");
+    if (b == NULL) return eb_fail(why, why_len, -ENOMEM, "out of memory");
     eb_topology_summary summary;
     eb_topology_summarize(topo, &summary);
     unsigned cores = summary.cores > 0 ? (unsigned)summary.cores : 1;
@@ -503,8 +515,9 @@ int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topolo
     size_t before = plan->count;
     if (rc == 0) rc = expand(plan, b, cores, why, why_len);
     if (rc == 0 && plan->count == before && before == 0)
-        rc = fail(why, why_len, -EINVAL,
-                  "the plan is empty: no executor can run these --workers; use e.g. --workers 1,2");
+        rc = eb_fail(
+            why, why_len, -EINVAL,
+            "the plan is empty: no executor can run these --workers; use e.g. --workers 1,2");
     for (int i = 0; rc == 0 && notes != NULL && i < b->left_out_count; i++)
         fprintf(notes,
                 "execbench: note: leaving out %s with workers 0 (0 = unbounded is for executors "
@@ -523,7 +536,8 @@ int eb_plan_add_preset(eb_plan *plan, const eb_preset *preset, bool keep_repetit
         char reason[400];
         int rc = eb_plan_add_block(plan, &preset->blocks[i], topo, notes, reason, sizeof reason);
         if (rc != 0)
-            return fail(why, why_len, rc, "preset %s, block %zu: %s", preset->name, i + 1, reason);
+            return eb_fail(why, why_len, rc, "preset %s, block %zu: %s", preset->name, i + 1,
+                           reason);
     }
     plan->preset = preset->name;
     if (!keep_repetitions && preset->repetitions > 0)

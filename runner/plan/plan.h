@@ -11,16 +11,10 @@
 #include "executor.h"
 #include "pin.h"
 #include "registry.h"
+#include "settings.h"
 
 #include <stdio.h>
 
-#define EB_MAX_WORKERS 1000000
-#define EB_MAX_TASKS INT64_C(100000000)
-#define EB_MAX_POINTS 10000
-#define EB_MAX_REPETITIONS 1000
-#define EB_MAX_WARMUP 100
-#define EB_MAX_REPEAT_RUNS 10000
-#define EB_MAX_TIMEOUT_S (7.0 * 86400.0)
 #define EB_POINT_NAME_MAX 320
 #define EB_CPUSET_MAX 128
 
@@ -29,27 +23,13 @@ typedef struct eb_point {
     const eb_executor *executor;
     unsigned workers; /* resolved; 0 = unbounded (executors that allow it) */
     uint64_t tasks;
-    eb_pin_policy pin;
-    char cpuset[EB_CPUSET_MAX]; /* the list, when pin == EB_PIN_CPUSET */
+    const eb_pin_policy *pin;
+    char cpuset[EB_CPUSET_MAX]; /* the list, when the policy takes one (--cpuset) */
     int64_t params[EB_MAX_PARAMS];
     /* The family name: "io.sleep/exec:coroutine/tasks:160/workers:0/
      * latency_us:10000/pin:compact"; libbenchmark appends "/manual_time". */
     char name[EB_POINT_NAME_MAX];
 } eb_point;
-
-/* What every point of a run shares. */
-typedef struct eb_plan_settings {
-    int repetitions;    /* libbenchmark repetitions per point */
-    int warmup;         /* untimed, verified runs of the job before them */
-    int64_t timeout_ns; /* per point: warm-up and repetitions together */
-    eb_coro_backend coro_backend;
-    uint64_t seed;
-} eb_plan_settings;
-
-#define EB_DEFAULT_REPETITIONS 5
-#define EB_DEFAULT_WARMUP 1
-#define EB_DEFAULT_TIMEOUT_S 120
-#define EB_DEFAULT_SEED 1
 
 /* One cross product, as text. NULL fields take their defaults: every visible
  * workload, every executor, workers "auto", each workload's default tasks,
@@ -57,7 +37,8 @@ typedef struct eb_plan_settings {
 typedef struct eb_plan_block {
     const char *workloads;     /* "cpu.sumsq,io.sleep" or "all" */
     const char *executors;     /* "sequential,threaded" or "all" */
-    const char *workers;       /* "1,2,auto": auto = 1 sequential, 0 coroutine, cores otherwise */
+    const char *workers;       /* "1,2,auto": auto = an executor's max_workers, 0 when it
+                                  allows unbounded, else one per core */
     const char *tasks;         /* "20,160" */
     const char *pin;           /* "none,compact,scatter,pu" */
     const char *cpuset;        /* "0-1,3": pins to these CPUs (policy cpuset) */
@@ -70,7 +51,7 @@ typedef struct eb_plan {
     size_t count, cap;
     size_t *by_name; /* open-addressing index of the names: 1 + point index, 0 empty */
     size_t by_name_cap;
-    eb_plan_settings settings;
+    eb_settings settings; /* what every point of the run shares (settings.h) */
     const char *preset; /* the preset's name, NULL when built from flags */
 } eb_plan;
 
@@ -90,7 +71,7 @@ void eb_point_format_name(eb_point *point);
 
 /* The flags that make `execbench --point` run exactly this point with these
  * settings: a NULL-terminated argv after `exe` (free with eb_point_args_free). */
-char **eb_point_args(const char *exe, const eb_point *point, const eb_plan_settings *settings);
+char **eb_point_args(const char *exe, const eb_point *point, const eb_settings *settings);
 void eb_point_args_free(char **argv);
 
 /* The presets: quick, default, seeds (presets.c). */

@@ -1,8 +1,10 @@
 /* point_args.c — a point as the flags of `execbench --point` (plan.h): the
  * parent's side of the one channel by which a point process learns what to
- * run; the child parses them with the same CLI code as any user. */
+ * run; the child parses them with the same CLI code as any user. The point
+ * itself gives the plan flags; the settings table gives the rest. */
 #include "plan.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,7 +43,14 @@ static void add_arg(argv_builder *a, const char *fmt, ...)
     a->v[++a->n] = NULL;
 }
 
-char **eb_point_args(const char *exe, const eb_point *p, const eb_plan_settings *s)
+static int add_setting(void *arg, const char *text)
+{
+    argv_builder *a = arg;
+    add_arg(a, "%s", text);
+    return a->failed ? -ENOMEM : 0;
+}
+
+char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
 {
     argv_builder a = {0};
     add_arg(&a, "%s", exe);
@@ -50,16 +59,13 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_plan_settings 
     add_arg(&a, "--executor=%s", p->executor->name);
     add_arg(&a, "--workers=%u", p->workers);
     add_arg(&a, "--tasks=%" PRIu64, p->tasks);
-    if (p->pin == EB_PIN_CPUSET)
+    if (p->pin->from_list)
         add_arg(&a, "--cpuset=%s", p->cpuset);
     else
-        add_arg(&a, "--pin=%s", eb_pin_policy_name(p->pin));
+        add_arg(&a, "--pin=%s", p->pin->name);
     for (size_t i = 0; i < p->workload->param_count; i++)
         add_arg(&a, "--param=%s=%" PRId64, p->workload->params[i].key, p->params[i]);
-    add_arg(&a, "--repetitions=%d", s->repetitions);
-    add_arg(&a, "--warmup=%d", s->warmup);
-    add_arg(&a, "--coro-backend=%s", s->coro_backend == EB_CORO_UCONTEXT ? "ucontext" : "fcontext");
-    add_arg(&a, "--seed=%" PRIu64, s->seed);
+    if (eb_settings_point_args(s, add_setting, &a) < 0) a.failed = true;
     if (a.failed) {
         eb_point_args_free(a.v);
         return NULL;

@@ -28,7 +28,7 @@
 
 typedef struct point_run {
     const eb_point *point;
-    const eb_plan_settings *settings;
+    const eb_settings *settings;
     eb_job job;
     bool warmed;
     int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
@@ -110,7 +110,7 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
 static void tell(const point_run *c, const char *phase, int index)
 {
     char what[48];
-    snprintf(what, sizeof what, "%s %d/%d", phase, index + 1,
+    snprintf(what, sizeof what, "%s %d/%" PRId64, phase, index + 1,
              strcmp(phase, "rep") == 0 ? c->settings->repetitions : c->settings->warmup);
     eb_crash_tell(what);
 }
@@ -204,8 +204,8 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                    size_t why_len)
 {
     const eb_point *p = c->point;
-    int rc = eb_pin_plan_create(topo, p->pin, p->pin == EB_PIN_CPUSET ? p->cpuset : NULL,
-                                p->workers, pin, why, why_len);
+    int rc = eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, pin,
+                                why, why_len);
     if (rc != 0) return rc;
     eb_job *job = &c->job;
     memset(job, 0, sizeof *job);
@@ -214,8 +214,8 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     job->tasks = p->tasks;
     job->workers = p->workers;
     job->pin = *pin;
-    job->coro_backend = c->settings->coro_backend;
-    job->seed = c->settings->seed;
+    job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
+    job->seed = (uint64_t)c->settings->seed;
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
         snprintf(why, why_len, "%s: setup failed: %s", p->workload->name, strerror(-rc));
         return rc;
@@ -251,7 +251,7 @@ static char *run_benchmark(const point_run *c, size_t *len, char *why, size_t wh
         return NULL;
     }
     char repetitions[48];
-    snprintf(repetitions, sizeof repetitions, "--benchmark_repetitions=%d",
+    snprintf(repetitions, sizeof repetitions, "--benchmark_repetitions=%" PRId64,
              c->settings->repetitions);
     /* min_time 1 ns: one iteration (one job) per repetition, whatever its length. */
     char *argv[] = {"execbench", repetitions, "--benchmark_min_time=0.000000001",
@@ -302,7 +302,7 @@ static int print_report(const eb_results_doc *doc, const eb_job *job)
     return rc;
 }
 
-int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const eb_topology *topo)
+int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_topology *topo)
 {
     /* Before any worker exists: threads and forked workers inherit the slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
@@ -317,7 +317,7 @@ int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const
     char *text = NULL;
     size_t len = 0;
     if (prepare(&c, topo, &pin, why, sizeof why) == 0) {
-        eb_crash_watch(&c.job, settings->repetitions);
+        eb_crash_watch(&c.job, (int)settings->repetitions);
         eb_bench *b = eb_bench_register(point->name, bm_point, &c);
         eb_bench_timing(b, EB_TIMING_MANUAL);
         eb_bench_unit(b, EB_TIME_MS);

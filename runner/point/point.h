@@ -16,7 +16,7 @@
 
 /* The child's main: 0 when it printed a document (which may be an error
  * row), 3 when it could not (the reason went to the report pipe). */
-int eb_point_main(const eb_point *point, const eb_plan_settings *settings, const eb_topology *topo);
+int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_topology *topo);
 
 /* The PU each worker ran on in one repetition (sched_getcpu). */
 typedef struct eb_pu_map {

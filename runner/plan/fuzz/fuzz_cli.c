@@ -43,7 +43,7 @@ static void check_why(const char *why)
 static void check_point(const eb_point *p)
 {
     if (p->workload == NULL || p->executor == NULL) abort();
-    if (strcmp(p->executor->name, "sequential") == 0 && p->workers != 1) abort();
+    if (p->executor->max_workers > 0 && p->workers > p->executor->max_workers) abort();
     if (p->workers == 0 && !p->executor->allows_unbounded) abort();
     if (p->workers > EB_MAX_WORKERS) abort();
     if (p->tasks < 1 || p->tasks > (uint64_t)EB_MAX_TASKS) abort();
@@ -62,7 +62,7 @@ static bool same_point(const eb_point *a, const eb_point *b)
 }
 
 /* The point as its point process would get it, parsed back. */
-static void round_trip(const eb_point *p, const eb_plan_settings *s)
+static void round_trip(const eb_point *p, const eb_settings *s)
 {
     char **args = eb_point_args("execbench", p, s);
     if (args == NULL) abort();
@@ -74,14 +74,12 @@ static void round_trip(const eb_point *p, const eb_plan_settings *s)
     memcpy(argv, args, (size_t)argc * sizeof *argv);
     eb_cli cli;
     char why[600];
-    if (eb_cli_parse(argc, argv, &cli, why, sizeof why) != 0 || !cli.point) abort();
+    if (eb_cli_parse(argc, argv, &cli, why, sizeof why) != 0 || !cli.settings.point) abort();
     eb_plan plan;
     eb_plan_init(&plan);
     if (eb_cli_plan(&cli, topo, NULL, &plan, why, sizeof why) != 0) abort();
     if (plan.count != 1 || !same_point(&plan.points[0], p)) abort();
-    if (plan.settings.repetitions != s->repetitions || plan.settings.warmup != s->warmup ||
-        plan.settings.seed != s->seed || plan.settings.coro_backend != s->coro_backend)
-        abort();
+    if (!eb_settings_point_equal(&plan.settings, s)) abort();
     eb_plan_free(&plan);
     free(argv);
     eb_point_args_free(args);
