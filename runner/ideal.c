@@ -1,6 +1,7 @@
 /* ideal.c — see ideal.h. */
 #include "ideal.h"
 
+#include "err.h"
 #include "job.h"
 #include "makespan.h"
 
@@ -100,7 +101,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     if (rc != 0) {
         snprintf(basis, len,
                  "none: the best schedule of %" PRIu64 " tasks could not be bounded: %s", p->tasks,
-                 strerror(-rc));
+                 eb_strerror(rc));
         return -1;
     }
     double share = ms.units / ms.total;

@@ -1,6 +1,7 @@
 /* main.c — execbench: parse the command line, build the plan, then either run
  * it (the parent) or run the one point it was given (--point, the child). */
 #include "cli.h"
+#include "err.h"
 #include "eb_build_info.h"
 #include "plan.h"
 #include "point.h"
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
     int rc = eb_topology_load(&topo);
     if (rc != 0) {
         fprintf(stderr, "execbench: could not load the hardware topology through hwloc: %s\n",
-                strerror(-rc));
+                eb_strerror(rc));
         free(given);
         return 1;
     }

@@ -5,15 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 
-int eb_fail(char *why, size_t why_len, int code, const char *fmt, ...)
+int eb_vfail(char *why, size_t why_len, int code, const char *fmt, va_list ap)
 {
     if (why != NULL && why_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
         eb_one_line(why);
     }
+    return code;
+}
+
+int eb_fail(char *why, size_t why_len, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    eb_vfail(why, why_len, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 

@@ -8,6 +8,7 @@
 #ifndef EB_ERR_H
 #define EB_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Formats the reason into why (why_len bytes; why may be NULL when why_len is
@@ -15,6 +16,10 @@
  * `code`, a negative errno: return eb_fail(why, why_len, -EINVAL, "...", ...). */
 int eb_fail(char *why, size_t why_len, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The same with a va_list, for functions that take a format of their own. */
+int eb_vfail(char *why, size_t why_len, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* The words of a negative errno: eb_strerror(-ENOENT) is strerror(ENOENT). */
 const char *eb_strerror(int code);

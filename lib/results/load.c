@@ -68,9 +68,9 @@ static void quote_into(char *out, size_t out_len, const char *s)
     quote_max(out, out_len, s, EB_QUOTE_MAX);
 }
 
-/* "label: ..." (ld may be NULL: a row typed again after a setter, which
- * cannot fail but for memory). */
-__attribute__((format(printf, 2, 3))) static int fail(const loader *ld, const char *fmt, ...)
+/* eb_fail with the document's label first: "label: ..." (ld may be NULL: a
+ * row typed again after a setter, which cannot fail but for memory). */
+__attribute__((format(printf, 2, 3))) static int fail_doc(const loader *ld, const char *fmt, ...)
 {
     if (ld == NULL) return -EINVAL;
     char label[EB_LABEL_MAX + 8], what[EB_RESULTS_WHY_LEN];
@@ -126,17 +126,17 @@ typedef struct row_ctx {
     const char *name; /* NULL until known */
 } row_ctx;
 
-__attribute__((format(printf, 2, 3))) static int row_fail(const row_ctx *rc, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail_row(const row_ctx *rc, const char *fmt, ...)
 {
     char what[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (rc->name == NULL) return fail(rc->ld, "benchmarks[%zu]: %s", rc->index, what);
+    if (rc->name == NULL) return fail_doc(rc->ld, "benchmarks[%zu]: %s", rc->index, what);
     char name[EB_QUOTE_MAX + 8];
     quote_into(name, sizeof name, rc->name);
-    return fail(rc->ld, "benchmarks[%zu] (\"%s\"): %s", rc->index, name, what);
+    return fail_doc(rc->ld, "benchmarks[%zu] (\"%s\"): %s", rc->index, name, what);
 }
 
 /* Optional string: *out stays as is when absent. */
@@ -145,11 +145,11 @@ static int get_string(const row_ctx *rc, const json_t *obj, const char *key, boo
 {
     const json_t *v = json_object_get(obj, key);
     if (v == NULL) {
-        if (required) return row_fail(rc, "no \"%s\" (a string)", key);
+        if (required) return fail_row(rc, "no \"%s\" (a string)", key);
         return 0;
     }
     if (!json_is_string(v))
-        return row_fail(rc, "\"%s\" is %s, expected a string", key, type_words(v));
+        return fail_row(rc, "\"%s\" is %s, expected a string", key, type_words(v));
     *out = json_string_value(v);
     return 0;
 }
@@ -160,13 +160,13 @@ static int get_count(const row_ctx *rc, const json_t *obj, const char *key, bool
 {
     const json_t *v = json_object_get(obj, key);
     if (v == NULL) {
-        if (required) return row_fail(rc, "no \"%s\" (an integer)", key);
+        if (required) return fail_row(rc, "no \"%s\" (an integer)", key);
         return 0;
     }
     if (!json_is_integer(v))
-        return row_fail(rc, "\"%s\" is %s, expected an integer", key, type_words(v));
+        return fail_row(rc, "\"%s\" is %s, expected an integer", key, type_words(v));
     json_int_t i = json_integer_value(v);
-    if (i < 0) return row_fail(rc, "\"%s\" is %lld, expected 0 or more", key, (long long)i);
+    if (i < 0) return fail_row(rc, "\"%s\" is %lld, expected 0 or more", key, (long long)i);
     *out = (int64_t)i;
     return 0;
 }
@@ -177,15 +177,15 @@ static int get_number(const row_ctx *rc, const json_t *obj, const char *key, boo
 {
     const json_t *v = json_object_get(obj, key);
     if (v == NULL) {
-        if (required) return row_fail(rc, "no \"%s\" (a number)", key);
+        if (required) return fail_row(rc, "no \"%s\" (a number)", key);
         return 0;
     }
     if (!json_is_number(v))
-        return row_fail(rc, "\"%s\" is %s, expected a number", key, type_words(v));
+        return fail_row(rc, "\"%s\" is %s, expected a number", key, type_words(v));
     double d = json_number_value(v);
-    if (!(d >= 0.0)) return row_fail(rc, "\"%s\" is %g, expected 0 or more", key, d);
+    if (!(d >= 0.0)) return fail_row(rc, "\"%s\" is %g, expected 0 or more", key, d);
     if (d > limit)
-        return row_fail(rc, "\"%s\" is %g, beyond any real run; is time_unit right?", key, d);
+        return fail_row(rc, "\"%s\" is %g, beyond any real run; is time_unit right?", key, d);
     *out = d;
     return 0;
 }
@@ -246,7 +246,7 @@ static int canonical_params(const row_ctx *rc, eb_results_doc *doc, const json_t
         } else {
             char kq[EB_QUOTE_MAX + 8];
             quote_into(kq, sizeof kq, keys[i]);
-            err = row_fail(rc, "params.%s is %s, expected a string, number or boolean", kq,
+            err = fail_row(rc, "params.%s is %s, expected a string, number or boolean", kq,
                            type_words(v));
             break;
         }
@@ -281,7 +281,7 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
 {
     row_ctx rc = {ld, index, NULL};
     if (!json_is_object(obj))
-        return row_fail(&rc, "is %s, expected an object (one benchmark run)", type_words(obj));
+        return fail_row(&rc, "is %s, expected an object (one benchmark run)", type_words(obj));
 
     eb_row *row = &doc->rows[index];
     memset(row, 0, sizeof *row);
@@ -295,12 +295,12 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
 
     int rc_ = get_string(&rc, obj, EB_KEY_NAME, true, &row->name);
     if (rc_ != 0) return rc_;
-    if (row->name[0] == '\0') return row_fail(&rc, "\"" EB_KEY_NAME "\" is empty");
+    if (row->name[0] == '\0') return fail_row(&rc, "\"" EB_KEY_NAME "\" is empty");
     rc.name = row->name;
 
     const json_t *err_flag = json_object_get(obj, EB_KEY_ERROR_OCCURRED);
     if (err_flag != NULL && !json_is_boolean(err_flag))
-        return row_fail(&rc, "\"" EB_KEY_ERROR_OCCURRED "\" is %s, expected true or false",
+        return fail_row(&rc, "\"" EB_KEY_ERROR_OCCURRED "\" is %s, expected true or false",
                         type_words(err_flag));
     row->error_occurred = json_is_true(err_flag);
     if ((rc_ = get_string(&rc, obj, EB_KEY_ERROR_MESSAGE, false, &row->error_message)) != 0)
@@ -315,7 +315,7 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
     } else {
         char q[EB_QUOTE_MAX + 8];
         quote_into(q, sizeof q, run_type);
-        return row_fail(
+        return fail_row(
             &rc, "\"" EB_KEY_RUN_TYPE "\" is \"%s\", expected \"iteration\" or \"aggregate\"", q);
     }
     bool aggregate = row->run_type == EB_RUN_AGGREGATE;
@@ -346,7 +346,7 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
     if (unit_ns == 0.0) {
         char q[EB_QUOTE_MAX + 8];
         quote_into(q, sizeof q, row->time_unit);
-        return row_fail(&rc, "\"" EB_KEY_TIME_UNIT "\" is \"%s\", expected ns, us, ms or s", q);
+        return fail_row(&rc, "\"" EB_KEY_TIME_UNIT "\" is \"%s\", expected ns, us, ms or s", q);
     }
     double limit = EB_MAX_TIME_NS / unit_ns;
     if ((rc_ = get_number(&rc, obj, EB_KEY_REAL_TIME, need_times, limit, &row->real_time)) != 0 ||
@@ -371,12 +371,12 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
                 0)
             return rc_;
         if (row->workload[0] == '\0' || row->executor[0] == '\0')
-            return row_fail(&rc, "\"" EB_KEY_WORKLOAD "\" and \"" EB_KEY_EXECUTOR
+            return fail_row(&rc, "\"" EB_KEY_WORKLOAD "\" and \"" EB_KEY_EXECUTOR
                                  "\" must not be empty");
         const json_t *params = json_object_get(obj, EB_KEY_PARAMS);
         if (params != NULL) {
             if (!json_is_object(params))
-                return row_fail(&rc, "\"" EB_KEY_PARAMS "\" is %s, expected an object",
+                return fail_row(&rc, "\"" EB_KEY_PARAMS "\" is %s, expected an object",
                                 type_words(params));
             if ((rc_ = canonical_params(&rc, doc, params, &row->params)) != 0) return rc_;
         }
@@ -428,8 +428,8 @@ static int context_string(const loader *ld, const json_t *eb, const char *key, c
     const json_t *v = json_object_get(eb, key);
     if (v == NULL || json_is_null(v)) return 0; /* null: a plan from flags has no preset */
     if (!json_is_string(v))
-        return fail(ld, EB_KEY_CONTEXT "." EB_KEY_EXECBENCH ".%s is %s, expected a string", key,
-                    type_words(v));
+        return fail_doc(ld, EB_KEY_CONTEXT "." EB_KEY_EXECBENCH ".%s is %s, expected a string", key,
+                        type_words(v));
     *out = json_string_value(v);
     return 0;
 }
@@ -440,7 +440,8 @@ static int context_count(const loader *ld, const json_t *obj, const char *path, 
     const json_t *v = json_object_get(obj, key);
     if (v == NULL || json_is_null(v)) return 0;
     if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return fail(ld, "%s.%s is %s, expected an integer, 0 or more", path, key, type_words(v));
+        return fail_doc(ld, "%s.%s is %s, expected an integer, 0 or more", path, key,
+                        type_words(v));
     *out = (int64_t)json_integer_value(v);
     return 0;
 }
@@ -450,7 +451,8 @@ static int read_execbench_context(const loader *ld, const json_t *eb, eb_results
 {
     static const char path[] = EB_KEY_CONTEXT "." EB_KEY_EXECBENCH;
     static const char repeat_path[] = EB_KEY_CONTEXT "." EB_KEY_EXECBENCH "." EB_KEY_REPEAT_RUN;
-    if (!json_is_object(eb)) return fail(ld, "%s is %s, expected an object", path, type_words(eb));
+    if (!json_is_object(eb))
+        return fail_doc(ld, "%s is %s, expected an object", path, type_words(eb));
     doc->is_execbench = true;
     int rc;
     if ((rc = context_string(ld, eb, EB_KEY_PRESET, &doc->preset)) != 0 ||
@@ -460,13 +462,13 @@ static int read_execbench_context(const loader *ld, const json_t *eb, eb_results
         return rc;
     const json_t *interrupted = json_object_get(eb, EB_KEY_INTERRUPTED);
     if (interrupted != NULL && !json_is_null(interrupted) && !json_is_boolean(interrupted))
-        return fail(ld, "%s." EB_KEY_INTERRUPTED " is %s, expected true or false", path,
-                    type_words(interrupted));
+        return fail_doc(ld, "%s." EB_KEY_INTERRUPTED " is %s, expected true or false", path,
+                        type_words(interrupted));
     doc->interrupted = json_is_true(interrupted);
     const json_t *repeat = json_object_get(eb, EB_KEY_REPEAT_RUN);
     if (repeat != NULL && !json_is_null(repeat)) {
         if (!json_is_object(repeat))
-            return fail(ld, "%s is %s, expected an object", repeat_path, type_words(repeat));
+            return fail_doc(ld, "%s is %s, expected an object", repeat_path, type_words(repeat));
         if ((rc = context_count(ld, repeat, repeat_path, EB_KEY_REPEAT_INDEX,
                                 &doc->repeat_index)) != 0 ||
             (rc = context_count(ld, repeat, repeat_path, EB_KEY_REPEAT_OF, &doc->repeat_of)) != 0)
@@ -483,7 +485,7 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
     const json_t *ctx = json_object_get(root, EB_KEY_CONTEXT);
     if (ctx == NULL) return 0; /* compare.py needs none; neither do we */
     if (!json_is_object(ctx))
-        return fail(ld, "\"" EB_KEY_CONTEXT "\" is %s, expected an object", type_words(ctx));
+        return fail_doc(ld, "\"" EB_KEY_CONTEXT "\" is %s, expected an object", type_words(ctx));
     struct {
         const char *key;
         const char **out;
@@ -494,8 +496,8 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
         const json_t *v = json_object_get(ctx, fields[i].key);
         if (v == NULL) continue;
         if (!json_is_string(v))
-            return fail(ld, EB_KEY_CONTEXT ".%s is %s, expected a string", fields[i].key,
-                        type_words(v));
+            return fail_doc(ld, EB_KEY_CONTEXT ".%s is %s, expected a string", fields[i].key,
+                            type_words(v));
         *fields[i].out = json_string_value(v);
     }
     const json_t *eb = json_object_get(ctx, EB_KEY_EXECBENCH);
@@ -568,21 +570,21 @@ int eb_results_adopt(const char *label, json_t *root, eb_results_doc *doc, char 
     if (why_len > 0) why[0] = '\0';
     int rc = 0;
     if (!json_is_object(root)) {
-        rc = fail(&ld,
-                  "not a results document: the top level is %s, expected an object with "
-                  "\"" EB_KEY_BENCHMARKS "\" (Google Benchmark's --benchmark_format=json)",
-                  type_words(root));
+        rc = fail_doc(&ld,
+                      "not a results document: the top level is %s, expected an object with "
+                      "\"" EB_KEY_BENCHMARKS "\" (Google Benchmark's --benchmark_format=json)",
+                      type_words(root));
         goto out;
     }
     const json_t *rows = json_object_get(root, EB_KEY_BENCHMARKS);
     if (rows == NULL) {
-        rc = fail(&ld, "not a results document: no \"" EB_KEY_BENCHMARKS
-                       "\" array (Google Benchmark's --benchmark_format=json writes one)");
+        rc = fail_doc(&ld, "not a results document: no \"" EB_KEY_BENCHMARKS
+                           "\" array (Google Benchmark's --benchmark_format=json writes one)");
         goto out;
     }
     if (!json_is_array(rows)) {
-        rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is %s, expected an array of runs",
-                  type_words(rows));
+        rc = fail_doc(&ld, "\"" EB_KEY_BENCHMARKS "\" is %s, expected an array of runs",
+                      type_words(rows));
         goto out;
     }
     /* The context first: an empty document of an interrupted run says so. */
@@ -591,25 +593,26 @@ int eb_results_adopt(const char *label, json_t *root, eb_results_doc *doc, char 
     if (n == 0) {
         char said[160];
         if (doc->interrupted)
-            rc = fail(&ld, "%s: no results in it; run execbench again",
-                      eb_results_interruption(doc, said, sizeof said));
+            rc = fail_doc(&ld, "%s: no results in it; run execbench again",
+                          eb_results_interruption(doc, said, sizeof said));
         else if (doc->is_execbench)
-            rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: the run wrote no results; run "
-                           "execbench again");
+            rc = fail_doc(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: the run wrote no results; run "
+                               "execbench again");
         else
-            rc = fail(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: nothing to report (did a filter "
-                           "exclude every benchmark?)");
+            rc =
+                fail_doc(&ld, "\"" EB_KEY_BENCHMARKS "\" is empty: nothing to report (did a filter "
+                              "exclude every benchmark?)");
         goto out;
     }
     doc->root = root;
     if (eb_results_reserve_rows(doc, n) != 0) {
-        rc = fail(&ld, "out of memory reading %zu rows", n);
+        rc = fail_doc(&ld, "out of memory reading %zu rows", n);
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
         int r = read_row(&ld, doc, i, json_array_get(rows, i));
         if (r != 0) {
-            if (r == -ENOMEM) fail(&ld, "out of memory reading " EB_KEY_BENCHMARKS "[%zu]", i);
+            if (r == -ENOMEM) fail_doc(&ld, "out of memory reading " EB_KEY_BENCHMARKS "[%zu]", i);
             rc = -EINVAL;
             goto out;
         }
@@ -618,7 +621,7 @@ int eb_results_adopt(const char *label, json_t *root, eb_results_doc *doc, char 
     }
     doc->path = strdup(label);
     if (doc->path == NULL) {
-        rc = fail(&ld, "out of memory");
+        rc = fail_doc(&ld, "out of memory");
         goto out;
     }
     return 0;
@@ -645,7 +648,8 @@ int eb_results_load_buffer(const char *label, const char *data, size_t len, eb_r
                            data[blank] == '\t'))
         blank++;
     if (blank == len)
-        return fail(&ld, "empty file: no results in it (was the run interrupted before writing?)");
+        return fail_doc(&ld,
+                        "empty file: no results in it (was the run interrupted before writing?)");
     /* jansson stops at a NUL byte as if the text ended there; JSON has none. */
     const char *nul = memchr(data, '\0', len);
     if (nul != NULL) {
@@ -675,17 +679,17 @@ int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (f == NULL) {
         int e = errno;
-        fail(&ld, "cannot open: %s", strerror(e));
+        fail_doc(&ld, "cannot open: %s", strerror(e));
         return -e;
     }
     /* A regular file says its size: refuse it before reading a byte. */
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
         if (!from_stdin) fclose(f);
-        fail(&ld,
-             "%jd bytes, more than --max-input-bytes (%s): is it a results document? "
-             "raise the limit if it is",
-             (intmax_t)st.st_size, limit);
+        fail_doc(&ld,
+                 "%jd bytes, more than --max-input-bytes (%s): is it a results document? "
+                 "raise the limit if it is",
+                 (intmax_t)st.st_size, limit);
         return -EFBIG;
     }
     /* Anything else (a pipe, a device) is read up to one byte past the limit. */
@@ -718,15 +722,15 @@ int eb_results_load_file(const char *path, size_t max_bytes, eb_results_doc *doc
     if (!from_stdin) fclose(f);
     if (e == EFBIG) {
         free(data);
-        fail(&ld,
-             "more than --max-input-bytes (%s) to read: is it a results document? raise "
-             "the limit if it is",
-             limit);
+        fail_doc(&ld,
+                 "more than --max-input-bytes (%s) to read: is it a results document? raise "
+                 "the limit if it is",
+                 limit);
         return -EFBIG;
     }
     if (e != 0) {
         free(data);
-        fail(&ld, "cannot read: %s", strerror(e));
+        fail_doc(&ld, "cannot read: %s", strerror(e));
         return -e;
     }
     int rc = eb_results_load_buffer(path, data ? data : "", len, doc, why, why_len);

@@ -3,6 +3,7 @@
 #include "job_run.h"
 
 #include "current_task.h"
+#include "err.h"
 #include "pin.h"
 #include "wait.h"
 
@@ -153,7 +154,7 @@ int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(out->error, sizeof out->error, fmt, ap);
+    eb_vfail(out->error, sizeof out->error, status, fmt, ap);
     va_end(ap);
     out->status = status;
     return status;

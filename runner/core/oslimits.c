@@ -389,7 +389,8 @@ void eb_limits_explain_files(const eb_limits *l, int err, const char *advice, ch
 void eb_limits_why(int err, const eb_limit_ask *ask, char *buf, size_t len)
 {
     if (len > 0) buf[0] = '\0';
-    if (err < 0) err = -err;
+    if (err >= 0) return;
+    err = -err;
     bool files = err == EMFILE || err == ENFILE;
     if (!files && (ask->kind == 'f' || (err != EAGAIN && err != ENOMEM))) return;
     eb_limits *l = malloc(sizeof *l);

@@ -70,7 +70,7 @@ typedef struct eb_limit_ask {
     const char *advice; /* what else to do, e.g. "use a smaller --workers" (may be NULL) */
 } eb_limit_ask;
 
-/* Reads the limits and explains `err` (a positive or negative errno). Writes
+/* Reads the limits and explains `err` (a negative errno). Writes
  * "" when `err` is not one a limit causes for that kind (EAGAIN or ENOMEM for
  * 't' and 'm', EMFILE or ENFILE for any). */
 void eb_limits_why(int err, const eb_limit_ask *ask, char *buf, size_t len);

@@ -2,6 +2,7 @@
  * order of processing units, and its `const eb_pin_policy`. */
 #include "pin.h"
 
+#include "err.h"
 #include "pin_policy.h"
 
 #include <ctype.h>
@@ -125,8 +126,8 @@ static int order_cpuset(const eb_topology *t, const char *list, int *pus, int ca
     int rc = 0, n = 0;
     if (list == NULL || cpuset_parse(list, set) != 0 || hwloc_bitmap_iszero(set) ||
         hwloc_bitmap_weight(set) < 0) {
-        snprintf(why, why_len, "cpuset '%s' is not a list of CPUs like 0-3,6", list ? list : "");
-        rc = -EINVAL;
+        rc = eb_fail(why, why_len, -EINVAL, "cpuset '%s' is not a list of CPUs like 0-3,6",
+                     list ? list : "");
     } else {
         hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
         int cpu;
@@ -135,10 +136,9 @@ static int order_cpuset(const eb_topology *t, const char *list, int *pus, int ca
             if (rc == 0 && !hwloc_bitmap_isset(allowed, (unsigned)cpu)) {
                 char have[128];
                 hwloc_bitmap_list_snprintf(have, sizeof have, allowed);
-                snprintf(why, why_len,
-                         "cpuset '%s' names CPU %d, which this machine lacks (it has %s)", list,
-                         cpu, have);
-                rc = -EINVAL;
+                rc = eb_fail(why, why_len, -EINVAL,
+                             "cpuset '%s' names CPU %d, which this machine lacks (it has %s)", list,
+                             cpu, have);
             } else if (rc == 0 && n < cap) {
                 pus[n++] = cpu;
             }

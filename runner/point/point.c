@@ -58,14 +58,14 @@ static int run_once(point_run *c, eb_job_result *out, char *why, size_t why_len)
             eb_limits_why(
                 rc, &(eb_limit_ask){.kind = 'f', .advice = "run fewer tasks at once (--workers)"},
                 limit, sizeof limit);
-        snprintf(why, why_len, "%s%s%s", out->error[0] != '\0' ? out->error : strerror(-rc),
-                 limit[0] ? ": " : "", limit);
-        return rc;
+        return eb_fail(why, why_len, rc, "%s%s%s",
+                       out->error[0] != '\0' ? out->error : eb_strerror(rc), limit[0] ? ": " : "",
+                       limit);
     }
     char reason[400] = "";
     if (c->job.workload->verify(&c->job, reason, sizeof reason) != 0) {
-        snprintf(why, why_len, "verification failed: %s", reason[0] ? reason : "(no reason given)");
-        return -EBADMSG;
+        return eb_fail(why, why_len, -EBADMSG, "verification failed: %s",
+                       reason[0] ? reason : "(no reason given)");
     }
     return 0;
 }
@@ -217,8 +217,8 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
     job->seed = (uint64_t)c->settings->seed;
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
-        snprintf(why, why_len, "%s: setup failed: %s", p->workload->name, strerror(-rc));
-        return rc;
+        return eb_fail(why, why_len, rc, "%s: setup failed: %s", p->workload->name,
+                       eb_strerror(rc));
     }
     if ((rc = eb_job_alloc(job)) != 0) {
         char limit[400];
@@ -227,17 +227,16 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                             .maps = 1,
                             .advice = "use a smaller --tasks"};
         eb_limits_why(rc, &ask, limit, sizeof limit);
-        snprintf(why, why_len, "could not map the shared arrays for %" PRIu64 " %s: %s%s%s",
-                 p->tasks, eb_plural(p->tasks, "task", "tasks"), strerror(-rc),
-                 limit[0] ? ": " : "", limit);
-        return rc;
+        return eb_fail(why, why_len, rc,
+                       "could not map the shared arrays for %" PRIu64 " %s: %s%s%s", p->tasks,
+                       eb_plural(p->tasks, "task", "tasks"), eb_strerror(rc), limit[0] ? ": " : "",
+                       limit);
     }
     c->durations = calloc(p->tasks, sizeof *c->durations);
     c->pus = calloc((size_t)c->settings->repetitions, sizeof *c->pus);
     if (c->durations == NULL || c->pus == NULL) {
-        snprintf(why, why_len, "out of memory for %" PRIu64 " %s", p->tasks,
-                 eb_plural(p->tasks, "task", "tasks"));
-        return -ENOMEM;
+        return eb_fail(why, why_len, -ENOMEM, "out of memory for %" PRIu64 " %s", p->tasks,
+                       eb_plural(p->tasks, "task", "tasks"));
     }
     return 0;
 }
@@ -247,7 +246,7 @@ static char *run_benchmark(const point_run *c, size_t *len, char *why, size_t wh
 {
     int memfd = memfd_create("execbench-point", MFD_CLOEXEC);
     if (memfd < 0) {
-        snprintf(why, why_len, "memfd_create failed: %s", strerror(errno));
+        eb_fail(why, why_len, -errno, "memfd_create failed: %s", strerror(errno));
         return NULL;
     }
     char repetitions[48];
@@ -270,13 +269,13 @@ static char *run_benchmark(const point_run *c, size_t *len, char *why, size_t wh
     char *text = NULL;
     struct stat st;
     if (ran == 0) {
-        snprintf(why, why_len, "libbenchmark ran nothing");
+        eb_fail(why, why_len, -ENOENT, "libbenchmark ran nothing");
     } else if (fstat(memfd, &st) != 0 || st.st_size <= 0) {
-        snprintf(why, why_len, "libbenchmark wrote no report");
+        eb_fail(why, why_len, -ENODATA, "libbenchmark wrote no report");
     } else if ((text = malloc((size_t)st.st_size + 1)) != NULL) {
         ssize_t got = pread(memfd, text, (size_t)st.st_size, 0);
         if (got != st.st_size) {
-            snprintf(why, why_len, "could not read libbenchmark's report back");
+            eb_fail(why, why_len, -EIO, "could not read libbenchmark's report back");
             free(text);
             text = NULL;
         } else {
@@ -330,17 +329,18 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
         char reason[sizeof why];
         int rc;
         if (root == NULL)
-            snprintf(why, sizeof why, "libbenchmark's report is not JSON: line %d column %d: %s",
-                     error.line, error.column, error.text);
+            eb_fail(why, sizeof why, -EINVAL,
+                    "libbenchmark's report is not JSON: line %d column %d: %s", error.line,
+                    error.column, error.text);
         else if (eb_results_adopt("libbenchmark's report", root, &doc, reason, sizeof reason) != 0)
             snprintf(why, sizeof why, "%s", reason);
         else if ((rc = eb_point_enrich(&doc, point, c.pus, c.rep, slack)) != 0)
-            snprintf(why, sizeof why, "could not add to libbenchmark's report: %s",
-                     eb_strerror(rc));
+            eb_fail(why, sizeof why, rc, "could not add to libbenchmark's report: %s",
+                    eb_strerror(rc));
         else if ((rc = print_report(&doc, &c.job)) == 0)
             status = 0;
         else
-            snprintf(why, sizeof why, "could not write the report: %s", eb_strerror(rc));
+            eb_fail(why, sizeof why, rc, "could not write the report: %s", eb_strerror(rc));
     }
     if (status != 0) eb_crash_report_line(why);
 

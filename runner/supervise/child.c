@@ -2,6 +2,7 @@
 #include "child.h"
 
 #include "crash.h"
+#include "err.h"
 #include "interrupt.h"
 #include "oslimits.h"
 #include "wait.h"
@@ -144,7 +145,7 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
     for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
         if (ends[i][1] >= 0) close(ends[i][1]);
     if (rc != 0) {
-        r->spawn_error = -rc;
+        r->spawn_error = rc;
         eb_limits_why(rc, &(eb_limit_ask){.kind = 't'}, r->limit, sizeof r->limit);
         for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
             if (ends[i][0] >= 0) close(ends[i][0]);
@@ -318,7 +319,7 @@ void eb_child_describe(const eb_child_result *r, int64_t timeout_ns, const char 
     last_line(r->report, report, sizeof report);
     last_line(r->err_tail, err, sizeof err);
     if (r->spawn_error != 0) {
-        snprintf(buf, len, "could not start the %s: %s%s%s", what, strerror(r->spawn_error),
+        snprintf(buf, len, "could not start the %s: %s%s%s", what, eb_strerror(r->spawn_error),
                  r->limit[0] ? ": " : "", r->limit);
     } else if (r->interrupted != 0) {
         const char *abbrev = sigabbrev_np(r->interrupted);

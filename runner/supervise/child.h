@@ -24,7 +24,7 @@ typedef struct eb_child_result {
     bool reaped;
     bool timed_out;
     int interrupted; /* the signal that interrupted the parent meanwhile, or 0 */
-    int spawn_error; /* errno when the child could not be started, or 0 */
+    int spawn_error; /* -errno when the child could not be started, or 0 */
     char limit[512]; /* then, the limit that refused it (oslimits.h), or "" */
     int64_t oom_kills_before, oom_kills_after; /* the machine's, around its life (ososlimits.h) */
     int64_t wall_ns;

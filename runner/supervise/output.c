@@ -128,10 +128,8 @@ int eb_output_resolve(const char *path, eb_output *out, char *why, size_t why_le
             if ((size_t)snprintf(at, sizeof at, "%s/%s", dir, target) >= sizeof at) break;
         }
     }
-    snprintf(why, why_len, "--out %s: too many symbolic links (a loop?); name the file itself",
-             path);
-    eb_one_line(why);
-    return -ELOOP;
+    return eb_fail(why, why_len, -ELOOP,
+                   "--out %s: too many symbolic links (a loop?); name the file itself", path);
 }
 
 bool eb_output_shares_fd(const char *path, int fd)
@@ -153,23 +151,14 @@ const char *eb_output_display(const char *path)
     return strcmp(path, "-") == 0 ? "standard output" : path;
 }
 
-static int say(int rc, char *why, size_t why_len, const char *fmt, const char *path, const char *a)
-{
-    snprintf(why, why_len, fmt, path, a != NULL ? a : strerror(-rc));
-    eb_one_line(why);
-    return rc;
-}
-
 static int prepare_file(const char *path, const char *file, char *why, size_t why_len)
 {
     char dir[4096];
     dir_of(file, dir, sizeof dir);
     struct stat st;
     if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(why, why_len, "--out %s is a directory; name a file, e.g. %s/run.json", path,
-                 path);
-        eb_one_line(why);
-        return -EISDIR;
+        return eb_fail(why, why_len, -EISDIR,
+                       "--out %s is a directory; name a file, e.g. %s/run.json", path, path);
     }
     int rc = mkdir_p(dir);
     if (rc == 0 && access(dir, W_OK | X_OK) != 0) rc = -errno;
@@ -186,10 +175,9 @@ static int prepare_file(const char *path, const char *file, char *why, size_t wh
         unlink(tmp);
     }
     if (rc != 0) {
-        snprintf(why, why_len, "cannot write results into %s/: %s; %schoose another --out", dir,
-                 strerror(-rc), rc == -ENOSPC || rc == -EDQUOT ? "free some space or " : "");
-        eb_one_line(why);
-        return rc;
+        return eb_fail(
+            why, why_len, rc, "cannot write results into %s/: %s; %schoose another --out", dir,
+            eb_strerror(rc), rc == -ENOSPC || rc == -EDQUOT ? "free some space or " : "");
     }
     return 0;
 }
@@ -205,20 +193,21 @@ int eb_output_prepare(const char *path, char *why, size_t why_len)
     case EB_OUTPUT_FD: {
         int flags = fcntl(o.fd, F_GETFL);
         if (flags < 0)
-            return say(-EBADF, why, why_len,
-                       "--out %s: that descriptor is not open (%s); choose another --out",
-                       eb_output_display(path), NULL);
+            return eb_fail(why, why_len, -EBADF,
+                           "--out %s: that descriptor is not open (%s); choose another --out",
+                           eb_output_display(path), eb_strerror(-EBADF));
         if ((flags & O_ACCMODE) == O_RDONLY)
-            return say(-EBADF, why, why_len,
-                       "--out %s: that descriptor is open for reading only (%s); choose another "
-                       "--out",
-                       eb_output_display(path), NULL);
+            return eb_fail(why, why_len, -EBADF,
+                           "--out %s: that descriptor is open for reading only (%s); choose "
+                           "another --out",
+                           eb_output_display(path), eb_strerror(-EBADF));
         return 0;
     }
     case EB_OUTPUT_THROUGH:
         if (access(o.file, W_OK) != 0)
-            return say(-errno, why, why_len, "cannot write results to %s: %s; choose another --out",
-                       path, NULL);
+            return eb_fail(why, why_len, -errno,
+                           "cannot write results to %s: %s; choose another --out", path,
+                           strerror(errno));
         return 0;
     }
     return 0;
@@ -330,7 +319,9 @@ int eb_output_write(const char *text, size_t len, const char *path, char *why, s
         rc = write_through(o.file, text, len);
         break;
     }
-    if (rc != 0) say(rc, why, why_len, "could not write %s: %s", eb_output_display(path), NULL);
+    if (rc != 0)
+        eb_fail(why, why_len, rc, "could not write %s: %s", eb_output_display(path),
+                eb_strerror(rc));
     return rc;
 }
 
@@ -367,7 +358,7 @@ int eb_output_write_new(const char *text, size_t len, const char *path, char *ch
         snprintf(suffix, sizeof suffix, "-%d", k);
         eb_output_insert(path, suffix, chosen, chosen_len);
     }
-    if (rc != 0) say(rc, why, why_len, "could not write %s: %s", chosen, NULL);
+    if (rc != 0) eb_fail(why, why_len, rc, "could not write %s: %s", chosen, eb_strerror(rc));
     return rc;
 }
 
