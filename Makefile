@@ -84,12 +84,13 @@ bench: build
 	exit $$status
 
 # The python3 first on PATH may lack Debian's python3-matplotlib (a pyenv, a
-# venv): tools/find-python.sh picks an interpreter that can import it.
+# venv): tools/find-python.sh picks an interpreter that can import it. plot.py
+# draws the figures execbench-compare gives it (this build's).
 plot:
 	@tools/install-deps.sh plot
 	@py=$$(tools/find-python.sh matplotlib) || { echo "make plot: no Python 3 here can import matplotlib; install python3-matplotlib (tools/install-deps.sh plot) or set PYTHON=/path/to/python3" >&2; exit 1; }; \
 	test -f "$(RESULTS)" || { echo "make plot: $(RESULTS) not found; run make bench first, or make plot RESULTS=file.json" >&2; exit 1; }; \
-	"$$py" tools/plot.py --out "$(CHARTS)" $(PLOT_ARGS) "$(RESULTS)"
+	"$$py" tools/plot.py --compare $(BUILD)/execbench-compare --out "$(CHARTS)" $(PLOT_ARGS) "$(RESULTS)"
 
 # libFuzzer needs clang; the targets build in build-fuzz/ with ASan + UBSan and
 # run from the committed corpus for FUZZ_SECONDS each, new inputs going to

@@ -36,7 +36,7 @@ foreach(case figures plain bad bound interrupted limit)
   add_test(NAME test_plot.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh ${case})
   set_tests_properties(test_plot.${case} PROPERTIES
     TIMEOUT 120 SKIP_RETURN_CODE 77
-    ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
 # The U test against scipy itself (what compare.py calls): skipped without scipy.

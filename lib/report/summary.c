@@ -226,6 +226,7 @@ enum {
     PD_SPEEDUP,
     PD_EFFICIENCY,
     PD_IDEAL,
+    PD_IDEAL_SPEEDUP, /* the reference's median over the ideal: the speedup's bound */
     PD_BEYOND,
     PD_WINNER,
     PD_STATUS, /* ok, partial (some repetitions failed), error, no_median */
@@ -284,6 +285,7 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_SPEEDUP] = {"speedup", "speedup", EB_COL_BOTH, false},
         [PD_EFFICIENCY] = {"efficiency", "efficiency", EB_COL_BOTH, false},
         [PD_IDEAL] = {EB_KEY_IDEAL_NS, "ideal", EB_COL_MACHINE, false},
+        [PD_IDEAL_SPEEDUP] = {"ideal_speedup", "ideal speedup", EB_COL_MACHINE, false},
         [PD_BEYOND] = {"beyond_bound", "beyond bound", EB_COL_MACHINE, false},
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
         [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
@@ -427,6 +429,10 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         }
         if (run->ideal_ns >= 0.0)
             SET(c + PD_IDEAL, eb_cell_real(run->ideal_ns, NULL, EB_STYLE_PLAIN));
+        double bound = f->has_base && run->ideal_ns >= 0.0
+                           ? eb_speedup(fig(b, f->base, d)->f.median_ns, run->ideal_ns)
+                           : -1.0;
+        if (bound >= 0.0) SET(c + PD_IDEAL_SPEEDUP, eb_cell_real(bound, NULL, EB_STYLE_PLAIN));
         if (proto->is_point)
             SET(c + PD_WINNER, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
     }
@@ -620,11 +626,16 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const eb_summary_
     if (r == NULL || build_columns(&b, &cols, &col_count) != 0) goto out;
     if (describe_inputs(&b, r) != 0) goto out;
     if (eb_report_fact(r, "files", eb_cell_int((int64_t)count, EB_STYLE_PLAIN)) != 0) goto out;
-    bool interrupted = false;
-    for (size_t d = 0; d < count; d++)
-        interrupted = interrupted || docs[d].interrupted;
-    if (interrupted && eb_report_fact(r, EB_KEY_INTERRUPTED, eb_cell_bool(true, NULL, 0)) != 0)
-        goto out;
+    const eb_results_doc *interrupted = NULL;
+    for (size_t d = 0; d < count && interrupted == NULL; d++)
+        if (docs[d].interrupted) interrupted = &docs[d];
+    if (interrupted != NULL) {
+        char said[160];
+        eb_results_interruption(interrupted, said, sizeof said);
+        if (eb_report_fact(r, EB_KEY_INTERRUPTED, eb_cell_bool(true, NULL, 0)) != 0 ||
+            eb_report_fact(r, "interruption", eb_cell_text(said, 0)) != 0)
+            goto out;
+    }
     for (size_t t = 0; t < b.title_count; t++) {
         eb_table *table = eb_report_table(r, b.titles[t], cols, col_count);
         if (table == NULL) goto out;
