@@ -1,22 +1,17 @@
 /* settings.c — the settings table (settings.h) at work: defaults, parsing
- * with getopt_long and our own one-line messages, --help, the point
- * process's arguments and the context. */
+ * with getopt_long and our own one-line messages, the point process's
+ * arguments and the context. (--help: settings_help.c; what the entries call:
+ * settings_names.c.) */
 #define EB_SETTINGS_TABLE
 #include "settings.h"
 
-#include "coro.h"
 #include "err.h"
-#include "executor.h"
 #include "parse.h"
-#include "pin.h"
-#include "plan.h"
-#include "registry.h"
 #include "suggest.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,175 +29,6 @@ static void *field(eb_settings *s, const eb_setting *e)
 static const void *cfield(const eb_settings *s, const eb_setting *e)
 {
     return (const char *)s + e->offset;
-}
-
-/* ---- names from the registries --------------------------------------------------- */
-
-/* Joins names as "a, b or c" (`last` between the last two), or "a,b" (sep ","). */
-typedef struct joiner {
-    char *buf;
-    size_t len, used, count;
-} joiner;
-
-static void join(joiner *j, const char *name)
-{
-    if (j->used >= j->len) return;
-    int n = snprintf(j->buf + j->used, j->len - j->used, "%s%s", j->count ? "\x1f" : "", name);
-    if (n > 0) j->used += (size_t)n;
-    j->count++;
-}
-
-/* The joined names with "sep" between them and "last" before the last one. */
-static void join_end(joiner *j, const char *sep, const char *last)
-{
-    char *copy = strdup(j->buf);
-    if (copy == NULL) return;
-    size_t used = 0, k = 0;
-    j->buf[0] = '\0';
-    for (char *name = strtok(copy, "\x1f"); name != NULL && used < j->len;
-         name = strtok(NULL, "\x1f"), k++) {
-        const char *between = k == 0 ? "" : k + 1 == j->count ? last : sep;
-        int n = snprintf(j->buf + used, j->len - used, "%s%s", between, name);
-        if (n > 0) used += (size_t)n;
-    }
-    free(copy);
-}
-
-static void preset_names(char *buf, size_t len)
-{
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_preset_count; i++)
-        join(&j, eb_presets[i].name);
-    join_end(&j, ", ", " or ");
-}
-
-static void preset_repetitions(char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_preset_count && used < len; i++) {
-        if (eb_presets[i].repetitions <= 0) continue;
-        int n = snprintf(buf + used, len - used, "%s%s %d", used ? ", " : "", eb_presets[i].name,
-                         eb_presets[i].repetitions);
-        if (n > 0) used += (size_t)n;
-    }
-}
-
-static void workload_names(char *buf, size_t len)
-{
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_workload_count; i++)
-        if (!eb_workloads[i]->hidden) join(&j, eb_workloads[i]->name);
-    join_end(&j, ",", ",");
-}
-
-static void workload_tasks(char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_workload_count && used < len; i++) {
-        if (eb_workloads[i]->hidden) continue;
-        int n = snprintf(buf + used, len - used, "%s%s %" PRIu64, used ? ", " : "",
-                         eb_workloads[i]->name, eb_workloads[i]->default_tasks);
-        if (n > 0) used += (size_t)n;
-    }
-}
-
-static void executor_names(char *buf, size_t len)
-{
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_executor_count; i++)
-        join(&j, eb_executors[i]->name);
-    join_end(&j, ", ", ", ");
-}
-
-/* What "auto" resolves to, from the executors' properties (plan.c). */
-static void executor_workers(char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_executor_count && used < len; i++) {
-        const eb_executor *e = eb_executors[i];
-        int n = 0;
-        if (e->max_workers > 0)
-            n = snprintf(buf + used, len - used, "%u for %s, ", e->max_workers, e->name);
-        else if (e->allows_unbounded)
-            n = snprintf(buf + used, len - used, "0 = unbounded for %s, ", e->name);
-        if (n > 0) used += (size_t)n;
-    }
-    if (used < len) snprintf(buf + used, len - used, "one per core otherwise");
-    for (size_t i = 0; i < eb_executor_count; i++) {
-        const eb_executor *e = eb_executors[i];
-        size_t at = strlen(buf);
-        if (e->max_workers > 0 && at < len)
-            snprintf(buf + at, len - at, "; %s runs at most %u whatever the list says", e->name,
-                     e->max_workers);
-    }
-}
-
-static void pin_names(char *buf, size_t len)
-{
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_pin_policy_count; i++)
-        if (!eb_pin_policies[i]->from_list) join(&j, eb_pin_policies[i]->name);
-    join_end(&j, ", ", " or ");
-}
-
-static const char *backend_choice(size_t i)
-{
-    static const eb_coro_backend backends[] = {EB_CORO_FCONTEXT, EB_CORO_UCONTEXT};
-    return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
-}
-
-static void backend_names(char *buf, size_t len)
-{
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; backend_choice(i) != NULL; i++)
-        join(&j, backend_choice(i));
-    join_end(&j, ", ", " or ");
-}
-
-static int check_preset(const char *value, char *why, size_t why_len)
-{
-    if (eb_preset_find(value) != NULL) return 0;
-    eb_suggest s;
-    eb_suggest_init(&s, value);
-    for (size_t i = 0; i < eb_preset_count; i++)
-        eb_suggest_consider(&s, eb_presets[i].name);
-    char hint[160], names[160];
-    eb_suggest_text(&s, "", hint, sizeof hint);
-    preset_names(names, sizeof names);
-    return eb_fail(why, why_len, -EINVAL, "--preset: unknown preset '%s'%s; use %s", value, hint,
-                   names);
-}
-
-/* --micro's filter is libbenchmark's --benchmark_filter: an extended regex,
- * "all", and a leading '-' for "all but". Checked here so a typo stops the
- * run before its first point, not after its last. */
-static int check_micro_filter(const char *filter, char *why, size_t why_len)
-{
-    if (*filter == '\0')
-        return eb_fail(why, why_len, -EINVAL,
-                       "--micro=: the filter is empty; use --micro or --micro=REGEX");
-    const char *re = filter[0] == '-' ? filter + 1 : filter;
-    if (strcmp(re, "all") == 0) return 0;
-    regex_t compiled;
-    int rc = regcomp(&compiled, re, REG_EXTENDED | REG_NOSUB);
-    if (rc == 0) {
-        regfree(&compiled);
-        return 0;
-    }
-    char error[200];
-    regerror(rc, &compiled, error, sizeof error);
-    return eb_fail(why, why_len, -EINVAL,
-                   "--micro='%s' is not a POSIX extended regex: %s; fix the filter or give "
-                   "--micro alone for every micro benchmark",
-                   filter, error);
 }
 
 /* ---- defaults ---------------------------------------------------------------- */
@@ -451,111 +277,6 @@ int eb_settings_parse(int argc, char **argv, eb_settings *s, char *why, size_t w
                      flags);
     }
     return rc;
-}
-
-/* ---- --help -------------------------------------------------------------------- */
-
-/* The template with "{names}" and "{range}" filled in, into buf. */
-static void expand(const eb_setting *e, const char *template, char *buf, size_t len)
-{
-    char names[600] = "";
-    if (e->names != NULL) e->names(names, sizeof names);
-    char range[64];
-    snprintf(range, sizeof range, "%" PRId64 "..%" PRId64, e->min, e->max);
-    size_t used = 0;
-    buf[0] = '\0';
-    for (const char *p = template; *p != '\0' && used + 1 < len;) {
-        const char *with = NULL;
-        size_t skip = 0;
-        if (strncmp(p, "{names}", 7) == 0)
-            with = names, skip = 7;
-        else if (strncmp(p, "{range}", 7) == 0)
-            with = range, skip = 7;
-        if (with != NULL) {
-            int n = snprintf(buf + used, len - used, "%s", with);
-            if (n > 0) used += (size_t)n;
-            p += skip;
-        } else {
-            buf[used++] = *p++;
-            buf[used] = '\0';
-        }
-    }
-    if (used >= len) buf[len - 1] = '\0';
-}
-
-/* The default as --help says it: default_text, or the value. */
-static void default_of(const eb_setting *e, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    if (e->default_text != NULL)
-        expand(e, e->default_text, buf, len);
-    else if (e->kind == EB_SETTING_INT || e->kind == EB_SETTING_SECONDS)
-        snprintf(buf, len, "%" PRId64, e->value);
-    else if (e->kind == EB_SETTING_CHOICE)
-        snprintf(buf, len, "%s", e->choice((size_t)e->value));
-}
-
-#define HELP_WIDTH 80
-#define HELP_INDENT 25
-
-/* "  --flag ARG", then the text from column HELP_INDENT, wrapped at HELP_WIDTH. */
-static void help_entry(FILE *f, const eb_setting *e)
-{
-    char head[64], text[2048], body[1600], dflt[800];
-    if (e->kind == EB_SETTING_OPTIONAL)
-        snprintf(head, sizeof head, "  --%s%s", e->flag, e->arg);
-    else
-        snprintf(head, sizeof head, "  %s--%s%s%s", strcmp(e->flag, "help") == 0 ? "-h, " : "",
-                 e->flag, e->arg != NULL ? " " : "", e->arg != NULL ? e->arg : "");
-    expand(e, e->help, body, sizeof body);
-    default_of(e, dflt, sizeof dflt);
-    if (dflt[0] != '\0')
-        snprintf(text, sizeof text, "%s (default: %s)", body, dflt);
-    else
-        snprintf(text, sizeof text, "%s", body);
-    fputs(head, f);
-    size_t column = strlen(head);
-    if (column >= HELP_INDENT - 1) {
-        fputc('\n', f);
-        column = 0;
-    }
-    for (; column < HELP_INDENT; column++)
-        fputc(' ', f);
-    /* word by word: a word that would pass HELP_WIDTH starts a new line */
-    bool line_start = true;
-    for (const char *p = text; *p != '\0';) {
-        size_t word = strcspn(p, " ");
-        if (!line_start && column + 1 + word > HELP_WIDTH) {
-            fprintf(f, "\n%*s", HELP_INDENT, "");
-            column = HELP_INDENT;
-            line_start = true;
-        }
-        if (!line_start) {
-            fputc(' ', f);
-            column++;
-        }
-        fwrite(p, 1, word, f);
-        column += word;
-        line_start = false;
-        p += word;
-        while (*p == ' ')
-            p++;
-    }
-    fputc('\n', f);
-}
-
-void eb_settings_help(FILE *f)
-{
-    static const char *const headings[] = {
-        [EB_SECTION_PLAN] = "Plan (the cross product of the lists; LIST is comma-separated):",
-        [EB_SECTION_MEASUREMENT] = "Measurement:",
-        [EB_SECTION_OUTPUT] = "Output:",
-    };
-    for (int section = EB_SECTION_PLAN; section < EB_SECTION_HIDDEN; section++) {
-        fprintf(f, "%s%s\n", section == EB_SECTION_PLAN ? "" : "\n", headings[section]);
-        for (size_t i = 0; i < eb_setting_count; i++)
-            if ((int)eb_setting_table[i].section == section) help_entry(f, &eb_setting_table[i]);
-    }
 }
 
 /* ---- the point process's arguments, and the context ------------------------------ */

@@ -123,25 +123,26 @@ bool eb_settings_point_equal(const eb_settings *a, const eb_settings *b);
 /* Records every setting that has a context key in context.execbench. */
 int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc);
 
+/* What the table's entries call (settings_names.c): names from the
+ * registries for --help and messages, and checks of a value. */
+void eb_names_presets(char *buf, size_t len);
+void eb_names_preset_repetitions(char *buf, size_t len);
+void eb_names_workloads(char *buf, size_t len);
+void eb_names_workload_tasks(char *buf, size_t len);
+void eb_names_executors(char *buf, size_t len);
+void eb_names_executor_workers(char *buf, size_t len);
+void eb_names_pin_policies(char *buf, size_t len);
+void eb_names_backends(char *buf, size_t len);
+const char *eb_names_backend(size_t i);
+int eb_check_preset(const char *value, char *why, size_t why_len);
+int eb_check_micro_filter(const char *value, char *why, size_t why_len);
+
 /* ---- the table ------------------------------------------------------------------
  * Compiled into settings.c alone (which defines EB_SETTINGS_TABLE); it is here
  * so that an option's value and its entry are declared side by side. */
 #ifdef EB_SETTINGS_TABLE
 
 #define EB_AT(field) offsetof(eb_settings, field)
-
-/* Names from the registries, for --help (settings.c). */
-static void preset_names(char *buf, size_t len);
-static void preset_repetitions(char *buf, size_t len);
-static void workload_names(char *buf, size_t len);
-static void workload_tasks(char *buf, size_t len);
-static void executor_names(char *buf, size_t len);
-static void executor_workers(char *buf, size_t len);
-static void pin_names(char *buf, size_t len);
-static void backend_names(char *buf, size_t len);
-static const char *backend_choice(size_t i);
-static int check_preset(const char *value, char *why, size_t why_len);
-static int check_micro_filter(const char *value, char *why, size_t why_len);
 
 const eb_setting eb_setting_table[] = {
     /* Plan (the cross product of the lists; LIST is comma-separated) */
@@ -150,8 +151,8 @@ const eb_setting eb_setting_table[] = {
      .kind = EB_SETTING_TEXT,
      .section = EB_SECTION_PLAN,
      .offset = EB_AT(preset),
-     .names = preset_names,
-     .check = check_preset,
+     .names = eb_names_presets,
+     .check = eb_check_preset,
      .help = "{names} (--list describes them); cannot be combined with the plan flags below",
      .default_text = "default, when no plan flag is given"},
     {.flag = "workload",
@@ -160,7 +161,7 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_PLAN,
      .offset = EB_AT(workload),
      .plan = true,
-     .names = workload_names,
+     .names = eb_names_workloads,
      .help = "workloads, or all",
      .default_text = "all, i.e. {names}; the fault injectors (test.*) only when named"},
     {.flag = "executor",
@@ -169,7 +170,7 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_PLAN,
      .offset = EB_AT(executor),
      .plan = true,
-     .names = executor_names,
+     .names = eb_names_executors,
      .help = "{names}, or all",
      .default_text = "all"},
     {.flag = "workers",
@@ -178,7 +179,7 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_PLAN,
      .offset = EB_AT(workers),
      .plan = true,
-     .names = executor_workers,
+     .names = eb_names_executor_workers,
      .help = "workers per point, or auto",
      .default_text = "auto = {names}"},
     {.flag = "tasks",
@@ -189,7 +190,7 @@ const eb_setting eb_setting_table[] = {
      .plan = true,
      .min = 1,
      .max = EB_MAX_TASKS,
-     .names = workload_tasks,
+     .names = eb_names_workload_tasks,
      .help = "tasks per point, {range}",
      .default_text = "the workload's own: {names}"},
     {.flag = "pin",
@@ -198,7 +199,7 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_PLAN,
      .offset = EB_AT(pin),
      .plan = true,
-     .names = pin_names,
+     .names = eb_names_pin_policies,
      .help = "{names}",
      .default_text = "compact"},
     {.flag = "cpuset",
@@ -225,9 +226,9 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_MEASUREMENT,
      .offset = EB_AT(coro_backend),
      .value = 0,
-     .choice = backend_choice,
+     .choice = eb_names_backend,
      .noun = "backend",
-     .names = backend_names,
+     .names = eb_names_backends,
      .help = "the coroutines' context switch: {names}",
      .point = true,
      .context_key = "coro_backend"},
@@ -239,7 +240,7 @@ const eb_setting eb_setting_table[] = {
      .min = 1,
      .max = 1000,
      .value = 5,
-     .names = preset_repetitions,
+     .names = eb_names_preset_repetitions,
      .help = "timed runs per point, {range}",
      .default_text = "5, or the preset's: {names}",
      .point = true,
@@ -307,7 +308,7 @@ const eb_setting eb_setting_table[] = {
      .kind = EB_SETTING_OPTIONAL,
      .section = EB_SECTION_OUTPUT,
      .offset = EB_AT(micro),
-     .check = check_micro_filter,
+     .check = eb_check_micro_filter,
      .help = "also run execbench-micro (beside this program) and fold its micro.* rows into "
              "the document; FILTER is its --benchmark_filter regex",
      .default_text = "off; all when given"},
