@@ -381,7 +381,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         const figures *f = fig(b, e, d);
         if (run == NULL) continue;
         const char *msg = run->errors > 0 ? run->first_error->error_message : "";
-        if (run->errors > 0 && msg[0] == '\0') msg = "error_occurred";
+        if (run->errors > 0 && msg[0] == '\0') msg = EB_KEY_ERROR_OCCURRED;
         /* The numbers stay numbers (empty when unknown); status says why. */
         if (!f->f.valid && run->errors > 0) {
             SET(c + PD_MEDIAN, eb_cell_text("error", EB_STYLE_BAD));
@@ -470,10 +470,10 @@ static int error_notes(const builder *b, eb_table *t, size_t table)
                                    "use the rest",
                                    label, who, run->errors, all,
                                    eb_plural(all, "repetition", "repetitions"),
-                                   msg[0] ? msg : "error_occurred");
+                                   msg[0] ? msg : EB_KEY_ERROR_OCCURRED);
             } else {
                 rc = eb_table_note(t, "%serror in %s: %s", label, who,
-                                   msg[0] ? msg : "error_occurred without a message");
+                                   msg[0] ? msg : EB_KEY_ERROR_OCCURRED " without a message");
             }
             if (rc != 0) return rc;
         }

@@ -127,7 +127,7 @@ static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_d
         t->errors++;
         const eb_run *bad = so.valid ? nw : o;
         const char *msg = bad->first_error ? bad->first_error->error_message : "";
-        if (msg[0] == '\0') msg = "error_occurred";
+        if (msg[0] == '\0') msg = EB_KEY_ERROR_OCCURRED;
         snprintf(buf, sizeof buf, "error in %s", so.valid ? "new" : "old");
         SET(COL_VERDICT, eb_cell_text(buf, EB_STYLE_BAD));
         if (rc == 0)
@@ -371,7 +371,7 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
         eb_report_fact(r, "alpha", eb_cell_real(opt->alpha, NULL, EB_STYLE_PLAIN)) != 0)
         goto out;
     if ((old_doc->interrupted || new_doc->interrupted) &&
-        eb_report_fact(r, "interrupted", eb_cell_bool(true, NULL, 0)) != 0)
+        eb_report_fact(r, EB_KEY_INTERRUPTED, eb_cell_bool(true, NULL, 0)) != 0)
         goto out;
     if (opt->fail_above_set &&
         eb_report_fact(r, "fail_above_pct", eb_cell_real(opt->fail_above_pct, NULL, 0)) != 0)
