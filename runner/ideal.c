@@ -64,19 +64,13 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                         const eb_topology *topo, char *basis, size_t len)
 {
     eb_job job;
-    memset(&job, 0, sizeof job);
-    job.workload = p->workload;
-    job.tasks = p->tasks;
-    job.workers = p->workers;
-    memcpy(job.params, p->params, sizeof job.params);
+    eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
-        int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
-        uint64_t in_flight = p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
-        uint64_t rounds = (p->tasks + in_flight - 1) / in_flight;
+        int64_t wait, ideal = eb_point_wait_ideal_ns(p, &wait);
         snprintf(basis, len,
                  "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
-                 in_flight, wait);
-        return (int64_t)rounds * wait;
+                 eb_point_in_flight(p), wait);
+        return ideal;
     }
     const eb_point *seq = reference_point(plan, p);
     double median = 0;

@@ -28,18 +28,7 @@ static double task_elements(const eb_point *p)
 
 static double job_model_ns(const eb_point *p, unsigned cores)
 {
-    if (p->workload->kind == EB_WORK_WAIT) {
-        eb_job job;
-        memset(&job, 0, sizeof job);
-        job.workload = p->workload;
-        job.tasks = p->tasks;
-        job.workers = p->workers;
-        memcpy(job.params, p->params, sizeof job.params);
-        double wait =
-            p->workload->task_wait_ns != NULL ? (double)p->workload->task_wait_ns(&job) : 0;
-        uint64_t in_flight = p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
-        return (double)((p->tasks + in_flight - 1) / in_flight) * wait;
-    }
+    if (p->workload->kind == EB_WORK_WAIT) return (double)eb_point_wait_ideal_ns(p, NULL);
     double parallel = 1;
     if (p->executor->parallel) {
         unsigned workers = p->workers == 0 ? cores : p->workers;

@@ -57,6 +57,30 @@ void eb_point_format_name(eb_point *p)
              p->workload->name, p->executor->name, p->tasks, p->workers, params, pin);
 }
 
+void eb_point_job(const eb_point *p, eb_job *job)
+{
+    memset(job, 0, sizeof *job);
+    job->workload = p->workload;
+    job->tasks = p->tasks;
+    job->workers = p->workers;
+    memcpy(job->params, p->params, sizeof job->params);
+}
+
+uint64_t eb_point_in_flight(const eb_point *p)
+{
+    return p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
+}
+
+int64_t eb_point_wait_ideal_ns(const eb_point *p, int64_t *wait_ns)
+{
+    eb_job job;
+    eb_point_job(p, &job);
+    int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
+    if (wait_ns != NULL) *wait_ns = wait;
+    uint64_t in_flight = eb_point_in_flight(p);
+    return (int64_t)((p->tasks + in_flight - 1) / in_flight) * wait;
+}
+
 /* FNV-1a: the names' index needs a hash, nothing stronger. */
 static size_t name_hash(const char *name)
 {

@@ -69,6 +69,15 @@ int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topolo
 /* Formats a point's family name into point->name. */
 void eb_point_format_name(eb_point *point);
 
+/* The job the point describes, unallocated: what a workload's task_wait_ns
+ * and task_cost read (workload, params, tasks, workers). */
+void eb_point_job(const eb_point *point, eb_job *job);
+
+/* A point of waits (EB_WORK_WAIT): the tasks in flight at once, and the
+ * ideal, ceil(tasks / in flight) x the task's nominal wait, in ns. */
+uint64_t eb_point_in_flight(const eb_point *point);
+int64_t eb_point_wait_ideal_ns(const eb_point *point, int64_t *wait_ns);
+
 /* The flags that make `execbench --point` run exactly this point with these
  * settings: a NULL-terminated argv after `exe` (free with eb_point_args_free). */
 char **eb_point_args(const char *exe, const eb_point *point, const eb_settings *settings);

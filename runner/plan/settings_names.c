@@ -15,122 +15,110 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Joins names as "a, b or c" (`last` between the last two), or "a,b" (sep ","). */
-typedef struct joiner {
+/* Text appended to buf, printf-style, never past its end. */
+typedef struct text {
     char *buf;
-    size_t len, used, count;
-} joiner;
+    size_t len, used;
+} text;
 
-static void join(joiner *j, const char *name)
+__attribute__((format(printf, 2, 3))) static void add(text *t, const char *fmt, ...)
 {
-    if (j->used >= j->len) return;
-    int n = snprintf(j->buf + j->used, j->len - j->used, "%s%s", j->count ? "\x1f" : "", name);
-    if (n > 0) j->used += (size_t)n;
-    j->count++;
+    if (t->used >= t->len) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+    va_end(ap);
+    if (n > 0) t->used += (size_t)n;
 }
 
-/* The joined names with "sep" between them and "last" before the last one. */
-static void join_end(joiner *j, const char *sep, const char *last)
+/* "a, b or c": `last` before the last of n names, ", " between the others. */
+static void join(char *buf, size_t len, const char *const *names, size_t n, const char *last)
 {
-    char *copy = strdup(j->buf);
-    if (copy == NULL) return;
-    size_t used = 0, k = 0;
-    j->buf[0] = '\0';
-    for (char *name = strtok(copy, "\x1f"); name != NULL && used < j->len;
-         name = strtok(NULL, "\x1f"), k++) {
-        const char *between = k == 0 ? "" : k + 1 == j->count ? last : sep;
-        int n = snprintf(j->buf + used, j->len - used, "%s%s", between, name);
-        if (n > 0) used += (size_t)n;
-    }
-    free(copy);
+    text t = {buf, len, 0};
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        add(&t, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", names[i]);
 }
+
+#define MAX_NAMES 64
 
 void eb_names_presets(char *buf, size_t len)
 {
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_preset_count; i++)
-        join(&j, eb_presets[i].name);
-    join_end(&j, ", ", " or ");
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_preset_count && n < MAX_NAMES; i++)
+        names[n++] = eb_presets[i].name;
+    join(buf, len, names, n, " or ");
 }
 
 void eb_names_preset_repetitions(char *buf, size_t len)
 {
-    size_t used = 0;
+    text t = {buf, len, 0};
     buf[0] = '\0';
-    for (size_t i = 0; i < eb_preset_count && used < len; i++) {
-        if (eb_presets[i].repetitions <= 0) continue;
-        int n = snprintf(buf + used, len - used, "%s%s %d", used ? ", " : "", eb_presets[i].name,
-                         eb_presets[i].repetitions);
-        if (n > 0) used += (size_t)n;
-    }
+    for (size_t i = 0; i < eb_preset_count; i++)
+        if (eb_presets[i].repetitions > 0)
+            add(&t, "%s%s %d", t.used ? ", " : "", eb_presets[i].name, eb_presets[i].repetitions);
 }
 
 void eb_names_workloads(char *buf, size_t len)
 {
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_workload_count; i++)
-        if (!eb_workloads[i]->hidden) join(&j, eb_workloads[i]->name);
-    join_end(&j, ", ", ", ");
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_workload_count && n < MAX_NAMES; i++)
+        if (!eb_workloads[i]->hidden) names[n++] = eb_workloads[i]->name;
+    join(buf, len, names, n, ", ");
 }
 
 void eb_names_workload_tasks(char *buf, size_t len)
 {
-    size_t used = 0;
+    text t = {buf, len, 0};
     buf[0] = '\0';
-    for (size_t i = 0; i < eb_workload_count && used < len; i++) {
-        if (eb_workloads[i]->hidden) continue;
-        int n = snprintf(buf + used, len - used, "%s%s %" PRIu64, used ? ", " : "",
-                         eb_workloads[i]->name, eb_workloads[i]->default_tasks);
-        if (n > 0) used += (size_t)n;
-    }
+    for (size_t i = 0; i < eb_workload_count; i++)
+        if (!eb_workloads[i]->hidden)
+            add(&t, "%s%s %" PRIu64, t.used ? ", " : "", eb_workloads[i]->name,
+                eb_workloads[i]->default_tasks);
 }
 
 void eb_names_executors(char *buf, size_t len)
 {
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_executor_count; i++)
-        join(&j, eb_executors[i]->name);
-    join_end(&j, ", ", ", ");
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_executor_count && n < MAX_NAMES; i++)
+        names[n++] = eb_executors[i]->name;
+    join(buf, len, names, n, ", ");
 }
 
 /* What "auto" resolves to, from the executors' properties (plan.c). */
 void eb_names_executor_workers(char *buf, size_t len)
 {
-    size_t used = 0;
+    text t = {buf, len, 0};
     buf[0] = '\0';
-    for (size_t i = 0; i < eb_executor_count && used < len; i++) {
-        const eb_executor *e = eb_executors[i];
-        int n = 0;
-        if (e->max_workers > 0)
-            n = snprintf(buf + used, len - used, "%u for %s, ", e->max_workers, e->name);
-        else if (e->allows_unbounded)
-            n = snprintf(buf + used, len - used, "0 = unbounded for %s, ", e->name);
-        if (n > 0) used += (size_t)n;
-    }
-    if (used < len) snprintf(buf + used, len - used, "one per core otherwise");
     for (size_t i = 0; i < eb_executor_count; i++) {
         const eb_executor *e = eb_executors[i];
-        size_t at = strlen(buf);
-        if (e->max_workers > 0 && at < len)
-            snprintf(buf + at, len - at, "; %s runs at most %u whatever the list says", e->name,
-                     e->max_workers);
+        if (e->max_workers > 0)
+            add(&t, "%u for %s, ", e->max_workers, e->name);
+        else if (e->allows_unbounded)
+            add(&t, "0 = unbounded for %s, ", e->name);
     }
+    add(&t, "one per core otherwise");
+    for (size_t i = 0; i < eb_executor_count; i++)
+        if (eb_executors[i]->max_workers > 0)
+            add(&t, "; %s runs at most %u whatever the list says", eb_executors[i]->name,
+                eb_executors[i]->max_workers);
 }
 
 void eb_names_pin_policies(char *buf, size_t len)
 {
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; i < eb_pin_policy_count; i++)
-        if (!eb_pin_policies[i]->from_list) join(&j, eb_pin_policies[i]->name);
-    join_end(&j, ", ", " or ");
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_pin_policy_count && n < MAX_NAMES; i++)
+        if (!eb_pin_policies[i]->from_list) names[n++] = eb_pin_policies[i]->name;
+    join(buf, len, names, n, " or ");
 }
 
 const char *eb_names_backend(size_t i)
@@ -141,11 +129,11 @@ const char *eb_names_backend(size_t i)
 
 void eb_names_backends(char *buf, size_t len)
 {
-    joiner j = {buf, len, 0, 0};
-    buf[0] = '\0';
-    for (size_t i = 0; eb_names_backend(i) != NULL; i++)
-        join(&j, eb_names_backend(i));
-    join_end(&j, ", ", " or ");
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = eb_names_backend(i);
+    join(buf, len, names, n, " or ");
 }
 
 int eb_check_preset(const char *value, char *why, size_t why_len)
