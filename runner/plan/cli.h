@@ -24,8 +24,8 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len);
  * its preset, the default preset when it names neither a preset nor plan
  * flags, else its plan flags; with its settings. Notes on what was left out
  * go to `notes` (may be NULL). 0, or a negative errno with `why`. */
-int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan,
-                char *why, size_t why_len);
+int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan *plan, char *why,
+                size_t why_len);
 
 /* --help: every flag with its default, from the settings table. */
 void eb_cli_help(FILE *f);

@@ -52,7 +52,7 @@ typedef struct eb_plan {
     size_t *by_name; /* open-addressing index of the names: 1 + point index, 0 empty */
     size_t by_name_cap;
     eb_settings settings; /* what every point of the run shares (settings.h) */
-    const char *preset; /* the preset's name, NULL when built from flags */
+    const char *preset;   /* the preset's name, NULL when built from flags */
 } eb_plan;
 
 /* Settings at their defaults, no points. */
