@@ -51,6 +51,9 @@ set(EB_TSAN_SKIPS
   "test_coroutine_executor.sleeps_overlap|asserts over 100 waits overlap, but starting each coroutine (a new ThreadSanitizer fiber) takes ~0.7 ms, longer than the waits"
   "test_scheduler.signals_with_an_alternate_stack_are_not_delayed|ThreadSanitizer defers a signal to its next interceptor call and runs the handler on the stack running then, not on the alternate stack: the test's claim does not hold under it"
   "test_e2e.faults_are_contained_under_every_executor|its test.hang point needs the SIGUSR1 self-description, which ThreadSanitizer defers until the thread enters one of its interceptors: a task blocked in clock_nanosleep never does"
+  "test_reactor.epoll_the_thread_sleeps_while_coroutines_wait_on_fds|asserts the thread's CPU under a quarter of ~150 ms of wall time, but its 51 coroutines are ThreadSanitizer fibers at ~0.7-1 ms of CPU each, 36-50 ms: at the threshold (seen failing at 47-49 ms)"
+  "test_reactor.epoll_timerfd_the_thread_sleeps_while_coroutines_wait_on_fds|asserts the thread's CPU under a quarter of ~150 ms of wall time, but its 51 coroutines are ThreadSanitizer fibers at ~0.7-1 ms of CPU each, 36-50 ms: at the threshold (seen failing at 47-49 ms)"
+  "test_reactor.io_uring_the_thread_sleeps_while_coroutines_wait_on_fds|asserts the thread's CPU under a quarter of ~150 ms of wall time, but its 51 coroutines are ThreadSanitizer fibers at ~0.7-1 ms of CPU each, 36-50 ms: at the threshold (seen failing at 47-49 ms)"
   "test_e2e.counts_agree_with_their_nouns_in_execbench_messages|its test.hang point's message needs the SIGUSR1 self-description, which ThreadSanitizer defers until the thread enters one of its interceptors: a task blocked in clock_nanosleep never does (it failed so on main too)"
   "test_output.disk_and_tmpdir_full_while_writing_print_the_results|ThreadSanitizer's runtime writes a scratch file into TMPDIR when a program starts, which fills the full TMPDIR before execbench runs"
 )
