@@ -5,14 +5,10 @@ eb_add_c_test(test_copy_stacks
   LIBS eb_coro
   SERIAL)
 
-# The up-front memory estimate. Self-contained: built here until phase B
-# wires it into the runner (where the runner's layout puts it).
-add_library(eb_memory_fit STATIC ${CMAKE_SOURCE_DIR}/runner/memory_fit.c)
-target_include_directories(eb_memory_fit PUBLIC ${CMAKE_SOURCE_DIR}/runner)
-
+# The up-front memory estimate (runner/core/memory_fit.c, memory_available.c).
 eb_add_c_test(test_memory_fit
   SOURCES test_memory_fit.c
-  LIBS eb_memory_fit eb_coro eb_reliability_support)
+  LIBS eb_core eb_coro eb_reliability_support)
 add_dependencies(test_memory_fit execbench)
 # The cgroup case makes an OOM kill: not while other tests count them.
 set_tests_properties(test_memory_fit.in_a_memory_cgroup_the_verdicts_match_what_happens

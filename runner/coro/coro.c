@@ -1,6 +1,8 @@
-/* coro.c — the two context-switch backends, their sanitizer annotations, and
- * the COPY mode's run stacks and save buffers (see coro.h). */
+/* coro.c — the two context-switch backends and their sanitizer annotations
+ * (see coro.h); the COPY mode's run stacks and save buffers are in
+ * coro_run_stack.c. */
 #include "coro.h"
+#include "coro_run_stack.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,17 +10,6 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define EB_CORO_VALGRIND 1
-#endif
-#endif
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
 
 /* Boost.Context's fcontext API, declared here by hand: its header
  * (boost/context/detail/fcontext.hpp) is C++ only, but libboost_context
@@ -33,26 +24,7 @@ typedef struct eb_fcontext_transfer {
 eb_fcontext_transfer jump_fcontext(eb_fcontext_t const to, void *vp);
 eb_fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(eb_fcontext_transfer));
 
-#if defined(__SANITIZE_ADDRESS__)
-#define EB_CORO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EB_CORO_ASAN 1
-#endif
-#endif
-
-#ifdef EB_CORO_ASAN
-#include <sanitizer/asan_interface.h>
-#include <sanitizer/common_interface_defs.h>
-#define asan_start_switch(fake_save, bottom, size)                                                 \
-    __sanitizer_start_switch_fiber(fake_save, bottom, size)
-#define asan_finish_switch(fake, bottom_old, size_old)                                             \
-    __sanitizer_finish_switch_fiber(fake, bottom_old, size_old)
-#else
-#define asan_start_switch(fake_save, bottom, size) ((void)(fake_save), (void)(bottom), (void)(size))
-#define asan_finish_switch(fake, bottom_old, size_old)                                             \
-    ((void)(fake), (void)(bottom_old), (void)(size_old))
-#endif
+#include "coro_sanitize.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define EB_CORO_TSAN 1
@@ -112,287 +84,11 @@ void eb_coro_stack_unpoison(void *lo, size_t bytes)
 #endif
 }
 
-/* ---- COPY mode: run stacks and save buffers ------------------------------ */
-
-/* Save buffers come in size classes: 64-byte steps up to 4 KiB (an io.sleep
- * task saves 352 bytes with fcontext, 1,296 with ucontext: a class wastes
- * under 64), then powers of two. A
- * class's free buffers are a list threaded through their first word; new
- * ones are carved from chunks that double from 64 KiB to 4 MiB, each
- * populated in one system call (MADV_POPULATE_WRITE) since the buffers fill
- * it in order. No per-buffer header: a coroutine knows its buffer's class by
- * its capacity. */
-#define SMALL_CLASSES 64
-#define CLASSES 88
-#define CHUNK_MIN ((size_t)64 << 10)
-#define CHUNK_MAX ((size_t)4 << 20)
-#define RUN_STACK_MAX ((size_t)1 << 30) /* saved_cap is 32 bits, shadow included */
-
-typedef struct arena_chunk {
-    struct arena_chunk *next;
-    size_t bytes;
-} arena_chunk;
-
-struct eb_coro_run_stack {
-    char *map; /* guard page, then the stack */
-    size_t map_bytes;
-    char *lo, *top; /* the stack: [lo, top), top 64-byte aligned */
-    eb_coro *owner; /* whose frames are on it now (NULL: nobody's) */
-    bool running;   /* one of its coroutines runs now */
-    void *free_list[CLASSES];
-    char *bump, *bump_end; /* the rest of the chunk being carved */
-    arena_chunk *chunks;   /* oldest first */
-    arena_chunk *cursor;   /* the chunk being carved */
-    size_t next_chunk;
-    eb_coro_copy_stats stats;
-    unsigned valgrind_id;
-};
-
-#define SMALL_MAX ((size_t)64 * SMALL_CLASSES)
-
-static size_t class_size(unsigned c)
-{
-    return c < SMALL_CLASSES ? (size_t)64 * (c + 1) : SMALL_MAX << (c - SMALL_CLASSES + 1);
-}
-
-static unsigned class_of(size_t n)
-{
-    if (n <= SMALL_MAX) return n == 0 ? 0 : (unsigned)((n + 63) / 64 - 1);
-    unsigned c = SMALL_CLASSES;
-    for (size_t size = 2 * SMALL_MAX; size < n; size <<= 1)
-        c++;
-    return c;
-}
-
-static size_t page_size(void)
-{
-    long page = sysconf(_SC_PAGESIZE);
-    return page > 0 ? (size_t)page : 4096;
-}
-
-static char *arena_alloc(eb_coro_run_stack *rs, unsigned c)
-{
-    void *p = rs->free_list[c];
-    if (p != NULL) {
-        rs->free_list[c] = *(void **)p;
-        return p;
-    }
-    size_t size = class_size(c);
-    const size_t header = 64;
-    /* the next chunk kept from before a reset, if this fits it, or a new one */
-    while ((size_t)(rs->bump_end - rs->bump) < size) {
-        arena_chunk *next = rs->cursor != NULL ? rs->cursor->next : rs->chunks;
-        if (next == NULL) break;
-        rs->cursor = next;
-        rs->bump = (char *)next + header;
-        rs->bump_end = (char *)next + next->bytes;
-    }
-    if ((size_t)(rs->bump_end - rs->bump) < size) {
-        size_t bytes = rs->next_chunk > size + header ? rs->next_chunk : size + header;
-        bytes = (bytes + page_size() - 1) / page_size() * page_size();
-        char *chunk = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (chunk == MAP_FAILED) return NULL;
-        (void)madvise(chunk, bytes, MADV_NOHUGEPAGE);     /* stack_pool.h: cold huge pages */
-        (void)madvise(chunk, bytes, MADV_POPULATE_WRITE); /* else faulted page by page */
-        arena_chunk *h = (arena_chunk *)(void *)chunk;
-        *h = (arena_chunk){.next = NULL, .bytes = bytes};
-        if (rs->cursor != NULL)
-            rs->cursor->next = h; /* the cursor is the last chunk here */
-        else
-            rs->chunks = h;
-        rs->cursor = h;
-        rs->bump = chunk + header;
-        rs->bump_end = chunk + bytes;
-        rs->stats.arena_bytes += bytes;
-        if (rs->next_chunk < CHUNK_MAX) rs->next_chunk *= 2;
-    }
-    p = rs->bump;
-    rs->bump += size;
-    return p;
-}
-
-static void arena_free(eb_coro_run_stack *rs, char *p, size_t cap)
-{
-    unsigned c = class_of(cap);
-    *(void **)(void *)p = rs->free_list[c];
-    rs->free_list[c] = p;
-}
-
-/* Under AddressSanitizer the stack's shadow (its poisoned redzones) travels
- * with the frames: saved after them in the buffer, written back with them.
- * The shadow is read and written byte by byte through volatile pointers: a
- * memcpy would be intercepted, and the shadow's own shadow is unmapped. */
-#ifdef EB_CORO_ASAN
-static size_t shadow_bytes(size_t n)
-{
-    return n / 8;
-}
-
-__attribute__((no_sanitize_address)) static volatile char *shadow_of(const void *p)
-{
-    size_t scale, offset;
-    __asan_get_shadow_mapping(&scale, &offset);
-    return (volatile char *)(((uintptr_t)p >> scale) + offset);
-}
-
-__attribute__((no_sanitize_address)) static void shadow_save(const char *lo, size_t n, char *out)
-{
-    volatile char *sh = shadow_of(lo);
-    for (size_t i = 0; i < n / 8; i++)
-        out[i] = sh[i];
-    __asan_unpoison_memory_region((void *)lo, n); /* memcpy may read it now */
-}
-
-__attribute__((no_sanitize_address)) static void shadow_restore(const char *lo, size_t n,
-                                                                const char *in)
-{
-    volatile char *sh = shadow_of(lo);
-    for (size_t i = 0; i < n / 8; i++)
-        sh[i] = in[i];
-}
-#else
-#define shadow_bytes(n) ((void)(n), (size_t)0)
-#define shadow_save(lo, n, out) ((void)(lo), (void)(n), (void)(out))
-#define shadow_restore(lo, n, in) ((void)(lo), (void)(n), (void)(in))
-#endif
-
 /* The lowest address of the caller's frame is above this function's frame
  * address (its return address and saved frame pointer lie between). */
 __attribute__((noinline, noclone)) static char *below_caller(void)
 {
     return __builtin_frame_address(0);
-}
-
-/* Copies the parked owner's frames out to its buffer (growing it to the
- * class that fits): 0 or -ENOMEM, leaving it on the stack. */
-static int save_frames(eb_coro_run_stack *rs, eb_coro *co)
-{
-    char *lo = co->backend == EB_CORO_FCONTEXT ? (char *)co->self : co->frames_lo;
-    lo = (char *)((uintptr_t)lo & ~(uintptr_t)15);
-    size_t n = (size_t)(rs->top - lo);
-    size_t need = n + shadow_bytes(n);
-    if (need > co->saved_cap) {
-        char *buf = arena_alloc(rs, class_of(need));
-        if (buf == NULL) return -ENOMEM;
-        if (co->saved != NULL) {
-            arena_free(rs, co->saved, co->saved_cap);
-            rs->stats.buffers--;
-            rs->stats.buffer_bytes -= co->saved_cap;
-        }
-        co->saved = buf;
-        co->saved_cap = (uint32_t)class_size(class_of(need));
-        rs->stats.buffers++;
-        rs->stats.buffer_bytes += co->saved_cap;
-        if (rs->stats.buffer_bytes > rs->stats.peak_buffer_bytes)
-            rs->stats.peak_buffer_bytes = rs->stats.buffer_bytes;
-    }
-    shadow_save(lo, n, co->saved + n);
-    memcpy(co->saved, lo, n);
-    co->saved_bytes = (uint32_t)n;
-    rs->stats.saves++;
-    rs->stats.saved_bytes += n;
-    if (n > rs->stats.max_frames) rs->stats.max_frames = n;
-    return 0;
-}
-
-static void restore_frames(eb_coro_run_stack *rs, eb_coro *co)
-{
-    size_t n = co->saved_bytes;
-    char *lo = rs->top - n;
-    eb_coro_stack_unpoison(lo, n);
-    memcpy(lo, co->saved, n);
-    shadow_restore(lo, n, co->saved + n);
-    rs->stats.restores++;
-    rs->stats.restored_bytes += n;
-}
-
-/* A finished coroutine's buffer goes back to its class; its frames on the
- * stack are dead (those it never returned from stay poisoned for ASan). */
-static void release_frames(eb_coro_run_stack *rs, eb_coro *co)
-{
-    if (rs->owner == co) rs->owner = NULL;
-    if (co->saved != NULL) {
-        arena_free(rs, co->saved, co->saved_cap);
-        rs->stats.buffers--;
-        rs->stats.buffer_bytes -= co->saved_cap;
-    }
-    co->saved = NULL;
-    co->saved_bytes = co->saved_cap = 0;
-    eb_coro_stack_unpoison(rs->lo, (size_t)(rs->top - rs->lo));
-}
-
-int eb_coro_run_stack_create(size_t bytes, eb_coro_run_stack **out)
-{
-    *out = NULL;
-    size_t page = page_size();
-    if (bytes > RUN_STACK_MAX) return -EINVAL;
-    if (bytes < ((size_t)16 << 10)) bytes = (size_t)16 << 10;
-    bytes = (bytes + page - 1) / page * page;
-    eb_coro_run_stack *rs = calloc(1, sizeof *rs);
-    if (rs == NULL) return -ENOMEM;
-    rs->map_bytes = bytes + page;
-    rs->map = mmap(NULL, rs->map_bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (rs->map == MAP_FAILED) {
-        int err = -errno;
-        free(rs);
-        return err;
-    }
-    /* one stack, so a real guard page costs one system call, not one per
-     * coroutine: an overflow faults here instead of corrupting a neighbour */
-    if (mprotect(rs->map, page, PROT_NONE) != 0) {
-        int err = -errno;
-        munmap(rs->map, rs->map_bytes);
-        free(rs);
-        return err;
-    }
-    rs->lo = rs->map + page;
-    rs->top = rs->map + rs->map_bytes; /* page aligned, so 64-byte aligned */
-    rs->next_chunk = CHUNK_MIN;
-#ifdef EB_CORO_VALGRIND
-    rs->valgrind_id = VALGRIND_STACK_REGISTER(rs->lo, rs->top);
-#endif
-    *out = rs;
-    return 0;
-}
-
-void eb_coro_run_stack_destroy(eb_coro_run_stack *rs)
-{
-    if (rs == NULL) return;
-#ifdef EB_CORO_VALGRIND
-    VALGRIND_STACK_DEREGISTER(rs->valgrind_id);
-#endif
-    eb_coro_stack_unpoison(rs->lo, (size_t)(rs->top - rs->lo));
-    munmap(rs->map, rs->map_bytes);
-    for (arena_chunk *c = rs->chunks, *next; c != NULL; c = next) {
-        next = c->next;
-        munmap(c, c->bytes);
-    }
-    free(rs);
-}
-
-void eb_coro_run_stack_stats(const eb_coro_run_stack *rs, eb_coro_copy_stats *out)
-{
-    *out = rs->stats;
-}
-
-void eb_coro_run_stack_reset(eb_coro_run_stack *rs)
-{
-    rs->owner = NULL;
-    rs->running = false;
-    for (unsigned c = 0; c < CLASSES; c++)
-        rs->free_list[c] = NULL;
-    rs->cursor = NULL;
-    rs->bump = rs->bump_end = NULL;
-    uint64_t arena = rs->stats.arena_bytes;
-    rs->stats = (eb_coro_copy_stats){.arena_bytes = arena};
-    eb_coro_stack_unpoison(rs->lo, (size_t)(rs->top - rs->lo));
-}
-
-size_t eb_coro_run_stack_bytes(const eb_coro_run_stack *rs)
-{
-    return (size_t)(rs->top - rs->lo);
 }
 
 /* ---- switching ----------------------------------------------------------- */
@@ -498,12 +194,12 @@ static int take_run_stack(eb_coro *co, ucontext_t *start)
     bool fresh = co->self == NULL;
     if (fresh && co->backend == EB_CORO_UCONTEXT && getcontext(start) != 0) return -errno;
     if (rs->owner != NULL) {
-        int rc = save_frames(rs, rs->owner);
+        int rc = eb_coro_run_stack_save_frames(rs, rs->owner);
         if (rc != 0) return rc;
     }
     rs->owner = co;
     if (!fresh) {
-        restore_frames(rs, co);
+        eb_coro_run_stack_restore_frames(rs, co);
     } else if (co->backend == EB_CORO_FCONTEXT) {
         co->self = make_fcontext(rs->top, (size_t)(rs->top - rs->lo), fcontext_entry);
     } else {
@@ -549,7 +245,7 @@ int eb_coro_resume(eb_coro *co)
             tsan_destroy(co->tsan_fiber);
             co->tsan_fiber = NULL;
         }
-        if (co->run != NULL) release_frames(co->run, co);
+        if (co->run != NULL) eb_coro_run_stack_release_frames(co->run, co);
     }
     return 0;
 }

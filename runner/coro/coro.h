@@ -4,7 +4,8 @@
  * asymmetric: eb_coro_resume runs it until it calls eb_coro_suspend (or
  * returns), and eb_coro_suspend returns to whoever resumed it.
  *
- * Backends (workloads/job.h's eb_coro_backend):
+ * Backends (eb_coro_backend, below; a job names one for the coroutine
+ * executor, but this library knows nothing of jobs):
  *  - EB_CORO_FCONTEXT: Boost.Context's make_fcontext/jump_fcontext (a few
  *    instructions: callee-saved registers and the stack pointer).
  *  - EB_CORO_UCONTEXT: glibc makecontext/swapcontext, the portable fallback
@@ -23,11 +24,14 @@
 #ifndef EB_CORO_H
 #define EB_CORO_H
 
-#include "job.h"
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+typedef enum eb_coro_backend {
+    EB_CORO_FCONTEXT = 0, /* Boost.Context's jump_fcontext/make_fcontext */
+    EB_CORO_UCONTEXT,     /* glibc makecontext/swapcontext, the portable fallback */
+} eb_coro_backend;
 
 typedef void (*eb_coro_fn)(void *ctx, uint64_t arg);
 

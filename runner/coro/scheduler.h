@@ -3,7 +3,7 @@
  * wait, and when every one is parked, sleep once, precisely, until the
  * earliest deadline (clock_nanosleep TIMER_ABSTIME, timer slack 1 ns).
  *
- * While eb_sched_run runs it installs eb_wait_ops (workloads/wait.h) for its
+ * While eb_sched_run runs it installs eb_wait_ops (wait/wait.h) for its
  * thread, so a workload's eb_wait_until_ns parks the calling coroutine and the
  * scheduler runs another. A signal frame would not fit a 4 KiB coroutine
  * stack, so while coroutines run it blocks the signals whose handlers would
