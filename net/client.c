@@ -100,6 +100,17 @@ static int open_connection(eb_http_conn *c, int64_t deadline_ns, eb_http_respons
     return 0;
 }
 
+int eb_http_conn_open(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->port = c->port;
+    r->content_length = -1;
+    eb_http_conn_close(c);
+    int rc = open_connection(c, deadline_ns, r);
+    if (r->failure == EB_HTTP_TIMED_OUT) r->waited_ns = 0;
+    return rc;
+}
+
 static char *put_text(char *p, const char *text)
 {
     size_t n = strlen(text);
@@ -161,6 +172,28 @@ static int ended_early(eb_http_conn *c, eb_http_response *r, int sys_errno)
 {
     if (r->bytes_received == 0) return fail(c, r, EB_HTTP_CLOSED_EARLY, sys_errno, -ECONNRESET);
     return fail(c, r, EB_HTTP_TRUNCATED, sys_errno, -EPIPE);
+}
+
+/* A connection that ends with this response: the server closes it once
+ * the response is written, so wait for that end of file before closing
+ * here. Whoever closes first keeps the TIME_WAIT: this way it is the
+ * server's, on its one port, never one of the client's ephemeral ports
+ * (closing at once, the client would often win the race). A server that
+ * does not close by the deadline is closed on anyway. 0, or -EPROTO for
+ * bytes after the response. */
+static int await_close(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r)
+{
+    for (;;) {
+        ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
+        if (n == 0) return 0;
+        if (n > 0) {
+            r->extra_bytes += (uint64_t)n;
+            return fail(c, r, EB_HTTP_MALFORMED, 0, -EPROTO);
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return 0; /* reset: it is gone too */
+        if (eb_wait_fd(c->fd, EB_WAIT_READABLE, deadline_ns) != 0) return 0;
+    }
 }
 
 int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_http_response *r)
@@ -226,7 +259,10 @@ int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_htt
         }
     }
     r->checksum = eb_net_checksum_final(&ps.sum);
-    if (c->fd >= 0 && (!c->keepalive || !http_should_keep_alive(&c->parser))) eb_http_conn_close(c);
+    if (c->fd >= 0 && (!c->keepalive || !http_should_keep_alive(&c->parser))) {
+        if ((rc = await_close(c, deadline_ns, r)) != 0) goto out;
+        eb_http_conn_close(c);
+    }
     if (r->status != 200) {
         rc = fail(c, r, EB_HTTP_BAD_STATUS, 0, -EREMOTEIO);
         goto out;
