@@ -68,6 +68,8 @@ static void worker_main(worker_arg *arg)
         rc = eb_job_run_task(job, w, task);
         if (rc != 0) {
             record_failure(p, rc, w, "task", task);
+            /* the job has failed: the others stop after their current task */
+            atomic_store(job->next_task, job->tasks);
             break;
         }
     }
