@@ -67,6 +67,10 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
         int64_t wait, ideal = eb_point_wait_ideal_ns(p, &wait);
+        if (wait == 0) { /* net.http at latency_us=0: its cost is all CPU and I/O */
+            snprintf(basis, len, "none: a task's nominal wait is 0 ns, so no wait bounds it");
+            return -1;
+        }
         snprintf(basis, len,
                  "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
                  eb_point_in_flight(p), wait);

@@ -45,6 +45,17 @@
 #define EB_KEY_MAX_RSS_KIB "max_rss_kib"
 #define EB_KEY_TASK_LATENCY_P50_NS "task_latency_p50_ns"
 #define EB_KEY_TASK_LATENCY_P99_NS "task_latency_p99_ns"
+/* What a workload with requests measured (net.http: workload.h's figures). */
+#define EB_KEY_REQUESTS "requests"
+#define EB_KEY_REQUESTS_PER_SECOND "requests_per_second"
+#define EB_KEY_REQUEST_LATENCY_P50_NS "request_latency_p50_ns"
+#define EB_KEY_REQUEST_LATENCY_P99_NS "request_latency_p99_ns"
+#define EB_KEY_REQUEST_LATENCY_P999_NS "request_latency_p999_ns"
+#define EB_KEY_CONNECTIONS_OPENED "connections_opened"
+#define EB_KEY_BYTES_RECEIVED "bytes_received"
+#define EB_KEY_SERVER_CPU_NS "server_cpu_ns"
+#define EB_KEY_SERVER_PU "server_pu"
+#define EB_KEY_REQUEST_CPU_NS "request_cpu_ns"
 /* The job's CPU as a counter, on its way to cpu_time: never in a document. */
 #define EB_KEY_JOB_CPU_NS "eb_cpu_ns"
 
@@ -156,6 +167,16 @@ typedef enum eb_key_scope {
     X(EB_KEY_MAX_RSS_KIB, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                       \
     X(EB_KEY_TASK_LATENCY_P50_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
     X(EB_KEY_TASK_LATENCY_P99_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
+    X(EB_KEY_REQUESTS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                          \
+    X(EB_KEY_REQUESTS_PER_SECOND, EB_KIND_COUNTER, EB_SCOPE_ROW)                                   \
+    X(EB_KEY_REQUEST_LATENCY_P50_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_REQUEST_LATENCY_P99_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_REQUEST_LATENCY_P999_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                           \
+    X(EB_KEY_CONNECTIONS_OPENED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_BYTES_RECEIVED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                    \
+    X(EB_KEY_SERVER_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                     \
+    X(EB_KEY_SERVER_PU, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                         \
+    X(EB_KEY_REQUEST_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                    \
     X(EB_KEY_JOB_CPU_NS, EB_KIND_COUNTER, EB_SCOPE_ROW)                                            \
     X(EB_KEY_WORKER_PUS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                              \
     X(EB_KEY_WORKER_PUS_VARIED, EB_KIND_BOOL, EB_SCOPE_ROW)                                        \

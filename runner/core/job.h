@@ -12,6 +12,9 @@
 #include "coro.h" /* eb_coro_backend: the coroutine executor's switch */
 #include "workload.h"
 
+#include "reactor.h" /* eb_reactor_kind: the coroutine executor's fd waits */
+
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -35,6 +38,11 @@ typedef struct eb_job {
     const struct eb_pin_plan *pin; /* NULL: no pinning */
     eb_coro_backend coro_backend;
     uint64_t seed; /* for workloads with randomness (jitter) */
+    eb_reactor_kind reactor; /* the coroutine executor's fd waits: epoll or io_uring */
+    /* A server the workload starts for the point (net.http): its event-loop
+     * threads (0: one) and the PUs it may run on (NULL: any). */
+    unsigned server_threads;
+    const cpu_set_t *server_cpuset;
 
     void *workload_state; /* set by workload->setup, read-only afterwards */
 

@@ -35,6 +35,9 @@ typedef struct eb_job_result {
         uint64_t peak_buffer_bytes;
         uint64_t arena_bytes;
     } coro;
+    /* What the workload measured beside the job (workload.h: run_end);
+     * all zero for workloads without run_end. */
+    eb_workload_figures workload;
     int status;                /* 0, or a negative errno / EB_E* code */
     char error[768];           /* when status != 0: what happened, precisely (which
                                   limit, when a limit refused a worker: oslimits.h) */

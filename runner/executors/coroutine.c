@@ -86,6 +86,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
             job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
         config.stack_mode = stack_mode_from_env();
+        config.reactor = job->reactor;
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
             /* one mapping for every stack (and its guard page), plus the timer heap */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 void eb_cli_help(FILE *f)
@@ -93,6 +94,14 @@ int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan
                                 why_len);
     else
         rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
+    const char *server_cpuset = cli->settings.server_cpuset;
+    eb_pin_plan *probe = NULL; /* its CPUs, against this machine's */
+    char reason[300];
+    if (rc == 0 && server_cpuset != NULL &&
+        (rc = eb_pin_plan_create(topo, EB_PIN_CPUSET, server_cpuset, 1, &probe, reason,
+                                 sizeof reason)) != 0)
+        eb_fail(why, why_len, rc, "--server-cpuset: %s", reason);
+    free(probe);
     if (rc != 0) eb_one_line(why);
     return rc;
 }

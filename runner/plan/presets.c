@@ -25,6 +25,7 @@ static const eb_plan_block quick[] = {
      .workers = "2",
      .tasks = "40",
      PARAMS("latency_us=2000")},
+    {.workloads = "net.http", .executors = "all", .tasks = "40", PARAMS("latency_us=2000")},
 };
 
 /* The full matrix with workers sweeps: the articles' sizes (20 sums of
@@ -79,11 +80,49 @@ static const eb_plan_block standard[] = {
      .executors = "coroutine",
      .tasks = "100000",
      PARAMS("latency_us=100000")},
+    /* The same 160 waits as requests over loopback: warm keep-alive
+     * connections under every executor (the executors' own cost, beside
+     * io.sleep's), a session opened in each run (keepalive 1) and a
+     * connection per request (0) where they differ; then back-to-back
+     * requests (latency 0): the CPU a request costs, client and server. */
+    {.workloads = "net.http",
+     .executors = "sequential,coroutine,multiprocess",
+     .workers = "auto",
+     .tasks = "160",
+     PARAMS("latency_us=10000", "keepalive=2")},
+    {.workloads = "net.http",
+     .executors = "threaded",
+     .workers = "5,160",
+     .tasks = "160",
+     PARAMS("latency_us=10000", "keepalive=2")},
+    {.workloads = "net.http",
+     .executors = "threaded",
+     .workers = "160",
+     .tasks = "160",
+     PARAMS("latency_us=10000", "keepalive=0,1")},
+    {.workloads = "net.http",
+     .executors = "coroutine",
+     .tasks = "160",
+     PARAMS("latency_us=10000", "keepalive=0,1")},
+    {.workloads = "net.http",
+     .executors = "sequential,threaded,multiprocess",
+     .workers = "auto",
+     .tasks = "10000",
+     PARAMS("latency_us=0", "keepalive=2")},
+    {.workloads = "net.http",
+     .executors = "coroutine",
+     .workers = "100",
+     .tasks = "10000",
+     PARAMS("latency_us=0", "keepalive=2")},
 };
 
 /* The articles' experiment: 20 sums of 5,000,000 + i; 160 requests of
- * 14.3 s / 160 = 89.375 ms each (their sequential figure); a thread pool of 5;
- * a process pool of one per core. */
+ * 14.3 s / 160 = 89.375 ms each (their sequential figure), simulated
+ * (io.sleep) and on real sockets (net.http, a session per worker made in
+ * the run: their thread-local session and Pool initializer); a thread pool
+ * of 5; a process pool of one per core; coroutines unbounded. Then their
+ * 100 GETs: 40.8 s / 100 = 408 ms each, in a loop, a thread each and
+ * coroutines. */
 static const eb_plan_block seeds[] = {
     {.workloads = "cpu.sumsq",
      .executors = "sequential,coroutine,multiprocess",
@@ -105,6 +144,25 @@ static const eb_plan_block seeds[] = {
      .workers = "5",
      .tasks = "160",
      PARAMS("latency_us=89375")},
+    {.workloads = "net.http",
+     .executors = "sequential,coroutine,multiprocess",
+     .workers = "auto",
+     .tasks = "160",
+     PARAMS("latency_us=89375")},
+    {.workloads = "net.http",
+     .executors = "threaded",
+     .workers = "5",
+     .tasks = "160",
+     PARAMS("latency_us=89375")},
+    {.workloads = "net.http",
+     .executors = "sequential,coroutine",
+     .tasks = "100",
+     PARAMS("latency_us=408000")},
+    {.workloads = "net.http",
+     .executors = "threaded",
+     .workers = "100",
+     .tasks = "100",
+     PARAMS("latency_us=408000")},
 };
 
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
@@ -113,8 +171,10 @@ const eb_preset eb_presets[] = {
     {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, BLOCKS(quick)},
     {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 10,
      BLOCKS(standard)},
-    {"seeds", "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests, pool of 5", 3,
-     BLOCKS(seeds)},
+    {"seeds",
+     "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests (simulated and on "
+     "sockets), pool of 5; their 100 GETs",
+     3, BLOCKS(seeds)},
 };
 const size_t eb_preset_count = sizeof eb_presets / sizeof *eb_presets;
 

@@ -19,6 +19,7 @@
 #define EB_MAX_TASKS INT64_C(100000000)
 #define EB_MAX_POINTS 10000
 #define EB_SETTINGS_MAX_VALUES 32 /* values of a repeatable flag (--param) */
+#define EB_SETTING_TEXT_MAX 160   /* a text setting the point gets, as its argument */
 
 /* A flag that may be given again and again: every value, in order. */
 typedef struct eb_setting_values {
@@ -43,6 +44,10 @@ typedef struct eb_settings {
     int64_t warmup;
     int64_t timeout_ns;
     int64_t seed;
+    /* A workload's own server and I/O (net.http; the point gets them). */
+    int64_t reactor; /* an eb_reactor_kind */
+    int64_t server_threads;
+    const char *server_cpuset;
     /* Output and what the program does. */
     const char *out;
     int64_t repeat_run;
@@ -134,8 +139,11 @@ void eb_names_executor_workers(char *buf, size_t len);
 void eb_names_pin_policies(char *buf, size_t len);
 void eb_names_backends(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
+void eb_names_reactors(char *buf, size_t len);
+const char *eb_names_reactor(size_t i);
 int eb_check_preset(const char *value, char *why, size_t why_len);
 int eb_check_micro_filter(const char *value, char *why, size_t why_len);
+int eb_check_server_cpuset(const char *value, char *why, size_t why_len);
 
 /* ---- the table ------------------------------------------------------------------
  * Compiled into settings.c alone (which defines EB_SETTINGS_TABLE); it is here
@@ -276,6 +284,39 @@ const eb_setting eb_setting_table[] = {
      .help = "seed for workloads with randomness",
      .point = true,
      .context_key = "seed"},
+    {.flag = "reactor",
+     .arg = "NAME",
+     .kind = EB_SETTING_CHOICE,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(reactor),
+     .value = 0,
+     .choice = eb_names_reactor,
+     .noun = "reactor",
+     .names = eb_names_reactors,
+     .help = "how the coroutine executor waits for sockets (net.http): {names}",
+     .point = true,
+     .context_key = "reactor"},
+    {.flag = "server-threads",
+     .arg = "N",
+     .kind = EB_SETTING_INT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(server_threads),
+     .min = 1,
+     .max = 64,
+     .value = 1,
+     .help = "event-loop threads of net.http's loopback server (SO_REUSEPORT), {range}",
+     .point = true,
+     .context_key = "server_threads"},
+    {.flag = "server-cpuset",
+     .arg = "LIST",
+     .kind = EB_SETTING_TEXT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(server_cpuset),
+     .check = eb_check_server_cpuset,
+     .help = "the CPUs net.http's server may run on, e.g. 1 or 2-3",
+     .default_text = "any",
+     .point = true,
+     .context_key = "server_cpuset"},
 
     /* Output */
     {.flag = "out",

@@ -9,6 +9,7 @@
 #include "executor.h"
 #include "pin.h"
 #include "plan.h"
+#include "reactor.h"
 #include "registry.h"
 #include "suggest.h"
 
@@ -134,6 +135,34 @@ void eb_names_backends(char *buf, size_t len)
     for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
         names[n++] = eb_names_backend(i);
     join(buf, len, names, n, " or ");
+}
+
+const char *eb_names_reactor(size_t i)
+{
+    static const eb_reactor_kind kinds[] = {EB_REACTOR_EPOLL, EB_REACTOR_IO_URING};
+    return i < sizeof kinds / sizeof *kinds ? eb_reactor_kind_name(kinds[i]) : NULL;
+}
+
+void eb_names_reactors(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; eb_names_reactor(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = eb_names_reactor(i);
+    join(buf, len, names, n, " or ");
+}
+
+int eb_check_server_cpuset(const char *value, char *why, size_t why_len)
+{
+    /* the form here; the CPUs themselves against the machine with the plan */
+    if (strlen(value) >= EB_CPUSET_MAX)
+        return eb_fail(why, why_len, -E2BIG, "--server-cpuset: '%.40s...' is too long a list",
+                       value);
+    if (value[strspn(value, "0123456789,-")] != '\0')
+        return eb_fail(why, why_len, -EINVAL,
+                       "--server-cpuset: '%s' is not a list of CPUs; write it as 1, 0-1 or 0,2",
+                       value);
+    return 0;
 }
 
 int eb_check_preset(const char *value, char *why, size_t why_len)

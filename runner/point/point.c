@@ -36,6 +36,7 @@ typedef struct point_run {
     char failed[1024];   /* the first failure, for every later repetition too */
     eb_pu_map *pus;      /* [repetitions] */
     int64_t *durations;  /* scratch, [tasks] */
+    cpu_set_t server_cpuset; /* --server-cpuset's CPUs (job->server_cpuset) */
 } point_run;
 
 static int cmp_i64(const void *a, const void *b)
@@ -47,9 +48,14 @@ static int cmp_i64(const void *a, const void *b)
 /* Runs the job once and verifies it: 0, or an error with `why` filled. */
 static int run_once(point_run *c, eb_job_result *out, char *why, size_t why_len)
 {
+    const eb_workload *w = c->job.workload;
     eb_job_reset(&c->job);
     memset(out, 0, sizeof *out);
-    int rc = c->point->executor->run(&c->job, out);
+    int rc = w->run_begin != NULL ? w->run_begin(&c->job) : 0;
+    if (rc != 0)
+        return eb_fail(why, why_len, rc, "%s: could not begin a run: %s", w->name, eb_strerror(rc));
+    rc = c->point->executor->run(&c->job, out);
+    if (w->run_end != NULL) w->run_end(&c->job, out); /* its figures; why a task failed */
     if (rc != 0) {
         /* A task refused a file descriptor: say which limit (the executors
          * name the task, not the limit). */
@@ -68,6 +74,32 @@ static int run_once(point_run *c, eb_job_result *out, char *why, size_t why_len)
                        reason[0] ? reason : "(no reason given)");
     }
     return 0;
+}
+
+/* What the workload measured (workload.h: eb_workload_figures), when it did. */
+static void record_workload(eb_state *s, const eb_job_result *out)
+{
+    const eb_workload_figures *f = &out->workload;
+    if (!f->present) return;
+    eb_state_counter(s, EB_KEY_REQUESTS, (double)f->requests, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_REQUESTS_PER_SECOND,
+                     out->wall_ns > 0 ? (double)f->requests * 1e9 / (double)out->wall_ns : 0,
+                     EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_REQUEST_LATENCY_P50_NS, (double)f->latency_p50_ns,
+                     EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_REQUEST_LATENCY_P99_NS, (double)f->latency_p99_ns,
+                     EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_REQUEST_LATENCY_P999_NS, (double)f->latency_p999_ns,
+                     EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_CONNECTIONS_OPENED, (double)f->connections, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_BYTES_RECEIVED, (double)f->bytes_received, EB_COUNTER_DEFAULT);
+    if (f->server_cpu_ns < 0) return; /* no server, or it had ended */
+    eb_state_counter(s, EB_KEY_SERVER_CPU_NS, (double)f->server_cpu_ns, EB_COUNTER_DEFAULT);
+    eb_state_counter(s, EB_KEY_SERVER_PU, (double)f->server_pu, EB_COUNTER_DEFAULT);
+    /* the client's CPU (the job's) and the server's, per request */
+    double cpu = (double)(out->cpu_user_ns + out->cpu_sys_ns + f->server_cpu_ns);
+    if (f->requests > 0)
+        eb_state_counter(s, EB_KEY_REQUEST_CPU_NS, cpu / (double)f->requests, EB_COUNTER_DEFAULT);
 }
 
 static void record(point_run *c, eb_state *s, const eb_job_result *out)
@@ -98,6 +130,7 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     if (c->cold_run_ns > 0)
         eb_state_counter(s, EB_KEY_COLD_RUN_NS, (double)c->cold_run_ns, EB_COUNTER_DEFAULT);
     eb_state_set_items_processed(s, (int64_t)job->tasks);
+    record_workload(s, out);
 
     if (c->rep >= c->settings->repetitions) return;
     eb_pu_map *map = &c->pus[c->rep];
@@ -166,6 +199,20 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     job->pin = *pin;
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
     job->seed = (uint64_t)c->settings->seed;
+    job->reactor = (eb_reactor_kind)c->settings->reactor;
+    job->server_threads = (unsigned)c->settings->server_threads;
+    if (c->settings->server_cpuset != NULL) {
+        eb_pin_plan *cpus; /* every CPU of the list: its PUs, one "worker" each */
+        rc = eb_pin_plan_create(topo, EB_PIN_CPUSET, c->settings->server_cpuset, CPU_SETSIZE, &cpus,
+                                why, why_len);
+        if (rc != 0) return rc;
+        CPU_ZERO(&c->server_cpuset);
+        for (unsigned i = 0; i < cpus->count; i++)
+            if (cpus->pu_os_index[i] >= 0 && cpus->pu_os_index[i] < CPU_SETSIZE)
+                CPU_SET((size_t)cpus->pu_os_index[i], &c->server_cpuset);
+        free(cpus);
+        job->server_cpuset = &c->server_cpuset;
+    }
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
         return eb_fail(why, why_len, rc, "%s: setup failed: %s", p->workload->name,
                        eb_strerror(rc));
