@@ -21,17 +21,6 @@
 #define SEED 1234
 #define MS 1000000LL
 
-static void skip_without(eb_reactor_kind kind)
-{
-    eb_reactor_config config = {.kind = kind, .capacity = 1};
-    eb_reactor *r;
-    int rc = eb_reactor_create(&config, &r);
-    if (kind == EB_REACTOR_IO_URING && (rc == -ENOSYS || rc == -EPERM))
-        EB_SKIP("io_uring is not available here (%s)", strerror(-rc));
-    EB_REQUIRE(rc == 0);
-    eb_reactor_destroy(r);
-}
-
 typedef struct http_run {
     uint64_t next, count; /* coroutines */
     uint16_t port;
@@ -92,7 +81,7 @@ static void http_body(void *ctx, uint64_t i)
 
 static eb_sched *make_sched(eb_reactor_kind kind, uint64_t max_coros)
 {
-    skip_without(kind);
+    net_skip_without(kind);
     /* the runner's own configuration for that many coroutines (4 KiB stacks
      * from 8,192 on): the client must fit */
     eb_sched_config config = eb_sched_default_config(EB_CORO_FCONTEXT, max_coros);
@@ -244,7 +233,7 @@ typedef struct fd_limit_report {
 
 static void running_out_of_fds_is_a_clear_error(eb_reactor_kind kind)
 {
-    skip_without(kind);
+    net_skip_without(kind);
     eb_net_server *srv = start(100, 1000000, EB_NET_FAULT_NONE); /* 1 s: all hold at once */
     int p[2];
     EB_REQUIRE(pipe(p) == 0);

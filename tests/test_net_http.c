@@ -10,6 +10,7 @@
 #include "doc_check.h"
 #include "eb_test.h"
 #include "execbench_process.h"
+#include "net_fixture.h"
 #include "reactor.h"
 #include "sandbox.h"
 #include "server.h"
@@ -26,13 +27,7 @@
 
 static const char *reactor_flag(eb_reactor_kind kind)
 {
-    eb_reactor_config config = {.kind = kind, .capacity = 1};
-    eb_reactor *r;
-    int rc = eb_reactor_create(&config, &r);
-    if (kind == EB_REACTOR_IO_URING && (rc == -ENOSYS || rc == -EPERM))
-        EB_SKIP("io_uring is not available here (%s)", strerror(-rc));
-    EB_REQUIRE(rc == 0);
-    eb_reactor_destroy(r);
+    net_skip_without(kind);
     return kind == EB_REACTOR_EPOLL ? "--reactor=epoll" : "--reactor=io_uring";
 }
 

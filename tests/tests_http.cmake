@@ -4,7 +4,7 @@
 # server's settings; each under the epoll and the io_uring reactor.
 eb_add_c_test(test_net_http
   SOURCES test_net_http.c
-  LIBS eb_reliability_support eb_coro eb_net_server eb_wait
+  LIBS eb_reliability_support eb_net_fixture eb_wait
   TIMEOUT 300)
 add_dependencies(test_net_http execbench)
 # 10,000 connections, or 100,000 in a row: alone, so the fds, the ports and
@@ -22,3 +22,11 @@ if(EXECBENCH_SANITIZE MATCHES "thread")
     APPEND PROPERTY ENVIRONMENT "EB_TEST_SKIP=ThreadSanitizer: 10,000 live coroutines are \
 10,000 fibers, beyond its limit of 8,128 threads")
 endif()
+
+# tools/wrk-httpd.sh, the outside reference: wrk against execbench-httpd
+# says its requests per second and the server's CPU per request (skipped
+# where wrk is not installed: tools/install-deps.sh wrk).
+add_test(NAME wrk_httpd.reports_requests_per_second_and_the_servers_cpu
+  COMMAND sh -c "command -v wrk >/dev/null || { echo 'skipped: wrk is not installed (tools/install-deps.sh wrk)' >&2; exit 77; }; out=$(${CMAKE_SOURCE_DIR}/tools/wrk-httpd.sh --build ${CMAKE_BINARY_DIR} -d 1 -c 10) || exit 1; echo \"$out\"; echo \"$out\" | grep -q '^requests/s: [1-9]' && echo \"$out\" | grep -q '^server CPU per request: [0-9.]* us'")
+set_tests_properties(wrk_httpd.reports_requests_per_second_and_the_servers_cpu PROPERTIES
+  SKIP_RETURN_CODE 77 TIMEOUT 60)

@@ -128,13 +128,19 @@ const char *eb_names_backend(size_t i)
     return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
 }
 
-void eb_names_backends(char *buf, size_t len)
+/* "a or b": every name a CHOICE setting's choice() gives. */
+static void join_choices(const char *(*choice)(size_t i), char *buf, size_t len)
 {
     const char *names[MAX_NAMES];
     size_t n = 0;
-    for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
-        names[n++] = eb_names_backend(i);
+    for (size_t i = 0; choice(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = choice(i);
     join(buf, len, names, n, " or ");
+}
+
+void eb_names_backends(char *buf, size_t len)
+{
+    join_choices(eb_names_backend, buf, len);
 }
 
 const char *eb_names_reactor(size_t i)
@@ -145,11 +151,7 @@ const char *eb_names_reactor(size_t i)
 
 void eb_names_reactors(char *buf, size_t len)
 {
-    const char *names[MAX_NAMES];
-    size_t n = 0;
-    for (size_t i = 0; eb_names_reactor(i) != NULL && n < MAX_NAMES; i++)
-        names[n++] = eb_names_reactor(i);
-    join(buf, len, names, n, " or ");
+    join_choices(eb_names_reactor, buf, len);
 }
 
 int eb_check_server_cpuset(const char *value, char *why, size_t why_len)
