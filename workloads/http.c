@@ -17,9 +17,9 @@
  *  1  worker_init opens the session's connection inside the timed run and
  *     the session lasts the run (run_end closes it): what a script that
  *     makes its pool and sessions pays;
- *  2  the connections (one per task in flight) are opened in setup, before
- *     any run, and every run's sessions take them: a warm client, whose
- *     runs open none.
+ *  2  the connections (one per task that can be in flight) are opened in
+ *     setup, before any run, and every run's sessions take them: a warm
+ *     client, whose runs open none.
  *
  * What a run measured goes to the row (run_end): each session counts its
  * requests, connections and bytes and records each request's latency
@@ -134,9 +134,12 @@ static _Thread_local http_session *current;
 #define REPLY_BYTES_MASK ((UINT64_C(1) << 48) - 1)
 #define SETTLE_NS INT64_C(200000000) /* for a dying server to end (run_end) */
 
-static uint64_t in_flight(const eb_job *job)
+/* Connections in use at once, at most: one per worker (a thread's or a
+ * process's session holds one; a pool of W coroutines, up to W), or one
+ * per task when the coroutines are unbounded. */
+static uint64_t most_connections(const eb_job *job)
 {
-    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+    return job->workers > 0 ? job->workers : job->tasks;
 }
 
 static int64_t deadline(const http_state *st, const eb_job *job)
@@ -364,7 +367,7 @@ static int http_setup(eb_job *job)
     st->reply = (uint64_t *)((char *)base + head + slots);
 
     if (st->keepalive == KEEPALIVE_WARM) {
-        uint64_t n = in_flight(job);
+        uint64_t n = most_connections(job);
         st->warm = calloc(n, sizeof *st->warm);
         if (st->warm == NULL) rc = -ENOMEM;
         for (uint64_t k = 0; rc == 0 && k < n; k++) {
