@@ -164,6 +164,28 @@ EB_TEST(presets_expand_without_hidden_workloads)
     EB_CHECK(eb_preset_find("quick") != NULL && eb_preset_find("nope") == NULL);
 }
 
+EB_TEST(a_preset_timeout_lengthens_the_default_but_never_a_given_timeout)
+{
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    const eb_preset *seeds = eb_preset_find("seeds");
+    EB_REQUIRE(seeds != NULL && seeds->timeout_s >= 300); /* 4 x 40.8 s of 100 GETs in a loop */
+    char *given[] = {"execbench", "--timeout", "7", NULL}, *none[] = {"execbench", NULL};
+    for (int k = 0; k < 2; k++) {
+        eb_plan plan;
+        eb_plan_init(&plan);
+        char why[400] = "";
+        EB_REQUIRE(eb_settings_parse(k == 0 ? 1 : 3, k == 0 ? none : given, &plan.settings, why,
+                                     sizeof why) == 0);
+        EB_REQUIRE(eb_plan_add_preset(&plan, seeds, false, topo, NULL, why, sizeof why) == 0);
+        int64_t want = k == 0 ? (int64_t)seeds->timeout_s * 1000000000 : INT64_C(7000000000);
+        EB_CHECKF(plan.settings.timeout_ns == want, "%s: timeout %lld ns",
+                  k == 0 ? "default" : "--timeout 7", (long long)plan.settings.timeout_ns);
+        eb_plan_free(&plan);
+    }
+    /* quick keeps the default */
+    EB_CHECK(eb_preset_find("quick")->timeout_s == 0);
+}
+
 EB_TEST(the_point_flags_rebuild_the_same_point)
 {
     const char *params[] = {"latency_us=1234", "jitter_pct=7"};

@@ -237,5 +237,8 @@ int eb_plan_add_preset(eb_plan *plan, const eb_preset *preset, bool keep_repetit
     plan->preset = preset->name;
     if (!keep_repetitions && preset->repetitions > 0)
         plan->settings.repetitions = preset->repetitions;
+    int64_t timeout_ns = (int64_t)preset->timeout_s * 1000000000;
+    if (!eb_settings_given(&plan->settings, "timeout") && timeout_ns > plan->settings.timeout_ns)
+        plan->settings.timeout_ns = timeout_ns;
     return 0;
 }

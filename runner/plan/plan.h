@@ -88,6 +88,7 @@ typedef struct eb_preset {
     const char *name;
     const char *description;
     int repetitions; /* 0: the default */
+    int timeout_s;   /* per point, when longer than --timeout's default; 0: the default */
     const eb_plan_block *blocks;
     size_t block_count;
 } eb_preset;
@@ -97,7 +98,8 @@ extern const size_t eb_preset_count;
 const eb_preset *eb_preset_find(const char *name);
 
 /* Adds every block of the preset; sets plan->preset and, unless
- * `keep_repetitions`, the preset's repetitions. */
+ * `keep_repetitions`, the preset's repetitions; and its longer timeout
+ * unless --timeout was given. */
 int eb_plan_add_preset(eb_plan *plan, const eb_preset *preset, bool keep_repetitions,
                        const eb_topology *topo, FILE *notes, char *why, size_t why_len);
 

@@ -214,8 +214,12 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
         job->server_cpuset = &c->server_cpuset;
     }
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
-        return eb_fail(why, why_len, rc, "%s: setup failed: %s", p->workload->name,
-                       eb_strerror(rc));
+        char limit[400] = ""; /* a setup that opens files (net.http's connections) */
+        if (rc == -EMFILE || rc == -ENFILE)
+            eb_limits_why(rc, &(eb_limit_ask){.kind = 'f', .advice = "use a smaller --workers"},
+                          limit, sizeof limit);
+        return eb_fail(why, why_len, rc, "%s: setup failed: %s%s%s", p->workload->name,
+                       eb_strerror(rc), limit[0] ? ": " : "", limit);
     }
     if ((rc = eb_job_alloc(job)) != 0) {
         char limit[400];
