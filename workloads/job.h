@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct eb_pin_plan;
+struct eb_gil;
 
 typedef enum eb_coro_backend {
     EB_CORO_FCONTEXT = 0, /* Boost.Context's jump_fcontext/make_fcontext */
@@ -37,6 +38,8 @@ typedef struct eb_job {
     uint64_t tasks;
     unsigned workers; /* 0: unbounded (coroutine executor only) */
     const struct eb_pin_plan *pin; /* NULL: no pinning */
+    struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
+                                      and hybrid executors' threads attach to */
     eb_coro_backend coro_backend;
     uint64_t seed; /* for workloads with randomness (jitter) */
 

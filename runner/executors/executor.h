@@ -8,6 +8,7 @@
 #ifndef EB_EXECUTOR_H
 #define EB_EXECUTOR_H
 
+#include "gil.h"
 #include "job.h"
 #include "workload.h"
 
@@ -25,6 +26,7 @@ typedef struct eb_job_result {
     int64_t ctx_switches_voluntary;
     int64_t ctx_switches_involuntary;
     int64_t max_rss_kib;       /* peak, children included */
+    eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
     int status;                /* 0, or a negative errno / EB_E* code */
     char error[768];           /* when status != 0: what happened, precisely (which
                                   limit, when a limit refused a worker: oslimits.h) */

@@ -1,5 +1,12 @@
 /* threaded.c — a pool of W pthreads; tasks handed out by the job's atomic
- * counter; each thread pins itself and runs the workload's worker_init. */
+ * counter; each thread pins itself and runs the workload's worker_init. With
+ * job->gil every thread attaches to that GIL (gil.h): CPython's threads.
+ *
+ * Why the GIL is a job setting (--gil) and not an executor "threaded-gil": it
+ * is a property of the interpreter the threads run in, not a way of
+ * scheduling, so it composes with every executor that runs threads (threaded,
+ * hybrid) and leaves the executor list one entry per model; beside it, free
+ * threads and GIL-bound threads differ in one flag of the same point. */
 #include "executor.h"
 #include "oslimits.h"
 
@@ -59,18 +66,23 @@ static void worker_main(worker_arg *arg)
         record_failure(p, rc, w, "pinning", 0);
         return;
     }
+    /* With a GIL the thread runs the workload only while it holds it, as a
+     * CPython thread runs Python: worker_init included. */
+    eb_gil_thread gil;
+    if (job->gil != NULL) eb_gil_attach(job->gil, &gil);
     if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, w)) != 0) {
         record_failure(p, rc, w, "worker_init", 0);
-        return;
-    }
-    uint64_t task;
-    while (eb_job_claim(job, &task)) {
-        rc = eb_job_run_task(job, w, task);
-        if (rc != 0) {
-            record_failure(p, rc, w, "task", task);
-            break;
+    } else {
+        uint64_t task;
+        while (eb_job_claim(job, &task)) {
+            rc = eb_job_run_task(job, w, task);
+            if (rc != 0) {
+                record_failure(p, rc, w, "task", task);
+                break;
+            }
         }
     }
+    if (job->gil != NULL) eb_gil_detach(&gil);
 }
 
 /* The thread: its tasks, then the wait for the last creation (pool.creating). */
@@ -102,6 +114,8 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
 
+    eb_gil_stats gil_before = {0};
+    if (job->gil != NULL) eb_gil_get_stats(job->gil, &gil_before);
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
     unsigned started = 0;
@@ -130,6 +144,11 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);
+    if (job->gil != NULL) {
+        eb_gil_stats now;
+        eb_gil_get_stats(job->gil, &now);
+        out->gil = eb_gil_stats_since(&gil_before, &now);
+    }
 
     pthread_attr_destroy(&attr);
     pthread_mutex_destroy(&p.error_lock);
