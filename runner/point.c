@@ -239,15 +239,27 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                    size_t why_len)
 {
     const eb_point *p = c->point;
-    int rc = eb_pin_plan_create(topo, p->pin, p->pin == EB_PIN_CPUSET ? p->cpuset : NULL,
-                                p->workers, pin, why, why_len);
+    const char *cpuset = p->pin == EB_PIN_CPUSET ? p->cpuset : NULL;
+    int rc = eb_pin_plan_create(topo, p->pin, cpuset, p->workers, pin, why, why_len);
     if (rc != 0) return rc;
+    unsigned threads = 0;
+    if (p->executor->thread_per_core) {
+        /* its threads are one per core, not --workers: a plan for every PU
+         * the policy offers (cores first), and as many threads as it has cores */
+        unsigned units = (*pin)->units;
+        free(*pin);
+        *pin = NULL;
+        if ((rc = eb_pin_plan_create(topo, p->pin, cpuset, units, pin, why, why_len)) != 0)
+            return rc;
+        threads = (unsigned)eb_pin_plan_cores(*pin);
+    }
     eb_job *job = &c->job;
     memset(job, 0, sizeof *job);
     job->workload = p->workload;
     memcpy(job->params, p->params, sizeof job->params);
     job->tasks = p->tasks;
     job->workers = p->workers;
+    job->threads = threads;
     job->pin = *pin;
     job->coro_backend = c->settings->coro_backend;
     job->seed = c->settings->seed;

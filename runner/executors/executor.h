@@ -39,6 +39,10 @@ typedef struct eb_executor {
     bool parallel;           /* workers compute at once (threads, processes): the CPU
                                 ideal is the best schedule of the tasks on min(workers,
                                 cores) (ideal.c); false: one thread */
+    bool thread_per_core;    /* its threads are one per physical core the pin policy
+                                gives, whatever --workers says (hybrid: --workers bounds
+                                its coroutines): the pin plan is made for them and
+                                job->threads says how many (point.c) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;
