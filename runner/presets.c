@@ -12,7 +12,7 @@
 static const eb_plan_block quick[] = {
     {.workloads = "cpu.sumsq", .executors = "all", .tasks = "8", PARAMS("n=1000000")},
     {.workloads = "io.sleep",
-     .executors = "sequential,coroutine",
+     .executors = "sequential,coroutine,hybrid",
      .tasks = "40",
      PARAMS("latency_us=2000")},
     {.workloads = "io.sleep",
@@ -25,6 +25,10 @@ static const eb_plan_block quick[] = {
      .workers = "2",
      .tasks = "40",
      PARAMS("latency_us=2000")},
+    {.workloads = "mix.waitsum",
+     .executors = "all",
+     .tasks = "20",
+     PARAMS("n=200000", "latency_us=2000")},
 };
 
 /* The full matrix with workers sweeps: the articles' sizes (20 sums of
@@ -79,6 +83,26 @@ static const eb_plan_block standard[] = {
      .executors = "coroutine",
      .tasks = "100000",
      PARAMS("latency_us=100000")},
+    /* M:N beside the models it combines (issue 15) */
+    {.workloads = "cpu.sumsq", .executors = "hybrid", .tasks = "20", PARAMS("n=5000000")},
+    {.workloads = "io.sleep",
+     .executors = "hybrid",
+     .workers = "auto,20",
+     .tasks = "160",
+     PARAMS("latency_us=10000")},
+    {.workloads = "io.sleep",
+     .executors = "hybrid",
+     .tasks = "100000",
+     PARAMS("latency_us=100000")},
+    {.workloads = "mix.waitsum",
+     .executors = "sequential,coroutine,hybrid,multiprocess",
+     .tasks = "100",
+     PARAMS("n=1000000", "latency_us=10000")},
+    {.workloads = "mix.waitsum",
+     .executors = "threaded",
+     .workers = "2,100",
+     .tasks = "100",
+     PARAMS("n=1000000", "latency_us=10000")},
 };
 
 /* The articles' experiment: 20 sums of 5,000,000 + i; 160 requests of
@@ -105,6 +129,13 @@ static const eb_plan_block seeds[] = {
      .workers = "5",
      .tasks = "160",
      PARAMS("latency_us=89375")},
+    /* not the articles': every preset holds every workload and executor */
+    {.workloads = "cpu.sumsq", .executors = "hybrid", .tasks = "20", PARAMS("n=5000000")},
+    {.workloads = "io.sleep", .executors = "hybrid", .tasks = "160", PARAMS("latency_us=89375")},
+    {.workloads = "mix.waitsum",
+     .executors = "all",
+     .tasks = "20",
+     PARAMS("n=1000000", "latency_us=10000")},
 };
 
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
