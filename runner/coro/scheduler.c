@@ -210,6 +210,7 @@ static void give_stack(eb_sched *s, uint32_t slot)
 
 static void group_alive_done(eb_sched_group *g);
 static bool wake(eb_sched *m);
+static unsigned announce(eb_sched_group *g);
 
 static void finished(eb_sched *s, eb_coro *co)
 {
@@ -226,7 +227,7 @@ static void finished(eb_sched *s, eb_coro *co)
             c->next_returned = head;
         while (!atomic_compare_exchange_weak_explicit(&home->returned, &head, c,
                                                       memory_order_release, memory_order_relaxed));
-        atomic_thread_fence(memory_order_seq_cst); /* the push, then the look at home's sleep */
+        announce(home->group); /* the push, then the look at home's sleep */
         wake(home);
     }
     if (s->group != NULL) group_alive_done(s->group);
@@ -362,6 +363,16 @@ static void signals_to_block(sigset_t *set)
  * stack stays in the pool of the member that started it; one that finishes
  * elsewhere is handed back through that member's lock-free list. */
 
+/* Between publishing work (a ring's push, a stack handed back) and looking
+ * for sleepers to wake, as a sleeper does between announcing its sleep and
+ * looking for work: both are read-modify-writes of `sleepers`, so whichever
+ * comes second sees what the first did before it (Dekker's order, in C11's
+ * terms; ThreadSanitizer does not model fences). Returns the sleepers. */
+static unsigned announce(eb_sched_group *g)
+{
+    return atomic_fetch_add(&g->sleepers, 0);
+}
+
 static bool wake(eb_sched *m)
 {
     if (m->group == NULL) return false;
@@ -391,8 +402,7 @@ static void group_alive_done(eb_sched_group *g)
 static void wake_one(eb_sched *s)
 {
     eb_sched_group *g = s->group;
-    atomic_thread_fence(memory_order_seq_cst); /* the ring's push, then the look at sleepers */
-    if (atomic_load(&g->sleepers) == 0) return;
+    if (announce(g) == 0) return; /* the ring's push, then the look at sleepers */
     for (unsigned i = 1; i < g->count; i++)
         if (wake(g->members[(s->index + i) % g->count])) {
             s->stats.wakeups++;
@@ -478,9 +488,8 @@ static int sleep_idle(eb_sched *s, bool more, const sigset_t *blocked, const sig
     eb_sched_group *g = s->group;
     bool empty = s->heap_len == 0 && eb_reactor_waiting(s->reactor) <= (uint32_t)s->wake_armed;
     atomic_store(&s->sleeping, empty ? ASLEEP_EMPTY : ASLEEP);
-    atomic_fetch_add(&g->sleepers, 1);
+    atomic_fetch_add(&g->sleepers, 1); /* pairs with announce(): see there */
     bool stalled = empty && atomic_fetch_add(&g->empty_sleepers, 1) + 1 == g->count;
-    atomic_thread_fence(memory_order_seq_cst);
     bool work = atomic_load(&g->status) != 0 || (!more && atomic_load(&g->alive) == 0) ||
                 atomic_load(&s->returned) != NULL || (g->steal && others_have_ready(s));
     int rc = 0;

@@ -94,7 +94,10 @@ static void *thread_main(void *raw)
     hybrid_thread *t = raw;
     hybrid_run *r = t->run;
     eb_job *job = r->job;
-    int rc = eb_job_worker_start(job, t->index);
+    /* A job made without job->threads may have fewer worker slots than
+     * threads: the threads beyond them are pinned but not recorded. */
+    int rc = t->index < job->worker_slots ? eb_job_worker_start(job, t->index)
+                                          : eb_pin_worker(job->pin, t->index);
     if (rc != 0) {
         record_failure(r, rc, "hybrid thread %u: could not pin: %s", t->index, strerror(-rc));
         return NULL;
