@@ -3,11 +3,17 @@
 
 #include "wait.h"
 
+#ifdef EB_SUMSQ_NO_CHECK_POINTS
+#define BLOCK UINT64_MAX /* one pass: the kernel as it was before check points */
+#else
+#define BLOCK EB_SUMSQ_BLOCK
+#endif
+
 uint64_t eb_sumsq(uint64_t n)
 {
     uint64_t sum = 0;
     for (uint64_t k = 0; k < n;) {
-        uint64_t end = n - k > EB_SUMSQ_BLOCK ? k + EB_SUMSQ_BLOCK : n;
+        uint64_t end = n - k > BLOCK ? k + BLOCK : n;
         for (; k < end; k++) {
             /* clang's scalar evolution turns this loop into n(n-1)(2n-1)/6
              * (measured: 10^8 elements in 0 ns), even split into blocks behind

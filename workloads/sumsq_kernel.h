@@ -19,9 +19,9 @@
 
 /* Sum of k*k for 0 <= k < n, modulo 2^64 (unsigned wrap-around), computed with
  * one multiply-add per element that no compiler can fold into a closed form;
- * a check point after every EB_SUMSQ_BLOCK elements (none when compiled with
- * EB_SUMSQ_NO_CHECK_POINTS, the reference the check point's cost is measured
- * against). */
+ * a check point after every EB_SUMSQ_BLOCK elements (compiled with
+ * EB_SUMSQ_NO_CHECK_POINTS: one pass without, the kernel as it was before
+ * them, the reference their cost is measured against). */
 uint64_t eb_sumsq(uint64_t n);
 
 /* The exact sum, n(n-1)(2n-1)/6, in 128-bit arithmetic (n <= EB_SUMSQ_MAX_N). */
