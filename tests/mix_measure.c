@@ -8,14 +8,15 @@
  *                                         check points, PAIRS interleaved pairs
  *   mix_measure kernel with|without N    one call of either kernel (for callgrind)
  *   mix_measure run WORKLOAD TASKS PARAMS ROUNDS SPEC...
- *       SPEC = executor:workers[:gil=US][:nosteal]; PARAMS = k=v,k=v or -.
+ *       SPEC = executor:workers[:gil=US][:nosteal][:threads=T]; PARAMS = k=v,k=v or -.
  *       Each round runs every SPEC once, starting one further along the list
  *       each round; prints each SPEC's median, its median ratio to the first
  *       SPEC (paired within rounds) and, for mix.waitsum, its ideal
  *       (makespan_mix.h, CPU time per element measured in every round).
- *   mix_measure convoy INTERVAL_US ROUNDS
- *       io.sleep 160 x 10 ms on 160 threads under a GIL, alone and beside one
- *       CPU-bound thread under the same GIL: task latency p50/p99. */
+ *   mix_measure convoy INTERVAL_US ROUNDS [IO_THREADS]
+ *       io.sleep 160 x 10 ms on IO_THREADS threads (160) under a GIL, alone
+ *       and beside one CPU-bound thread under the same GIL: task latency
+ *       p50/p99. */
 #include "executor.h"
 #include "gil.h"
 #include "makespan_mix.h"
@@ -97,6 +98,7 @@ typedef struct spec {
     unsigned workers;
     int64_t gil_us; /* 0: none */
     bool nosteal;
+    unsigned threads; /* hybrid: 0 one per core */
     double *wall, *ratio, *ideal_ratio;
     double gil_handoffs, gil_wait_ns;
     int64_t p99_sum;
@@ -128,7 +130,8 @@ static int run_job(const eb_workload *w, uint64_t tasks, const int64_t *params, 
     if (eb_pin_plan_create(topology, EB_PIN_COMPACT, NULL, plan_workers, &pin, why, sizeof why) !=
         0)
         return -1;
-    if (s->e->thread_per_core) job.threads = (unsigned)eb_pin_plan_cores(pin);
+    if (s->e->thread_per_core)
+        job.threads = s->threads > 0 ? s->threads : (unsigned)eb_pin_plan_cores(pin);
     job.pin = pin;
     eb_gil *gil = NULL;
     if (s->gil_us > 0) {
@@ -194,6 +197,8 @@ static int parse_spec(const char *text, spec *s)
             s->gil_us = strtoll(opt + 4, NULL, 10);
         else if (strcmp(opt, "nosteal") == 0)
             s->nosteal = true;
+        else if (strncmp(opt, "threads=", 8) == 0)
+            s->threads = (unsigned)strtoul(opt + 8, NULL, 10);
         else
             return -1;
     }
@@ -321,7 +326,7 @@ static void *hog(void *raw)
     return NULL;
 }
 
-static int convoy(int64_t interval_us, int rounds)
+static int convoy(int64_t interval_us, int rounds, unsigned io_threads)
 {
     const eb_workload *w = eb_workload_find("io.sleep");
     int64_t params[EB_MAX_PARAMS];
@@ -343,7 +348,7 @@ static int convoy(int64_t interval_us, int rounds)
             job.workload = w;
             memcpy(job.params, params, sizeof job.params);
             job.tasks = 160;
-            job.workers = 160;
+            job.workers = io_threads;
             job.gil = gil;
             eb_job_alloc(&job);
             eb_job_result out;
@@ -385,8 +390,9 @@ int main(int argc, char **argv)
     if (argc >= 7 && strcmp(argv[1], "run") == 0)
         return run_rounds(argv[2], strtoull(argv[3], NULL, 10), argv[4], atoi(argv[5]), argc - 6,
                           argv + 6);
-    if (argc == 4 && strcmp(argv[1], "convoy") == 0)
-        return convoy(strtoll(argv[2], NULL, 10), atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "convoy") == 0)
+        return convoy(strtoll(argv[2], NULL, 10), atoi(argv[3]),
+                      argc > 4 ? (unsigned)atoi(argv[4]) : 160);
     fprintf(stderr, "mix_measure: see the comment at the top of tests/mix_measure.c\n");
     return 2;
 }

@@ -97,6 +97,7 @@ struct eb_sched {
     int wake_fd;                    /* eventfd: another member wakes this one's sleep */
     bool wake_armed;                /* its wait is in the reactor */
     uint64_t rng;                   /* where stealing starts looking */
+    uint64_t finished_unsaid;       /* finished here, not yet taken off the group's alive */
     _Atomic int sleeping;           /* AWAKE, ASLEEP, ASLEEP_EMPTY */
     _Atomic(sched_coro *) returned; /* coroutines of this pool that finished elsewhere */
 };
@@ -208,7 +209,7 @@ static void give_stack(eb_sched *s, uint32_t slot)
     }
 }
 
-static void group_alive_done(eb_sched_group *g);
+static void group_alive_drop(eb_sched_group *g, uint64_t n);
 static bool wake(eb_sched *m);
 static unsigned announce(eb_sched_group *g);
 
@@ -230,7 +231,7 @@ static void finished(eb_sched *s, eb_coro *co)
         announce(home->group); /* the push, then the look at home's sleep */
         wake(home);
     }
-    if (s->group != NULL) group_alive_done(s->group);
+    if (s->group != NULL) s->finished_unsaid++; /* said to the group a batch at a time */
 }
 
 /* Takes back the stacks of this pool's coroutines that finished elsewhere. */
@@ -248,6 +249,16 @@ static void drain_returned(eb_sched *s)
  * and fetches the cache lines their return paths touch. A coroutine parked
  * long ago is out of the cache: one at a time, each cost a few misses in a
  * row, and 100,000 wake-ups could not keep up with their deadlines. */
+static void prefetch_return_path(const eb_sched *s, const eb_coro *co)
+{
+    const char *from = co->self, *to = (const char *)co;
+    if (from < to && to - from <= 1024)
+        for (const char *p = from; p < to; p += 64)
+            __builtin_prefetch(p);
+    if (!s->pool.guarded) /* the canary, checked when it finishes */
+        __builtin_prefetch((const char *)co->stack_lo - 16);
+}
+
 static size_t pop_due(eb_sched *s, int64_t now, uint64_t round)
 {
     size_t n = 0;
@@ -256,14 +267,8 @@ static size_t pop_due(eb_sched *s, int64_t now, uint64_t round)
         s->due[n] = heap_pop(s);
         __builtin_prefetch(s->due[n++]);
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *from = s->due[i]->self, *to = (const char *)s->due[i];
-        if (from < to && to - from <= 1024)
-            for (const char *p = from; p < to; p += 64)
-                __builtin_prefetch(p);
-        if (!s->pool.guarded) /* the canary, checked when it finishes */
-            __builtin_prefetch((const char *)s->due[i]->stack_lo - 16);
-    }
+    for (size_t i = 0; i < n; i++)
+        prefetch_return_path(s, s->due[i]);
     return n;
 }
 
@@ -391,11 +396,20 @@ static void wake_all(eb_sched_group *g)
         wake(g->members[i]);
 }
 
-/* A coroutine finished (or a claim found no task): the last one wakes everyone
- * so that every member sees the group is done. */
-static void group_alive_done(eb_sched_group *g)
+/* n coroutines finished (or claims found no task): the last ones wake
+ * everyone, so that every member sees the group is done. */
+static void group_alive_drop(eb_sched_group *g, uint64_t n)
 {
-    if (atomic_fetch_sub(&g->alive, 1) == 1) wake_all(g);
+    if (n > 0 && atomic_fetch_sub(&g->alive, n) == n) wake_all(g);
+}
+
+/* Tells the group of the coroutines that finished here since the last time:
+ * one atomic per batch, not two per coroutine on a line every member writes
+ * (measured: 100,000 waits 4% slower than one thread's loop with them). */
+static void say_finished(eb_sched *s)
+{
+    group_alive_drop(s->group, s->finished_unsaid);
+    s->finished_unsaid = 0;
 }
 
 /* Wakes one sleeping member (not s) to come and steal. */
@@ -467,16 +481,37 @@ static int poll_fds(eb_sched *s, int64_t until_ns, uint32_t max)
 }
 
 /* Moves the coroutines whose deadline has passed into the ring, earliest
- * first, while it has room. */
+ * first, while it has room, a batch at a time with their return paths
+ * fetched into the cache (pop_due: without that, 100,000 wake-ups on one
+ * thread ran 40% slower than the one-thread loop's; fetched a few places
+ * ahead of each resumption instead, 30% slower: the control block that says
+ * where the path is must be fetched first). */
 static void move_due(eb_sched *s, int64_t now)
 {
     uint32_t room = eb_run_ring_room(s->ring);
-    while (room > 0 && s->heap_len > 0 && s->heap[0].deadline_ns <= now) {
-        eb_coro *co = heap_pop(s);
-        __builtin_prefetch(co);
-        eb_run_ring_push(s->ring, co);
-        room--;
+    while (room >= WAKE_BATCH) {
+        size_t n = pop_due(s, now, UINT64_MAX);
+        for (size_t i = 0; i < n; i++)
+            eb_run_ring_push(s->ring, s->due[i]);
+        room -= (uint32_t)n;
+        if (n < WAKE_BATCH) break;
     }
+}
+
+/* Resumes up to RUN_BATCH ready coroutines from the ring; whether any ran. */
+static bool run_ready(eb_sched *s)
+{
+    bool ran = false;
+    for (unsigned n = 0; n < RUN_BATCH; n++) {
+        eb_coro *co = eb_run_ring_pop(s->ring);
+        if (co == NULL) break;
+        resume(s, co);
+        /* The loop between coroutines is the thread's interpreter loop: a
+         * GIL may change hands here too. */
+        eb_check_point();
+        ran = true;
+    }
+    return ran;
 }
 
 /* Sleeps until this member's earliest timer, an fd, or a wake-up; returns
@@ -531,23 +566,28 @@ static int group_loop(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn ne
         if (atomic_load_explicit(&s->returned, memory_order_relaxed) != NULL) drain_returned(s);
         bool ran = false;
 
-        /* 1. Start coroutines while this pool has room, a batch at a time. A
-         * claim counts as alive while under way, so that no member sees the
-         * group done while another is about to start its last task. */
+        /* 1. Start coroutines while this pool has room, a batch at a time.
+         * Claims count as alive while under way (reserved for the batch,
+         * the unused given back), so that no member sees the group done
+         * while another is about to start its last task. */
         if (more && atomic_load_explicit(&g->no_more, memory_order_relaxed)) more = false;
-        for (unsigned n = 0; more && s->alive < max && n < START_BATCH; n++) {
-            uint64_t arg;
-            atomic_fetch_add(&g->alive, 1);
-            if (!next(ctx, &arg)) {
-                more = false;
-            } else if ((status = start(s, fn, ctx, arg)) != 0) {
-                more = false;
-                atomic_store(&g->no_more, true); /* as one thread's loop: the alive ones finish */
-            } else {
+        if (more && s->alive < max) {
+            uint64_t reserved = max - s->alive < START_BATCH ? max - s->alive : START_BATCH;
+            atomic_fetch_add(&g->alive, reserved);
+            for (; more && reserved > 0; reserved--) {
+                uint64_t arg;
+                if (!next(ctx, &arg)) {
+                    more = false;
+                    break;
+                }
+                if ((status = start(s, fn, ctx, arg)) != 0) {
+                    more = false;
+                    atomic_store(&g->no_more, true); /* as one thread's loop: the alive finish */
+                    break;
+                }
                 ran = true;
-                continue;
             }
-            group_alive_done(g);
+            group_alive_drop(g, reserved);
         }
         int64_t now = eb_now_ns();
         if (s->stats.first_wave_ns == 0 && !(more && s->alive < max)) s->stats.first_wave_ns = now;
@@ -561,20 +601,14 @@ static int group_loop(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn ne
         }
         if (g->steal && eb_run_ring_len(s->ring) > 1) wake_one(s);
 
-        /* 3. Run a batch of ready coroutines. The loop between them is the
-         * thread's interpreter loop: a GIL may change hands here too. */
-        for (unsigned n = 0; n < RUN_BATCH; n++) {
-            eb_coro *co = eb_run_ring_pop(s->ring);
-            if (co == NULL) break;
-            resume(s, co);
-            eb_check_point();
-            ran = true;
-        }
+        /* 3. Run a batch of ready coroutines. */
+        if (run_ready(s)) ran = true;
         if (now - window_ns >= SIGNAL_WINDOW_NS) {
             pthread_sigmask(SIG_SETMASK, caller_mask, NULL); /* pending ones run here */
             pthread_sigmask(SIG_BLOCK, blocked, NULL);
             window_ns = now;
         }
+        say_finished(s);
         if (ran) {
             atomic_fetch_add_explicit(&g->progress, 1, memory_order_relaxed);
             continue;

@@ -49,8 +49,10 @@ typedef struct hybrid_thread {
     hybrid_run *run;
     eb_sched *sched;
     unsigned index;
+    unsigned threads;
     int rc; /* eb_sched_run's status */
     pthread_t handle;
+    uint64_t next, end; /* tasks claimed and not yet started: [next, end) */
 } hybrid_thread;
 
 static void record_failure(hybrid_run *r, int rc, const char *fmt, ...)
@@ -70,12 +72,36 @@ static void record_failure(hybrid_run *r, int rc, const char *fmt, ...)
     atomic_store(&r->failed, true);
 }
 
-/* Called by every thread's scheduler: the job's counter is the shared queue. */
+/* Tasks claimed at once: a share of what is left (1/8 of it per thread), at
+ * most a cache line of the job's per-task arrays, at least one. Claimed one
+ * by one, neighbouring tasks ran on different threads, which then wrote to
+ * the same cache lines of start, end and result times, and every claim
+ * moved the counter's line between the cores: 100,000 waits of 100 ms took
+ * 1.14x the coroutine executor's time, 1.08x in chunks (medians of 15 paired
+ * rounds on a busy 2-core VM). The share shrinks towards the end, so the
+ * last tasks, which no thread can steal before they start, stay spread. */
+#define CLAIM_MAX (64 / sizeof(int64_t))
+
+/* Called by every thread's scheduler, on its own thread: the job's counter is
+ * the shared queue. */
 static bool next_task(void *raw, uint64_t *task)
 {
     hybrid_thread *t = raw;
-    return !atomic_load_explicit(&t->run->failed, memory_order_relaxed) &&
-           eb_job_claim(t->run->job, task);
+    eb_job *job = t->run->job;
+    if (atomic_load_explicit(&t->run->failed, memory_order_relaxed)) return false;
+    if (t->next == t->end) {
+        uint64_t taken = atomic_load_explicit(job->next_task, memory_order_relaxed);
+        uint64_t left = taken < job->tasks ? job->tasks - taken : 0;
+        uint64_t chunk = left / (8 * (uint64_t)t->threads);
+        if (chunk > CLAIM_MAX) chunk = CLAIM_MAX;
+        if (chunk == 0) chunk = 1;
+        uint64_t first = atomic_fetch_add_explicit(job->next_task, chunk, memory_order_relaxed);
+        if (first >= job->tasks) return false;
+        t->next = first;
+        t->end = first + chunk < job->tasks ? first + chunk : job->tasks;
+    }
+    *task = t->next++;
+    return true;
 }
 
 /* `raw` is the starting thread's: the task may end on another thread, so only
@@ -169,8 +195,10 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     } else {
         unsigned started = 0;
         for (; started < threads; started++) {
-            t[started] = (hybrid_thread){
-                .run = &r, .sched = eb_sched_group_member(group, started), .index = started};
+            t[started] = (hybrid_thread){.run = &r,
+                                         .sched = eb_sched_group_member(group, started),
+                                         .index = started,
+                                         .threads = threads};
             rc = pthread_create(&t[started].handle, NULL, thread_main, &t[started]);
             if (rc != 0) break;
         }
