@@ -83,10 +83,11 @@ void eb_sched_destroy(eb_sched *s);
  * Returns 0, or the first error starting one (-errno); after an error no new
  * coroutine starts but the ones alive finish. Not re-entrant. A group member
  * returns once next() has no more and every coroutine of the group has
- * finished; next() is then called from every member's thread and must be one
- * queue for all (once it has no more for one member, it has none for any),
- * and fn(ctx, arg) may continue on another thread after each wait (ctx is the
- * starting member's). */
+ * finished; next() is then called from every member's thread, and should be
+ * one queue for all: a member leaves once next() has no more for it and
+ * nothing is alive in the group, so what next() still holds for another
+ * member only that member starts. fn(ctx, arg) may continue on another thread
+ * after each wait (ctx is the starting member's). */
 int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next);
 
 /* Parks the running coroutine until CLOCK_MONOTONIC >= deadline_ns (outside a
