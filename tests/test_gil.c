@@ -156,7 +156,11 @@ EB_TEST(a_waiter_gets_the_gil_only_after_the_switch_interval)
     EB_CHECKF(waited >= interval_us * 1000, "took it after %lld ns", (long long)waited);
     EB_CHECKF(waited < interval_us * 1000 + 2000000000, "took it after %lld ns", (long long)waited);
     EB_CHECK(me.wait_ns >= interval_us * 1000);
-    EB_CHECK(s.drop_requests >= 1 && s.handoffs == 1 && s.contended == 1);
+    /* one hand-off, to us; the holder, waiting to take it back, may be
+     * counted as contended too by now */
+    EB_CHECKF(s.drop_requests >= 1 && s.handoffs == 1 && s.contended >= 1,
+              "requests %llu, hand-offs %llu, contended %llu", (unsigned long long)s.drop_requests,
+              (unsigned long long)s.handoffs, (unsigned long long)s.contended);
     EB_CHECK(s.wait_ns == me.wait_ns);
     atomic_store(&h.stop, true);
     eb_gil_detach(&me);
