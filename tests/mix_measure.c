@@ -102,6 +102,7 @@ typedef struct spec {
     double *wall, *ratio, *ideal_ratio;
     double gil_handoffs, gil_wait_ns;
     int64_t p99_sum;
+    double *cpu; /* user + sys of the job */
 } spec;
 
 static eb_topology *topology;
@@ -243,6 +244,7 @@ static int run_rounds(const char *workload, uint64_t tasks, const char *params_t
         specs[i].wall = calloc((size_t)rounds, sizeof(double));
         specs[i].ratio = calloc((size_t)rounds, sizeof(double));
         specs[i].ideal_ratio = calloc((size_t)rounds, sizeof(double));
+        specs[i].cpu = calloc((size_t)rounds, sizeof(double));
     }
     bool mix = w->kind == EB_WORK_MIX;
     unsigned cores = 1;
@@ -267,6 +269,7 @@ static int run_rounds(const char *workload, uint64_t tasks, const char *params_t
             int64_t p99 = 0;
             if (run_job(w, tasks, params, s, &out, &p99) != 0) return 1;
             s->wall[r] = (double)out.wall_ns;
+            s->cpu[r] = (double)(out.cpu_user_ns + out.cpu_sys_ns);
             s->gil_handoffs += (double)out.gil.handoffs;
             s->gil_wait_ns += (double)out.gil.wait_ns;
             s->p99_sum += p99;
@@ -301,7 +304,8 @@ static int run_rounds(const char *workload, uint64_t tasks, const char *params_t
         if (s->gil_us > 0)
             printf("  gil: %.0f hand-offs, %.3f ms waiting per run", s->gil_handoffs / rounds,
                    s->gil_wait_ns / rounds / 1e6);
-        printf("  p99 task %.3f ms\n", (double)s->p99_sum / rounds / 1e6);
+        printf("  p99 task %.3f ms  cpu %.3f ms\n", (double)s->p99_sum / rounds / 1e6,
+               median(s->cpu, (size_t)rounds) / 1e6);
     }
     return 0;
 }
@@ -368,9 +372,9 @@ static int convoy(int64_t interval_us, int rounds, unsigned io_threads)
         }
     }
     for (int k = 0; k < 2; k++)
-        printf("convoy interval_us=%lld %-22s task p50 %.3f ms  p99 %.3f ms  wall %.3f ms "
-               "(medians of %d)\n",
-               (long long)interval_us,
+        printf("convoy interval_us=%lld io_threads=%u %-22s task p50 %.3f ms  p99 %.3f ms  wall "
+               "%.3f ms (medians of %d)\n",
+               (long long)interval_us, io_threads,
                k ? "beside a CPU thread:" : "alone:", median(p50[k], (size_t)rounds) / 1e6,
                median(p99[k], (size_t)rounds) / 1e6, median(wall[k], (size_t)rounds) / 1e6, rounds);
     return 0;
