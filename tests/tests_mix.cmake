@@ -20,6 +20,7 @@ eb_add_c_test(test_makespan_mix
 # kernel built without check points, under other names.
 add_library(eb_sumsq_unchecked STATIC ${CMAKE_SOURCE_DIR}/workloads/sumsq_kernel.c)
 target_include_directories(eb_sumsq_unchecked PRIVATE ${CMAKE_SOURCE_DIR}/workloads)
+target_compile_options(eb_sumsq_unchecked PRIVATE -falign-loops=64) # as workloads/ builds it
 target_compile_definitions(eb_sumsq_unchecked PRIVATE EB_SUMSQ_NO_CHECK_POINTS
   eb_sumsq=eb_sumsq_unchecked eb_sumsq_closed_form=eb_sumsq_closed_form_unchecked
   eb_sumsq_verify=eb_sumsq_verify_unchecked)
