@@ -15,7 +15,7 @@
  * answered well within its shortest useful interval (100 us), while the
  * check costs too little to see: with the kernel built without check points
  * as the reference, 0.03-0.7% in paired timings (4,096 elements per block:
- * 1.1%, the inner loop's exit mispredicted once a block), and 0.016% of the
+ * 1.1%: the outer loop's work, paid once a block), and 0.016% of the
  * instructions under callgrind (tests/mix_measure.c). */
 #define EB_SUMSQ_BLOCK 16384
 
