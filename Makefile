@@ -84,21 +84,23 @@ bench: build
 	exit $$status
 
 # The python3 first on PATH may lack Debian's python3-matplotlib (a pyenv, a
-# venv): tools/find-python.sh picks an interpreter that can import it.
+# venv): tools/find-python.sh picks an interpreter that can import it. plot.py
+# draws the figures execbench-compare gives it (this build's).
 plot:
 	@tools/install-deps.sh plot
 	@py=$$(tools/find-python.sh matplotlib) || { echo "make plot: no Python 3 here can import matplotlib; install python3-matplotlib (tools/install-deps.sh plot) or set PYTHON=/path/to/python3" >&2; exit 1; }; \
 	test -f "$(RESULTS)" || { echo "make plot: $(RESULTS) not found; run make bench first, or make plot RESULTS=file.json" >&2; exit 1; }; \
-	"$$py" tools/plot.py --out "$(CHARTS)" $(PLOT_ARGS) "$(RESULTS)"
+	"$$py" tools/plot.py --compare $(BUILD)/execbench-compare --out "$(CHARTS)" $(PLOT_ARGS) "$(RESULTS)"
 
 # libFuzzer needs clang; the targets build in build-fuzz/ with ASan + UBSan and
 # run from the committed corpus for FUZZ_SECONDS each, new inputs going to
 # fuzz-out/<target>/ (ignored by git); a finding stops with its input in
 # fuzz-out/<target>/artifacts/.
-#   fuzz_cli          the command line: flags, --param, plans, presets (runner/fuzz/)
+#   fuzz_cli          the command line: flags, --param, plans, presets (runner/plan/fuzz/)
 #   fuzz_results_doc  the results reader shared with execbench-compare (tools/compare/fuzz/)
 FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
-CLI_CORPUS = runner/fuzz/corpus/seeds runner/fuzz/corpus/fuzzed runner/fuzz/corpus/regressions
+CLI_CORPUS = runner/plan/fuzz/corpus/seeds runner/plan/fuzz/corpus/fuzzed \
+    runner/plan/fuzz/corpus/regressions
 DOC_CORPUS = tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
     tools/compare/fuzz/corpus/truncated tools/compare/fuzz/corpus/json \
     tools/compare/fuzz/corpus/regressions tools/compare/fuzz/corpus/fuzzed
@@ -106,7 +108,7 @@ DOC_CORPUS = tools/compare/fuzz/corpus/seeds tools/compare/fuzz/corpus/mutated \
 fuzz: fuzz-build
 	@mkdir -p fuzz-out/cli/corpus fuzz-out/cli/artifacts fuzz-out/results_doc/corpus \
 	    fuzz-out/results_doc/artifacts
-	build-fuzz/fuzz_cli $(FUZZ_FLAGS) -dict=runner/fuzz/cli.dict \
+	build-fuzz/fuzz_cli $(FUZZ_FLAGS) -dict=runner/plan/fuzz/cli.dict \
 	    -artifact_prefix=fuzz-out/cli/artifacts/ fuzz-out/cli/corpus $(CLI_CORPUS)
 	build-fuzz/fuzz_results_doc $(FUZZ_FLAGS) -artifact_prefix=fuzz-out/results_doc/artifacts/ \
 	    fuzz-out/results_doc/corpus $(DOC_CORPUS)

@@ -6,7 +6,17 @@
  *
  * Every round the initiator writes i and the partner must answer ~i: a
  * partner that did not run, or ran out of turn, fails the run. The counter
- * ns_per_switch is wall time / (2 x rounds). */
+ * ns_per_switch is wall time / (2 x rounds).
+ *
+ * micro.switch/<separate|copy>/depth:N: the cost of a switch against the
+ * stack in use, for both stack modes (coro.h). Two coroutines each hold N
+ * bytes of frames and are resumed in turn, as the scheduler resumes its
+ * coroutines: with separate stacks a switch touches registers only; with
+ * one copied run stack every resume copies the other's frames out and its
+ * own back in. ns_per_switch is wall time / (4 x rounds) (a round resumes
+ * both: four switches); copied_bytes_per_resume is what each resume copied
+ * (N plus the frames under it). Each coroutine checks its N bytes at the
+ * end: frames restored wrongly fail the run. */
 #include "coro.h"
 #include "micro.h"
 #include "wait.h"
@@ -15,6 +25,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -264,8 +275,124 @@ static void bm_pipe(eb_state *s, void *arg)
         micro_fail(s, "the partner process failed (status %d)", status);
 }
 
+/* ---- switch cost against stack depth, separate and copied stacks ----------- */
+
+#define DEPTH_STACK_BYTES ((size_t)256 << 10)
+
+typedef struct depth_partner {
+    eb_coro co;
+    size_t depth;
+    int64_t token, turns;
+    bool stop, damaged;
+} depth_partner;
+
+/* Holds `depth` bytes of frames (a filled block) while it answers. */
+static __attribute__((noinline)) void depth_loop(depth_partner *p, volatile unsigned char *block)
+{
+    while (!p->stop) {
+        p->token = ~p->token;
+        p->turns++;
+        eb_coro_suspend(&p->co);
+    }
+    for (size_t i = 0; i < p->depth; i += 61)
+        p->damaged |= block[i] != (unsigned char)(i * 7 + p->depth);
+}
+
+static void depth_body(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    depth_partner *p = ctx;
+    volatile unsigned char block[p->depth > 0 ? p->depth : 1];
+    for (size_t i = 0; i < p->depth; i++)
+        block[i] = (unsigned char)(i * 7 + p->depth);
+    eb_coro_suspend(&p->co); /* ready */
+    depth_loop(p, block);
+}
+
+typedef struct depth_case {
+    eb_coro_stack_mode mode;
+    size_t depth;
+} depth_case;
+
+static void bm_depth(eb_state *s, void *arg)
+{
+    const depth_case *c = arg;
+    if (!micro_pin_or_fail(s, 0)) return;
+    depth_partner p[2] = {{.depth = c->depth}, {.depth = c->depth}};
+    eb_coro_run_stack *rs = NULL;
+    void *stacks[2] = {NULL, NULL};
+    int rc = 0;
+    if (c->mode == EB_CORO_STACK_COPY) {
+        rc = eb_coro_run_stack_create(DEPTH_STACK_BYTES, &rs);
+        for (int i = 0; i < 2 && rc == 0; i++)
+            rc = eb_coro_init_copy(&p[i].co, EB_CORO_FCONTEXT, rs, depth_body, &p[i], 0);
+    } else {
+        for (int i = 0; i < 2 && rc == 0; i++) {
+            stacks[i] = aligned_alloc(64, DEPTH_STACK_BYTES);
+            rc = stacks[i] == NULL ? -ENOMEM
+                                   : eb_coro_init(&p[i].co, EB_CORO_FCONTEXT, stacks[i],
+                                                  DEPTH_STACK_BYTES, depth_body, &p[i], 0);
+        }
+    }
+    for (int i = 0; i < 2 && rc == 0; i++)
+        rc = eb_coro_resume(&p[i].co);
+    if (rc != 0) {
+        micro_fail(s, "could not start two %s coroutines: %s", eb_coro_stack_mode_name(c->mode),
+                   strerror(-rc));
+    } else {
+        eb_coro_copy_stats before = {0}, after = {0};
+        if (rs != NULL) eb_coro_run_stack_stats(rs, &before);
+        int64_t rounds = 0, wrong = 0, n, start = eb_now_ns();
+        while ((n = eb_state_keep_running_batch(s, BATCH)) > 0) {
+            for (int64_t i = 0; i < n; i++, rounds++) {
+                for (int k = 0; k < 2; k++) {
+                    p[k].token = rounds;
+                    rc |= eb_coro_resume(&p[k].co);
+                    wrong += p[k].token != ~rounds;
+                }
+            }
+        }
+        int64_t elapsed = eb_now_ns() - start;
+        if (rs != NULL) eb_coro_run_stack_stats(rs, &after);
+        for (int k = 0; k < 2; k++) {
+            p[k].stop = true;
+            rc |= eb_coro_resume(&p[k].co);
+        }
+        if (rc != 0 || wrong != 0 || p[0].turns != rounds || p[1].turns != rounds) {
+            micro_fail(s, "the partners answered %lld and %lld of %lld rounds, %lld out of turn",
+                       (long long)p[0].turns, (long long)p[1].turns, (long long)rounds,
+                       (long long)wrong);
+        } else if (!eb_coro_finished(&p[0].co) || !eb_coro_finished(&p[1].co) || p[0].damaged ||
+                   p[1].damaged) {
+            micro_fail(s, "a coroutine's %zu bytes of frames came back damaged", c->depth);
+        } else if (rounds > 0) {
+            eb_state_counter(s, "ns_per_switch", (double)elapsed / (4.0 * (double)rounds),
+                             EB_COUNTER_DEFAULT);
+            uint64_t copied = (after.saved_bytes - before.saved_bytes) +
+                              (after.restored_bytes - before.restored_bytes);
+            eb_state_counter(s, "copied_bytes_per_resume", (double)copied / (2.0 * (double)rounds),
+                             EB_COUNTER_DEFAULT);
+        }
+    }
+    eb_coro_run_stack_destroy(rs);
+    free(stacks[0]);
+    free(stacks[1]);
+}
+
 void micro_switch_register(void)
 {
+    static const size_t depths[] = {0, 256, 1024, 4096, 16384, 65536};
+    static depth_case cases[2][sizeof depths / sizeof *depths];
+    for (int m = 0; m < 2; m++) {
+        for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+            cases[m][d] =
+                (depth_case){m == 0 ? EB_CORO_STACK_SEPARATE : EB_CORO_STACK_COPY, depths[d]};
+            char name[64];
+            snprintf(name, sizeof name, "micro.switch/%s/depth:%zu",
+                     eb_coro_stack_mode_name(cases[m][d].mode), depths[d]);
+            eb_bench_register(name, bm_depth, &cases[m][d]);
+        }
+    }
     eb_bench_register("micro.switch/fcontext", bm_coro, (void *)(uintptr_t)EB_CORO_FCONTEXT);
     eb_bench_register("micro.switch/ucontext", bm_coro, (void *)(uintptr_t)EB_CORO_UCONTEXT);
     eb_bench_register("micro.switch/floor", bm_floor, NULL);

@@ -1,6 +1,6 @@
 /* client.h — an HTTP/1.1 client for `GET /task/<i>` on 127.0.0.1, written
  * once for every executor: it never blocks by itself but waits through
- * eb_wait_fd (workloads/wait.h), so under threads and processes it blocks in
+ * eb_wait_fd (wait/wait.h), so under threads and processes it blocks in
  * ppoll and under coroutines it parks on the scheduler's reactor.
  *
  * Non-blocking sockets with TCP_NODELAY; responses are parsed by Debian's

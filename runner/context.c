@@ -21,13 +21,14 @@ void eb_iso_time(time_t t, char *buf, size_t len)
     snprintf(buf + used, len - used, "%.3s:%.2s", zone, zone + 3);
 }
 
-static json_t *command_line(int argc, char *const argv[])
+/* The command line as a shell would take it back (malloc'd; NULL when out of memory). */
+static char *command_line(int argc, char *const argv[])
 {
     size_t cap = 1;
     for (int i = 0; i < argc; i++)
         cap += 3 * strlen(argv[i]) + 3;
     char *text = calloc(1, cap);
-    if (text == NULL) return json_null();
+    if (text == NULL) return NULL;
     size_t used = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = i == 0 ? "execbench" : argv[i];
@@ -44,15 +45,14 @@ static json_t *command_line(int argc, char *const argv[])
         }
         if (quote) text[used++] = '\'';
     }
-    json_t *s = json_string(text);
-    free(text);
-    return s;
+    return text;
 }
 
 void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo, int argc,
                       char *const argv[], time_t started)
 {
-    json_t *e = eb_doc_execbench(doc);
+    eb_results_doc *d = &doc->results;
+    const eb_context_part e = EB_CONTEXT_EXECBENCH;
     eb_topology_summary t;
     eb_topology_summarize(topo, &t);
     struct utsname u;
@@ -61,40 +61,37 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
         snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
     char date[40];
     eb_iso_time(started, date, sizeof date);
+    char *line = command_line(argc, argv);
 
-    json_object_set_new(e, "version", json_string(EB_VERSION));
-    json_object_set_new(e, "build_type", json_string(EB_BUILD_TYPE));
-    json_object_set_new(e, "compiler", json_string(EB_C_COMPILER " " EB_C_FLAGS));
-    json_object_set_new(e, "kernel", json_string(kernel));
-    json_object_set_new(e, "preset", plan->preset ? json_string(plan->preset) : json_null());
-    json_object_set_new(e, "command_line", command_line(argc, argv));
-    json_object_set_new(e, "topology",
-                        json_pack("{s:i,s:i,s:i,s:i,s:I}", "packages", t.packages, "numa_nodes",
-                                  t.numa_nodes, "cores", t.cores, "pus", t.pus, "l3_bytes",
-                                  (json_int_t)t.l3_bytes));
-    json_object_set_new(
-        e, "coro_backend",
-        json_string(plan->settings.coro_backend == EB_CORO_UCONTEXT ? "ucontext" : "fcontext"));
-    json_object_set_new(e, "repetitions", json_integer(plan->settings.repetitions));
-    json_object_set_new(e, "warmup", json_integer(plan->settings.warmup));
-    json_object_set_new(e, "timeout_s", json_real((double)plan->settings.timeout_ns / 1e9));
-    json_object_set_new(e, "seed", json_integer((json_int_t)plan->settings.seed));
-    json_object_set_new(e, "started", json_string(date));
-    json_object_set_new(e, "points_planned", json_integer((json_int_t)plan->count));
-    json_object_set_new(e, "ideal", json_string(eb_ideal_description));
-    json_object_set_new(
-        e, "cpu_time",
-        json_string("cpu_time: user+sys CPU of the point's process and of its worker processes "
-                    "per job (getrusage), not libbenchmark's benchmark-thread time; "
-                    "children_cpu_ns is the part spent in worker processes"));
-    json_object_set_new(e, "real_time",
-                        json_string("real_time: the job's wall time (CLOCK_MONOTONIC), executor "
-                                    "start-up included (spawn_ns alone); one job per iteration"));
+    eb_results_context_string(d, e, EB_KEY_VERSION, EB_VERSION);
+    eb_results_context_string(d, e, EB_KEY_BUILD_TYPE, EB_BUILD_TYPE);
+    eb_results_context_string(d, e, EB_KEY_COMPILER, EB_C_COMPILER " " EB_C_FLAGS);
+    eb_results_context_string(d, e, EB_KEY_KERNEL, kernel);
+    eb_results_context_string(d, e, EB_KEY_PRESET, plan->preset);
+    eb_results_context_string(d, e, EB_KEY_COMMAND_LINE, line);
+    free(line);
+    static const char *const topology_keys[] = {EB_KEY_PACKAGES, EB_KEY_NUMA_NODES, EB_KEY_CORES,
+                                                EB_KEY_PUS, EB_KEY_L3_BYTES};
+    const int64_t topology[] = {t.packages, t.numa_nodes, t.cores, t.pus, t.l3_bytes};
+    eb_results_context_ints(d, EB_KEY_TOPOLOGY, topology_keys, topology, 5);
+    eb_settings_to_context(&plan->settings, d);
+    eb_results_context_string(d, e, EB_KEY_STARTED, date);
+    eb_results_context_int(d, e, EB_KEY_POINTS_PLANNED, (int64_t)plan->count);
+    eb_results_context_string(d, e, EB_KEY_IDEAL, eb_ideal_description);
+    eb_results_context_string(
+        d, e, EB_KEY_CPU_TIME,
+        "cpu_time: user+sys CPU of the point's process and of its worker processes per job "
+        "(getrusage), not libbenchmark's benchmark-thread time; children_cpu_ns is the part "
+        "spent in worker processes");
+    eb_results_context_string(d, e, EB_KEY_REAL_TIME,
+                              "real_time: the job's wall time (CLOCK_MONOTONIC), executor "
+                              "start-up included (spawn_ns alone); one job per iteration");
 }
 
 /* libbenchmark's context keys, when no point process supplied them. */
-static void fallback_context(json_t *context)
+static void fallback_context(eb_results_doc *d)
 {
+    const eb_context_part b = EB_CONTEXT_BENCHMARK;
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -108,42 +105,57 @@ static void fallback_context(json_t *context)
     }
     double load[3] = {0, 0, 0};
     if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = 0;
-    json_object_set_new(context, "host_name", json_string(host));
-    json_object_set_new(context, "num_cpus", json_integer(cpus));
-    json_object_set_new(context, "mhz_per_cpu", json_integer((json_int_t)mhz));
-    json_object_set_new(context, "cpu_scaling_enabled", json_false());
-    json_object_set_new(context, "caches", json_array());
-    json_object_set_new(context, "load_avg", json_pack("[f,f,f]", load[0], load[1], load[2]));
-    json_object_set_new(context, "library_build_type",
-                        json_string("unknown (no point process reported it)"));
+    eb_results_context_string(d, b, EB_KEY_HOST_NAME, host);
+    eb_results_context_int(d, b, EB_KEY_NUM_CPUS, cpus);
+    eb_results_context_int(d, b, EB_KEY_MHZ_PER_CPU, (int64_t)mhz);
+    eb_results_context_bool(d, b, EB_KEY_CPU_SCALING_ENABLED, false);
+    eb_results_context_reals(d, b, EB_KEY_CACHES, NULL, 0);
+    eb_results_context_reals(d, b, EB_KEY_LOAD_AVG, load, 3);
+    eb_results_context_string(d, b, EB_KEY_LIBRARY_BUILD_TYPE,
+                              "unknown (no point process reported it)");
 }
 
 void eb_context_end(eb_doc *doc, const char *executable, size_t points_run, int interrupted_signal,
                     time_t started, time_t finished)
 {
-    json_t *context = eb_doc_context(doc);
-    if (!doc->gb_context) fallback_context(context);
+    eb_results_doc *d = &doc->results;
+    const eb_context_part b = EB_CONTEXT_BENCHMARK, e = EB_CONTEXT_EXECBENCH;
+    if (!eb_results_context_has(d, b, EB_KEY_HOST_NAME) &&
+        !eb_results_context_has(d, b, EB_KEY_LIBRARY_BUILD_TYPE))
+        fallback_context(d);
     char date[40];
     eb_iso_time(started, date, sizeof date);
-    json_object_set_new(context, "date", json_string(date));
-    json_object_set_new(context, "executable", json_string(executable));
+    eb_results_context_string(d, b, EB_KEY_DATE, date);
+    eb_results_context_string(d, b, EB_KEY_EXECUTABLE, executable);
 
-    json_t *e = eb_doc_execbench(doc);
-    if (json_object_get(e, "timer_slack_ns") == NULL)
-        json_object_set_new(e, "timer_slack_ns", json_null()); /* no point process reported */
+    if (!eb_results_context_has(d, e, EB_KEY_TIMER_SLACK_NS))
+        eb_results_context_string(d, e, EB_KEY_TIMER_SLACK_NS, NULL); /* no point reported */
     eb_iso_time(finished, date, sizeof date);
-    json_object_set_new(e, "finished", json_string(date));
-    json_object_set_new(e, "points_run", json_integer((json_int_t)points_run));
-    json_object_set_new(e, "points_failed", json_integer((json_int_t)doc->failed));
-    json_object_set_new(e, "interrupted", json_boolean(interrupted_signal != 0));
+    eb_results_context_string(d, e, EB_KEY_FINISHED, date);
+    eb_results_context_int(d, e, EB_KEY_POINTS_RUN, (int64_t)points_run);
+    eb_results_context_int(d, e, EB_KEY_POINTS_FAILED, (int64_t)doc->failed);
+    eb_results_context_bool(d, e, EB_KEY_INTERRUPTED, interrupted_signal != 0);
     if (interrupted_signal != 0) {
         const char *abbrev = sigabbrev_np(interrupted_signal);
         char name[32];
         snprintf(name, sizeof name, "SIG%s", abbrev ? abbrev : "?");
-        json_object_set_new(e, "interrupted_by", json_string(name));
+        eb_results_context_string(d, e, EB_KEY_INTERRUPTED_BY, name);
     }
-    /* libbenchmark's keys first, then ours: move execbench to the end. */
-    json_incref(e);
-    json_object_del(context, "execbench");
-    json_object_set_new(context, "execbench", e);
+    /* libbenchmark's keys first, then ours. */
+    eb_results_context_finish(d);
+}
+
+void eb_context_parent(eb_doc *doc, const eb_self_usage *start, const eb_self_usage *end)
+{
+    static const char *const keys[] = {EB_KEY_FDS_AT_START, EB_KEY_FDS_AT_END,
+                                       EB_KEY_RSS_KIB_AT_START, EB_KEY_RSS_KIB_AT_END};
+    const int64_t values[] = {start->fds, end->fds, start->rss_kib, end->rss_kib};
+    eb_results_context_ints(&doc->results, EB_KEY_PARENT_PROCESS, keys, values, 4);
+}
+
+void eb_context_repeat(eb_doc *doc, int index, int of)
+{
+    static const char *const keys[] = {EB_KEY_REPEAT_INDEX, EB_KEY_REPEAT_OF};
+    const int64_t values[] = {index, of};
+    eb_results_context_ints(&doc->results, EB_KEY_REPEAT_RUN, keys, values, 2);
 }

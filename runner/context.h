@@ -7,6 +7,7 @@
 #define EB_CONTEXT_H
 
 #include "merge.h"
+#include "oslimits.h"
 #include "plan.h"
 
 #include <time.h>
@@ -22,5 +23,11 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
  * when no point process supplied them. */
 void eb_context_end(eb_doc *doc, const char *executable, size_t points_run, int interrupted_signal,
                     time_t started, time_t finished);
+
+/* The runner's own open files and memory at the run's start and end. */
+void eb_context_parent(eb_doc *doc, const eb_self_usage *start, const eb_self_usage *end);
+
+/* --repeat-run: this document is run `index` of `of`. */
+void eb_context_repeat(eb_doc *doc, int index, int of);
 
 #endif

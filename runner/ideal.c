@@ -1,6 +1,7 @@
 /* ideal.c — see ideal.h. */
 #include "ideal.h"
 
+#include "err.h"
 #include "job.h"
 #include "makespan.h"
 
@@ -26,13 +27,13 @@ static bool same_params(const eb_point *a, const eb_point *b)
            memcmp(a->params, b->params, sizeof a->params) == 0;
 }
 
-/* The sequential point measuring the same work, preferring the same pinning. */
-static const eb_point *sequential_reference(const eb_plan *plan, const eb_point *p)
+/* The reference point measuring the same work, preferring the same pinning. */
+static const eb_point *reference_point(const eb_plan *plan, const eb_point *p)
 {
     const eb_point *any = NULL;
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *q = &plan->points[i];
-        if (strcmp(q->executor->name, "sequential") != 0 || !same_params(p, q)) continue;
+        if (!q->executor->reference || !same_params(p, q)) continue;
         if (q->pin == p->pin && strcmp(q->cpuset, p->cpuset) == 0) return q;
         if (any == NULL) any = q;
     }
@@ -43,8 +44,8 @@ static unsigned cores_for(const eb_point *p, const eb_topology *topo)
 {
     eb_pin_plan *pin = NULL;
     char why[160];
-    if (eb_pin_plan_create(topo, p->pin, p->pin == EB_PIN_CPUSET ? p->cpuset : NULL, p->workers,
-                           &pin, why, sizeof why) != 0)
+    if (eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, &pin,
+                           why, sizeof why) != 0)
         return 1;
     int cores = eb_pin_plan_cores(pin);
     free(pin);
@@ -63,26 +64,20 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                         const eb_topology *topo, char *basis, size_t len)
 {
     eb_job job;
-    memset(&job, 0, sizeof job);
-    job.workload = p->workload;
-    job.tasks = p->tasks;
-    job.workers = p->workers;
-    memcpy(job.params, p->params, sizeof job.params);
+    eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
-        int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
-        uint64_t in_flight = p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
-        uint64_t rounds = (p->tasks + in_flight - 1) / in_flight;
+        int64_t wait, ideal = eb_point_wait_ideal_ns(p, &wait);
         snprintf(basis, len,
                  "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
-                 in_flight, wait);
-        return (int64_t)rounds * wait;
+                 eb_point_in_flight(p), wait);
+        return ideal;
     }
     if (p->workload->kind == EB_WORK_MIX) {
         /* makespan_mix.h has the formula; this file does not use it yet */
         snprintf(basis, len, "none: the ideal of mixed work is not computed yet");
         return -1;
     }
-    const eb_point *seq = sequential_reference(plan, p);
+    const eb_point *seq = reference_point(plan, p);
     double median = 0;
     if (seq == NULL) {
         snprintf(basis, len,
@@ -90,7 +85,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "params in this run (add --executor sequential)");
         return -1;
     }
-    if (!eb_doc_point_median_ns(doc, seq->name, &median) || median <= 0) {
+    if (!eb_doc_point_median_ns(doc, seq, &median) || median <= 0) {
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;
     }
@@ -100,19 +95,18 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     }
     unsigned cores = cores_for(p, topo);
     eb_makespan ms;
-    int rc =
-        eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin != EB_PIN_NONE,
-                          p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
+    int rc = eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin->pins,
+                               p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
     if (rc != 0) {
         snprintf(basis, len,
                  "none: the best schedule of %" PRIu64 " tasks could not be bounded: %s", p->tasks,
-                 strerror(-rc));
+                 eb_strerror(rc));
         return -1;
     }
     double share = ms.units / ms.total;
     const char *tasks_word = p->tasks == 1 ? "task" : "tasks";
     char on[96];
-    if (p->pin != EB_PIN_NONE || p->workers <= cores)
+    if (p->pin->pins || p->workers <= cores)
         snprintf(on, sizeof on, "min(%u workers, %u cores)", p->workers, cores);
     else
         snprintf(on, sizeof on, "%u unpinned workers, %u cores", p->workers, cores);
@@ -138,30 +132,22 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     return (int64_t)llround(median * share);
 }
 
+/* Whether the document holds rows of the run. */
+static bool present(const eb_results_doc *doc, const char *run_name)
+{
+    for (size_t i = 0; i < doc->row_count; i++)
+        if (strcmp(doc->rows[i].run_name, run_name) == 0) return true;
+    return false;
+}
+
 void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo)
 {
-    json_t *rows = eb_doc_rows(doc);
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *p = &plan->points[i];
         char run_name[EB_POINT_NAME_MAX + 16], basis[400];
-        snprintf(run_name, sizeof run_name, "%s/manual_time", p->name);
-        bool present = false;
-        size_t r;
-        json_t *row;
-        json_array_foreach(rows, r, row)
-        {
-            const char *rn = json_string_value(json_object_get(row, "run_name"));
-            if (rn != NULL && strcmp(rn, run_name) == 0) present = true;
-        }
-        if (!present) continue;
+        eb_results_point_run_name(p->name, run_name, sizeof run_name);
+        if (!present(&doc->results, run_name)) continue;
         int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
-        json_array_foreach(rows, r, row)
-        {
-            const char *rn = json_string_value(json_object_get(row, "run_name"));
-            if (rn == NULL || strcmp(rn, run_name) != 0) continue;
-            if (json_is_true(json_object_get(row, "error_occurred"))) continue;
-            if (ideal >= 0) json_object_set_new(row, "ideal_ns", json_integer(ideal));
-            json_object_set_new(row, "ideal_basis", json_string(basis));
-        }
+        eb_results_set_ideal(&doc->results, run_name, ideal, basis);
     }
 }

@@ -1,6 +1,7 @@
 /* main.c — execbench: parse the command line, build the plan, then either run
  * it (the parent) or run the one point it was given (--point, the child). */
 #include "cli.h"
+#include "err.h"
 #include "eb_build_info.h"
 #include "plan.h"
 #include "point.h"
@@ -26,35 +27,36 @@ int main(int argc, char **argv)
         free(given);
         return 2;
     }
-    if (cli.help || cli.version || cli.list) {
-        if (cli.help) eb_cli_help(stdout);
-        if (cli.version)
+    const eb_settings *s = &cli.settings;
+    if (s->help || s->version || s->list) {
+        if (s->help) eb_cli_help(stdout);
+        if (s->version)
             printf("execbench %s, %s build, %s %s\n", EB_VERSION, EB_BUILD_TYPE, EB_C_COMPILER,
                    EB_C_FLAGS);
-        if (cli.list) eb_cli_list(stdout);
+        if (s->list) eb_cli_list(stdout);
         free(given);
         return 0;
     }
-    if (cli.point) /* the parent may die: this point must not outlive it */
+    if (s->point) /* the parent may die: this point must not outlive it */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0UL, 0UL, 0UL);
 
     eb_topology *topo = NULL;
     int rc = eb_topology_load(&topo);
     if (rc != 0) {
         fprintf(stderr, "execbench: could not load the hardware topology through hwloc: %s\n",
-                strerror(-rc));
+                eb_strerror(rc));
         free(given);
         return 1;
     }
     eb_plan plan;
     eb_plan_init(&plan);
-    FILE *notes = cli.point || cli.quiet ? NULL : stderr;
+    FILE *notes = s->point || s->quiet ? NULL : stderr;
     rc = eb_cli_plan(&cli, topo, notes, &plan, why, sizeof why);
     int status;
     if (rc != 0) {
         fprintf(stderr, "execbench: %s\n", why);
         status = 2;
-    } else if (cli.point) {
+    } else if (s->point) {
         if (plan.count != 1) {
             fprintf(stderr, "execbench: --point needs exactly one point, got %zu\n", plan.count);
             status = 2;

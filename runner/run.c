@@ -7,10 +7,11 @@
 #include "interrupt.h"
 #include "merge.h"
 #include "oslimits.h"
-#include "micro.h"
+#include "micro_fold.h"
 #include "output.h"
 #include "progress.h"
-#include "table.h"
+#include "render.h"
+#include "summary.h"
 #include "words.h"
 
 #if defined(__has_include)
@@ -19,6 +20,7 @@
 #define EB_HAVE_VALGRIND_H 1
 #endif
 #endif
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +43,7 @@ static const char *exe_path(const char *self)
     return "/proc/self/exe";
 }
 
-static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s, const char *self,
+static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, const char *self,
                       eb_progress *progress, int *interrupted)
 {
     char **args = eb_point_args(self, p, s);
@@ -73,15 +75,14 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_plan_settings *s,
     eb_child_result_free(&r);
 
     double median;
-    if (doc->failed == failed_before && eb_doc_point_median_ns(doc, p->name, &median)) {
-        snprintf(message, sizeof message, "%.3f ms median of %d", median / 1e6, s->repetitions);
+    if (doc->failed == failed_before && eb_doc_point_median_ns(doc, p, &median)) {
+        snprintf(message, sizeof message, "%.3f ms median of %" PRId64, median / 1e6,
+                 s->repetitions);
         eb_progress_done(progress, true, message);
     } else {
         /* the error row just added says what happened */
-        json_t *rows = eb_doc_rows(doc);
-        json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-        const char *error = json_string_value(json_object_get(last, "error_message"));
-        eb_progress_done(progress, false, error ? error : "no result");
+        const char *error = eb_doc_last_error(doc);
+        eb_progress_done(progress, false, error[0] != '\0' ? error : "no result");
     }
 }
 
@@ -98,24 +99,23 @@ typedef struct written {
  * cannot take it (the disk filled up during the run), the document goes to
  * the rescue path, else to stdout: a run's results are never lost for want
  * of space. 0, or 1 when `path` was not (wholly) written. */
-static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool incomplete,
-                         written *w)
+static int write_text(const eb_cli *cli, const char *path, bool incomplete, const char *text,
+                      size_t len, written *w)
 {
     char why[600], again[600], rescue[PATH_MAX];
-    bool default_path = cli->out == NULL;
+    bool default_path = cli->settings.out == NULL;
     w->on_stdout = eb_output_shares_fd(path, STDOUT_FILENO);
     snprintf(w->path, sizeof w->path, "%s", eb_output_display(path));
     int rc = default_path
-                 ? eb_output_write_new(doc->root, path, w->path, sizeof w->path, why, sizeof why)
-                 : eb_output_write(doc->root, path, why, sizeof why);
+                 ? eb_output_write_new(text, len, path, w->path, sizeof w->path, why, sizeof why)
+                 : eb_output_write(text, len, path, why, sizeof why);
     if (rc != 0) {
         eb_output_rescue_path(path, rescue, sizeof rescue);
-        if (eb_output_write(doc->root, rescue, again, sizeof again) == 0) {
+        if (eb_output_write(text, len, rescue, again, sizeof again) == 0) {
             fprintf(stderr, "execbench: %s; the results are saved in %s instead\n", why, rescue);
         } else if (!w->on_stdout) {
             fprintf(stderr, "execbench: %s; %s too; the results follow on stdout\n", why, again);
-            json_dumpf(doc->root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-            fputc('\n', stdout);
+            fwrite(text, 1, len, stdout);
             fflush(stdout);
             w->on_stdout = true;
         } else {
@@ -128,13 +128,13 @@ static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool 
         const char *slash = strrchr(w->path, '/');
         snprintf(latest, sizeof latest, "%.*s%s", slash ? (int)(slash - w->path + 1) : 0, w->path,
                  incomplete ? "latest-interrupted.json" : "latest.json");
-        if (eb_output_write(doc->root, latest, why, sizeof why) != 0) {
+        if (eb_output_write(text, len, latest, why, sizeof why) != 0) {
             fprintf(stderr,
                     "execbench: %s (it still holds the previous run); the results are in %s\n", why,
                     w->path);
             return 1;
         }
-        if (incomplete && !cli->quiet) {
+        if (incomplete && !cli->settings.quiet) {
             char whole[PATH_MAX];
             snprintf(whole, sizeof whole, "%.*slatest.json", slash ? (int)(slash - w->path + 1) : 0,
                      w->path);
@@ -147,8 +147,29 @@ static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool 
             return 0;
         }
     }
-    if (!cli->quiet) fprintf(stderr, "execbench: results written to %s\n", w->path);
+    if (!cli->settings.quiet) fprintf(stderr, "execbench: results written to %s\n", w->path);
     return 0;
+}
+
+/* The document, serialised once, to where it goes (write_text). */
+static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool incomplete,
+                         written *w)
+{
+    size_t len = 0;
+    char *text = eb_results_text(&doc->results, false, &len);
+    char *whole = text != NULL ? realloc(text, len + 2) : NULL;
+    if (whole == NULL) {
+        free(text);
+        fprintf(stderr, "execbench: out of memory writing the document\n");
+        snprintf(w->path, sizeof w->path, "%s", eb_output_display(path));
+        w->on_stdout = false;
+        return 1;
+    }
+    whole[len++] = '\n';
+    whole[len] = '\0';
+    int rc = write_text(cli, path, incomplete, whole, len, w);
+    free(whole);
+    return rc;
 }
 
 /* The document's path for run `index` (1-based) of `runs`: --out or the
@@ -157,8 +178,8 @@ static int write_outputs(eb_doc *doc, const eb_cli *cli, const char *path, bool 
 static void run_path(const eb_cli *cli, time_t started, int index, int runs, char *path, size_t len)
 {
     char base[PATH_MAX], why[200];
-    if (cli->out != NULL)
-        snprintf(base, sizeof base, "%s", cli->out);
+    if (cli->settings.out != NULL)
+        snprintf(base, sizeof base, "%s", cli->settings.out);
     else
         eb_output_default_path(started, base, sizeof base);
     eb_output o;
@@ -193,18 +214,25 @@ typedef struct run_outcome {
     json_t *names;   /* the set of run_name, as an object's keys */
 } run_outcome;
 
-static json_t *point_names(eb_doc *doc)
+/* The set of the document's run names, as an object's keys. */
+static json_t *point_names(const eb_doc *doc)
 {
     json_t *names = json_object();
-    size_t i;
-    json_t *row;
-    json_array_foreach(eb_doc_rows(doc), i, row)
-    {
-        const char *name = json_string_value(json_object_get(row, "run_name"));
-        if (name == NULL) name = json_string_value(json_object_get(row, "name"));
-        if (name != NULL) json_object_set_new(names, name, json_true());
-    }
+    for (size_t i = 0; names != NULL && i < doc->results.row_count; i++)
+        json_object_set_new(names, doc->results.rows[i].run_name, json_true());
     return names;
+}
+
+void eb_run_table(FILE *f, const eb_results_doc *doc)
+{
+    eb_summary_options opt = {.points_only = true, .name_noisy_points = true};
+    eb_report *report = NULL;
+    char why[256];
+    if (eb_summary_build(doc, 1, &opt, &report, why, sizeof why) == 0) {
+        fputc('\n', f); /* apart from the progress above it */
+        eb_render(report, eb_report_formats[0], false, f);
+    }
+    eb_report_free(report);
 }
 
 static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
@@ -222,21 +250,20 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_self_usage at_start;
     eb_self_usage_read(&at_start);
     eb_doc doc;
-    if (eb_doc_init(&doc) != 0) {
+    if (eb_doc_init(&doc, eb_output_display(path)) != 0) {
         fprintf(stderr, "execbench: out of memory\n");
         o->status = 1;
         return;
     }
     eb_context_begin(&doc, plan, topo, argc, argv, started);
-    if (runs > 1)
-        json_object_set_new(eb_doc_execbench(&doc), "repeat_run",
-                            json_pack("{s:i,s:i}", "index", index, "of", runs));
+    if (runs > 1) eb_context_repeat(&doc, index, runs);
     eb_topology_summary machine;
     eb_topology_summarize(topo, &machine);
     eb_estimate estimate;
     bool estimated = eb_estimate_init(&estimate, plan, (unsigned)machine.cores) == 0;
     eb_progress progress;
-    eb_progress_init(&progress, stderr, cli->quiet, plan->count, estimated ? &estimate : NULL);
+    eb_progress_init(&progress, stderr, cli->settings.quiet, plan->count,
+                     estimated ? &estimate : NULL);
 
     int interrupted = 0;
     size_t run = 0;
@@ -247,10 +274,10 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
         if (interrupted == 0) run++;
         eb_child_reap_orphans(0);
     }
-    if (cli->micro && interrupted == 0 && (interrupted = eb_interrupted()) == 0) {
+    if (cli->settings.micro.on && interrupted == 0 && (interrupted = eb_interrupted()) == 0) {
         eb_progress_start(&progress, plan->count, "execbench-micro");
-        eb_micro_fold(&doc, cli->micro_filter, plan->settings.timeout_ns * MICRO_TIMEOUT_FACTOR,
-                      &progress, &interrupted);
+        eb_micro_fold(&doc, cli->settings.micro.value,
+                      plan->settings.timeout_ns * MICRO_TIMEOUT_FACTOR, &progress, &interrupted);
     }
     if (interrupted != 0) {
         const char *abbrev = sigabbrev_np(interrupted);
@@ -269,18 +296,16 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
     eb_self_usage at_end;
     eb_self_usage_read(&at_end);
-    json_object_set_new(eb_doc_execbench(&doc), "parent_process",
-                        json_pack("{s:I,s:I,s:I,s:I}", "fds_at_start", (json_int_t)at_start.fds,
-                                  "fds_at_end", (json_int_t)at_end.fds, "rss_kib_at_start",
-                                  (json_int_t)at_start.rss_kib, "rss_kib_at_end",
-                                  (json_int_t)at_end.rss_kib));
+    eb_context_parent(&doc, &at_start, &at_end);
     written w;
     int status = write_outputs(&doc, cli, path, interrupted != 0 || run == 0, &w);
+    eb_results_set_label(&doc.results, w.path);
     eb_child_reap_orphans(1000000000);
     /* The table never goes where the document went: stdout then is the document's. */
-    if (!cli->quiet && interrupted == 0) eb_table_print(w.on_stdout ? stderr : stdout, doc.root);
+    if (!cli->settings.quiet && interrupted == 0)
+        eb_run_table(w.on_stdout ? stderr : stdout, &doc.results);
     if (status == 0 && (doc.failed > 0 || doc.others_failed > 0)) {
-        if (!cli->quiet) report_failures(&doc, w.path);
+        if (!cli->settings.quiet) report_failures(&doc, w.path);
         status = 1;
     }
     o->names = point_names(&doc);
@@ -292,7 +317,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
 int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int argc,
            char *const argv[])
 {
-    int runs = cli->repeat_runs > 0 ? cli->repeat_runs : 1;
+    int runs = cli->settings.repeat_run > 1 ? (int)cli->settings.repeat_run : 1;
     /* The first document's place is checked before anything runs. */
     char path[PATH_MAX], why[600];
     run_path(cli, time(NULL), 1, runs, path, sizeof path);
@@ -337,7 +362,7 @@ int eb_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *topo, int 
         if (o.status == 2) break; /* its document had nowhere to go */
     }
     eb_self_usage_read(&after);
-    if (runs > 1 && !cli->quiet)
+    if (runs > 1 && !cli->settings.quiet)
         fprintf(stderr,
                 "execbench: %d runs; parent process: %lld -> %lld open files, RSS %lld -> %lld "
                 "KiB\n",

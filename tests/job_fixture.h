@@ -3,6 +3,7 @@
 #define EB_TEST_JOB_FIXTURE_H
 
 #include "executor.h"
+#include "registry.h"
 
 /* Fills `job` for `workload` with its default parameters, then overrides the
  * NULL-terminated "key", value pairs; allocates it. Requires success. */

@@ -21,6 +21,7 @@
 #include "gil.h"
 #include "makespan_mix.h"
 #include "pin.h"
+#include "registry.h"
 #include "sumsq_kernel.h"
 #include "wait.h"
 

@@ -1,12 +1,12 @@
-/* test_bound.c — a figure beyond its physical bound (tools/compare/bound.h):
+/* test_bound.c — a figure beyond its physical bound (lib/report/bound.h):
  * which figures are marked, the cause each kind of row shows, and the runner's
- * console table marking them as execbench-compare does (test_compare_cli
- * checks the compare side against its golden files). */
+ * console table marking them exactly as execbench-compare does (its golden
+ * file, which test_compare_cli checks the compare side against). */
 #include "bound.h"
 #include "eb_test.h"
-#include "table.h"
+#include "results.h"
+#include "run.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,36 +83,52 @@ EB_TEST(each_cause_is_read_from_the_rows)
           "the rows show no cause; run the point again");
 }
 
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    EB_REQUIRE(f != NULL);
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f);
+    fclose(f);
+    EB_REQUIRE(n > 0);
+    return text;
+}
+
 EB_TEST(the_runner_table_marks_figures_beyond_their_bound_and_names_the_cause)
 {
     const char *src = getenv("EB_SOURCE_DIR");
     EB_REQUIRE(src != NULL);
-    char path[4096];
+    char path[4096], golden[4096];
     snprintf(path, sizeof path, "%s/tests/fixtures/compare/bound.json", src);
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
-    EB_REQUIRE(doc != NULL);
+    snprintf(golden, sizeof golden, "%s/tests/fixtures/compare/golden/summary-bound.txt", src);
+    eb_results_doc doc;
+    char why[EB_RESULTS_WHY_LEN];
+    EB_REQUIRE(eb_results_load_file(path, 0, &doc, why, sizeof why) == 0);
+    EB_REQUIRE(eb_results_set_label(&doc, "bound.json") == 0); /* as the golden run names it */
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     EB_REQUIRE(f != NULL);
-    eb_table_print(f, doc);
+    eb_run_table(f, &doc);
     fclose(f);
     /* threaded 2 workers at n=5000000: 25 ms ideal over a 16.6 ms median */
-    EB_CHECKF(strstr(text, "3.01x !") != NULL && strstr(text, "150.6% !") != NULL, "%s", text);
-    EB_CHECKF(strstr(text, "  ! threaded, 2 workers, n=5000000: 150.6% of the ideal: the "
-                           "sequential point's wall time is 52% above its CPU time: it waited "
-                           "for a CPU (descheduled)") != NULL,
+    EB_CHECKF(strstr(text, "3.01x !") != NULL && strstr(text, "150.60% !") != NULL, "%s", text);
+    EB_CHECKF(strstr(text, "  ! threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% "
+                           "of the ideal: the sequential point's wall time is 52% above its CPU "
+                           "time: it waited for a CPU (descheduled)") != NULL,
               "%s", text);
-    EB_CHECKF(strstr(text, "  ! threaded, 2 workers, n=1000000: 133.3% of the ideal: the "
-                           "sequential point spent 33% more CPU time than this point") != NULL,
+    EB_CHECKF(strstr(text, "  ! threaded, 2 workers, 20 tasks, pin compact, n=1000000: 133.33% "
+                           "of the ideal: the sequential point spent 33% more CPU time than this "
+                           "point") != NULL,
               "%s", text);
-    EB_CHECKF(strstr(text, "  ! coroutine, unbounded workers, latency_us=10000: 100.1% of the "
-                           "ideal: 0.10% over, within the spread") != NULL,
-              "%s", text);
-    /* multiprocess 2 workers: 98.4%, within its bound, unmarked */
-    EB_CHECKF(strstr(text, "98.4%\n") != NULL && strstr(text, "98.4% !") == NULL, "%s", text);
-    EB_CHECKF(strstr(text, "!: beyond the physical bound") != NULL, "%s", text);
+    /* multiprocess 2 workers: 98.43%, within its bound, unmarked */
+    EB_CHECKF(strstr(text, "98.43%\n") != NULL && strstr(text, "98.43% !") == NULL, "%s", text);
+    /* and all of it as execbench-compare summary prints the same document */
+    char *expected = read_text(golden);
+    EB_CHECKF(len == strlen(expected) + 1 && text[0] == '\n' && strcmp(text + 1, expected) == 0,
+              "the runner's table:\n%s\nexecbench-compare's:\n%s", text, expected);
+    free(expected);
     free(text);
-    json_decref(doc);
+    eb_results_free(&doc);
 }

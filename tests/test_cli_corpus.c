@@ -1,6 +1,6 @@
 /* test_cli_corpus.c — the command-line fuzz target's corpus, replayed in every
  * build (sanitizer builds included) through the target's own checks
- * (runner/fuzz/fuzz_cli.c, compiled here without libFuzzer): every input is
+ * (runner/plan/fuzz/fuzz_cli.c, linked here without libFuzzer): every input is
  * refused in one line or becomes a plan whose points are whole, in bounds
  * and survive the trip to a point process. An input that breaks a promise
  * aborts, and the line before names it. */
@@ -44,7 +44,7 @@ EB_TEST(every_input_is_refused_in_one_line_or_planned_whole)
     size_t total = 0;
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
         char dir[1024];
-        snprintf(dir, sizeof dir, "%s/runner/fuzz/corpus/%s", src, parts[i]);
+        snprintf(dir, sizeof dir, "%s/runner/plan/fuzz/corpus/%s", src, parts[i]);
         size_t n = replay(dir);
         fprintf(stderr, "%s: %zu inputs\n", parts[i], n);
         total += n;

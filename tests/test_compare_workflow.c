@@ -170,10 +170,12 @@ static void check_diff(const char *dir, const char *old, const char *new, const 
  * not NULL) on stderr, else a silent stderr. */
 static void check_plot(const char *dir, const char *py, const char *file, const char *says)
 {
-    char script[4096], out[256];
+    char script[4096], out[256], compare[4096];
     snprintf(script, sizeof script, "%s/tools/plot.py", getenv("EB_SOURCE_DIR"));
     snprintf(out, sizeof out, "%s/plots-%s", dir, strrchr(file, '/') + 1);
-    const char *argv[] = {py, script, "--out", out, file, NULL};
+    /* plot.py draws what this build's execbench-compare computes */
+    snprintf(compare, sizeof compare, "%s/execbench-compare", getenv("EB_BUILD_DIR"));
+    const char *argv[] = {py, script, "--compare", compare, "--out", out, file, NULL};
     cmd_result r;
     run_cmd(dir, argv, &r);
     EB_CHECKF(r.status == 0, "plot.py %s: exit %d: %s", file, r.status, r.err);

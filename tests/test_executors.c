@@ -2,6 +2,7 @@
  * the job's shared arrays say who ran what. */
 #include "eb_test.h"
 #include "job_fixture.h"
+#include "results.h"
 #include "wait.h"
 
 #include <errno.h>
@@ -196,4 +197,21 @@ EB_TEST(every_executor_runs_a_bad_result_that_verify_catches)
         EB_CHECKF(strncmp(why, "task 2: sum of k*k", 18) == 0, "%s: %s", ex->name, why);
         eb_job_free(&job);
     }
+}
+
+/* The registry marks one executor the reference of a group; documents name it,
+ * and the results library reads it by that name: the two must agree. */
+EB_TEST(the_one_reference_executor_is_the_one_documents_name)
+{
+    size_t references = 0;
+    for (size_t i = 0; i < eb_executor_count; i++) {
+        if (!eb_executors[i]->reference) continue;
+        references++;
+        EB_CHECKF(strcmp(eb_executors[i]->name, eb_reference_executor()) == 0,
+                  "the registry's reference is %s, documents name %s", eb_executors[i]->name,
+                  eb_reference_executor());
+        /* a reference runs its tasks on one worker: its median is the sequential time */
+        EB_CHECK(eb_executors[i]->max_workers == 1 && !eb_executors[i]->parallel);
+    }
+    EB_CHECK(references == 1);
 }

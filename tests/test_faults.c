@@ -370,8 +370,8 @@ EB_TEST(damaged_reports_become_error_rows)
         "point process printed invalid JSON: line 1 column *: premature end of input near "
         "'\"test.re'",
         "point process printed nothing",
-        "point process printed JSON that is not a results document (no context or no "
-        "benchmarks)",
+        "point process printed an unusable report: \"benchmarks\" is an integer, expected an "
+        "array of runs",
         "point process reported a row named "
         "'test.rep0rt/exec:sequential/tasks:2/workers:1/mode:5/pin:compact/manual_time', not "
         "'test.report/exec:sequential/tasks:2/workers:1/mode:5/pin:compact/manual_time'",

@@ -226,6 +226,27 @@ EB_TEST(ready_coroutines_move_to_an_idle_thread)
     }
 }
 
+/* A COPY coroutine's frames hold its run stack's addresses: it cannot resume
+ * on another member's thread, so a group of COPY schedulers is refused
+ * (separate stacks still make one). */
+EB_TEST(a_group_refuses_copied_stacks)
+{
+    eb_sched_config configs[2];
+    for (unsigned i = 0; i < 2; i++)
+        configs[i] = (eb_sched_config){.backend = EB_CORO_FCONTEXT,
+                                       .max_coros = 4,
+                                       .stack_bytes = STACK_BYTES,
+                                       .guard = EB_STACK_GUARD_AUTO,
+                                       .stack_mode = EB_CORO_STACK_COPY};
+    eb_sched_group *g = NULL;
+    EB_CHECK(eb_sched_group_create(configs, 2, NULL, &g) == -ENOTSUP && g == NULL);
+    configs[1].stack_mode = EB_CORO_STACK_SEPARATE;
+    EB_CHECK(eb_sched_group_create(configs, 2, NULL, &g) == -ENOTSUP && g == NULL);
+    configs[0].stack_mode = EB_CORO_STACK_SEPARATE;
+    EB_REQUIRE(eb_sched_group_create(configs, 2, NULL, &g) == 0);
+    eb_sched_group_destroy(g);
+}
+
 /* Each coroutine waits on its own pipe: the even ones are written to and must
  * see 0, the odd ones must time out; the result travels with the coroutine
  * to whichever thread resumes it. */

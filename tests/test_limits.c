@@ -419,8 +419,11 @@ EB_TEST(why_reads_this_machine)
     EB_CHECK(buf[0] == '\0');
     eb_limits_why(-EAGAIN, &(eb_limit_ask){.kind = 'f'}, buf, sizeof buf);
     EB_CHECK(buf[0] == '\0');
-    eb_limits_why(EMFILE, &(eb_limit_ask){.kind = 't'}, buf, sizeof buf);
+    eb_limits_why(-EMFILE, &(eb_limit_ask){.kind = 't'}, buf, sizeof buf);
     EB_CHECKF(strncmp(buf, "RLIMIT_NOFILE (ulimit -n) is ", 29) == 0, "%s", buf);
+    /* one error convention: a negative errno; a positive one is no error */
+    eb_limits_why(EMFILE, &(eb_limit_ask){.kind = 't'}, buf, sizeof buf);
+    EB_CHECK(buf[0] == '\0');
     eb_limits_why(-EAGAIN, &(eb_limit_ask){.kind = 't', .advice = "x"}, buf, sizeof buf);
     EB_CHECKF(buf[0] != '\0' && strchr(buf, '\n') == NULL, "%s", buf);
     eb_limits l;

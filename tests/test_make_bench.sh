@@ -22,7 +22,8 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The scratch checkout: the Makefile and tools/ as they are, a build/ holding
-# only the stand-in, and results/ with an earlier run and its "charts".
+# the stand-in and this build's execbench-compare, and results/ with an
+# earlier run and its "charts".
 ln -s "$src/Makefile" "$tmp/Makefile"
 ln -s "$src/tools" "$tmp/tools"
 mkdir -p "$tmp/build" "$tmp/results/latest" "$tmp/docs"
@@ -53,6 +54,8 @@ good | failed)
 esac
 SH
 chmod +x "$tmp/build/execbench"
+# make plot draws what execbench-compare computes: this build's
+ln -s "${EB_BUILD_DIR:?}/execbench-compare" "$tmp/build/execbench-compare"
 cp "$src/tests/fixtures/compare/run-a.json" "$tmp/results/latest.json"
 for f in overview scaling overheads; do echo "earlier run's $f" >"$tmp/results/latest/$f.png"; done
 

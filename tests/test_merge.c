@@ -5,12 +5,11 @@
  * the table; the atomic write. */
 #include "eb_test.h"
 #include "execbench_process.h"
-#include "gbjson.h"
 #include "ideal.h"
 #include "merge.h"
 #include "output.h"
 #include "point.h"
-#include "table.h"
+#include "run.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -52,6 +51,33 @@ static void fixture_plan(eb_plan *plan)
     EB_REQUIRE(plan->count == 3);
 }
 
+/* The document as JSON, for looking at what it would write. */
+static json_t *eb_doc_rows(eb_doc *doc)
+{
+    return json_object_get(doc->results.root, "benchmarks");
+}
+
+static json_t *eb_doc_context(eb_doc *doc)
+{
+    return json_object_get(doc->results.root, "context");
+}
+
+static json_t *eb_doc_execbench(eb_doc *doc)
+{
+    return json_object_get(eb_doc_context(doc), "execbench");
+}
+
+static char *table_of(eb_doc *doc)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    EB_REQUIRE(f != NULL);
+    eb_run_table(f, &doc->results);
+    fclose(f);
+    return text;
+}
+
 static const char *str(json_t *row, const char *key)
 {
     const char *s = json_string_value(json_object_get(row, key));
@@ -79,7 +105,7 @@ static size_t rows_named(json_t *rows, const char *run_name, json_int_t family)
 static void merged(eb_doc *doc, eb_plan *plan)
 {
     fixture_plan(plan);
-    EB_REQUIRE(eb_doc_init(doc) == 0);
+    EB_REQUIRE(eb_doc_init(doc, "test.json") == 0);
     const char *files[] = {"point_sequential.json", "point_threaded.json", "point_failed.json"};
     for (size_t i = 0; i < 3; i++) {
         size_t len;
@@ -133,8 +159,8 @@ EB_TEST(merge_renumbers_families_and_keeps_aggregates)
     EB_CHECK(json_object_get(ctx, "execbench_timer_slack_ns") == NULL);
     EB_CHECK(json_integer_value(json_object_get(eb_doc_execbench(&doc), "timer_slack_ns")) == 1);
     double median;
-    EB_CHECK(eb_doc_point_median_ns(&doc, plan.points[0].name, &median) && median == 40.0e6);
-    EB_CHECK(!eb_doc_point_median_ns(&doc, plan.points[2].name, &median));
+    EB_CHECK(eb_doc_point_median_ns(&doc, &plan.points[0], &median) && median == 40.0e6);
+    EB_CHECK(!eb_doc_point_median_ns(&doc, &plan.points[2], &median));
     eb_doc_free(&doc);
     eb_plan_free(&plan);
 }
@@ -144,7 +170,7 @@ EB_TEST(error_rows_are_well_formed)
     eb_plan plan;
     fixture_plan(&plan);
     eb_doc doc;
-    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "test.json") == 0);
     eb_doc_add_error(&doc, &plan.points[1], &plan.settings, "timed out after 2 s");
     eb_doc_add_named_error(&doc, "micro/execbench-micro", "execbench-micro not found");
     json_t *row = json_array_get(eb_doc_rows(&doc), 0);
@@ -174,7 +200,7 @@ EB_TEST(unusable_output_is_refused_with_the_reason)
     eb_plan plan;
     fixture_plan(&plan);
     eb_doc doc;
-    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "test.json") == 0);
     size_t len;
     char *good = fixture("point_sequential.json", &len);
     static const struct {
@@ -184,12 +210,14 @@ EB_TEST(unusable_output_is_refused_with_the_reason)
         {"", "printed nothing"},
         {"{\"context\": {}, \"benchmarks\": [", "printed invalid JSON: line 1 column"},
         {"garbage", "printed invalid JSON"},
-        {"{\"context\": {}, \"benchmarks\": []}", "not a results document"},
+        {"{\"context\": {}, \"benchmarks\": []}",
+         "printed an unusable report: \"benchmarks\" is empty"},
         {"[1, 2]", "not a results document"},
         {"{\"context\": {}, \"benchmarks\": [{\"name\": \"cpu.sumsq/exec:sequential/tasks:20/"
          "workers:1/n:5000000/pin:compact/manual_time\", \"run_type\": \"iteration\", "
          "\"iterations\": 1, \"cpu_time\": 1.0, \"time_unit\": \"ms\"}]}",
-         "benchmarks[0] has no number real_time"},
+         "printed an unusable report: benchmarks[0] (\"cpu.sumsq/exec:sequential/tasks:20/"
+         "workers:1/n:5000000/pin:compact/manual_time\"): no \"real_time\" (a number)"},
         {"{\"context\": {}, \"benchmarks\": [{\"name\": \"other/manual_time\", \"run_type\": "
          "\"iteration\", \"iterations\": 1, \"real_time\": 1.0, \"cpu_time\": 1.0, "
          "\"time_unit\": \"ms\"}]}",
@@ -242,7 +270,7 @@ EB_TEST(ideals_come_from_the_sequential_median)
     eb_doc_free(&doc);
 
     /* without its sequential point, a CPU point gets no ideal, and says why */
-    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "test.json") == 0);
     size_t len;
     char *text = fixture("point_threaded.json", &len);
     EB_REQUIRE(eb_doc_add_point(&doc, &plan.points[1], text, len, why, sizeof why) == 0);
@@ -301,7 +329,7 @@ EB_TEST(ideals_schedule_whole_tasks)
     EB_REQUIRE(eb_plan_add_block(&plan, &b, topo, NULL, why, sizeof why) == 0);
     EB_REQUIRE(plan.count == 4);
     eb_doc doc;
-    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "test.json") == 0);
     size_t len;
     char *seq = fixture("point_sequential.json", &len), *thr = fixture("point_threaded.json", &len);
     for (size_t i = 0; i < plan.count; i++) {
@@ -341,51 +369,61 @@ EB_TEST(ideals_schedule_whole_tasks)
     eb_plan_free(&plan);
 }
 
+/* Sets the real_time of the repetitions of the point whose name holds
+ * `which` to 15, 20, 25 ms: a median of 20 ms, a CV of 25%. */
+static void spread_repetitions(eb_doc *doc, const char *which)
+{
+    static const double ms[] = {15.0, 20.0, 25.0};
+    size_t k = 0;
+    for (size_t i = 0; i < doc->results.row_count; i++) {
+        const eb_row *row = &doc->results.rows[i];
+        if (row->run_type != EB_RUN_ITERATION || strstr(row->name, which) == NULL || k == 3)
+            continue;
+        EB_REQUIRE(strcmp(row->time_unit, "ms") == 0);
+        EB_REQUIRE(eb_row_set_real(&doc->results, i, "real_time", ms[k++]) == 0);
+    }
+    EB_REQUIRE(k == 3);
+}
+
 EB_TEST(the_table_shows_speedup_and_efficiency)
 {
     eb_doc doc;
     eb_plan plan;
     merged(&doc, &plan);
     eb_doc_set_ideals(&doc, &plan, topo);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    EB_REQUIRE(f != NULL);
-    eb_table_print(f, doc.root);
-    fclose(f);
+    char *text = table_of(&doc);
     EB_CHECKF(strstr(text, "cpu.sumsq") != NULL, "%s", text);
     /* sequential 40 ms, threaded 20 ms: 2.00x */
     EB_CHECKF(strstr(text, "40.00 ms") != NULL && strstr(text, "20.00 ms") != NULL &&
                   strstr(text, "2.00x") != NULL,
               "%s", text);
-    EB_CHECKF(strstr(text, "error: worker 1 killed by signal 11 (SIGSEGV) in task 7") != NULL, "%s",
-              text);
+    EB_CHECKF(strstr(text, "error in multiprocess, 2 workers, 20 tasks, pin compact, n=5000000: "
+                           "worker 1 killed by signal 11 (SIGSEGV) in task 7") != NULL,
+              "%s", text);
     EB_CHECK(strstr(text, "micro.") == NULL);
     /* each point's cv (1% in the fixtures): no warning */
-    EB_CHECKF(strstr(text, "1.0%") != NULL && strstr(text, "varied by more than") == NULL, "%s",
-              text);
+    EB_CHECKF(strstr(text, "varied by more than") == NULL, "%s", text);
     free(text);
 
     /* a point whose repetitions spread by 25% is named in a closing line */
-    size_t i;
-    json_t *row;
-    json_array_foreach(eb_doc_rows(&doc), i, row)
-    {
-        const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
-        const char *name = json_string_value(json_object_get(row, "name"));
-        if (agg != NULL && strcmp(agg, "cv") == 0 && strstr(name, "exec:threaded") != NULL)
-            json_object_set_new(row, "real_time", json_real(0.25));
-    }
-    f = open_memstream(&text, &len);
-    EB_REQUIRE(f != NULL);
-    eb_table_print(f, doc.root);
-    fclose(f);
-    EB_CHECKF(strstr(text, "25.0%") != NULL &&
-                  strstr(text, "1 of 2 points varied by more than 10% (cv)") != NULL,
+    spread_repetitions(&doc, "exec:threaded");
+    text = table_of(&doc);
+    EB_CHECKF(strstr(text, "25.00%") != NULL &&
+                  strstr(text, "\n1 of 2 points varied by more than 10% (cv)") != NULL,
               "%s", text);
     free(text);
     eb_doc_free(&doc);
     eb_plan_free(&plan);
+}
+
+/* libbenchmark's report of a point, adopted as the point process does. */
+static void libbenchmark_report(eb_results_doc *doc, const char *text, size_t len, size_t *replaced)
+{
+    json_error_t error;
+    json_t *root = eb_results_parse_lenient(text, len, &error, replaced);
+    EB_REQUIRE(root != NULL);
+    char why[EB_RESULTS_WHY_LEN];
+    EB_REQUIRE(eb_results_adopt("libbenchmark", root, doc, why, sizeof why) == 0);
 }
 
 EB_TEST(the_point_process_enriches_libbenchmark_rows)
@@ -393,10 +431,9 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
     if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
     size_t len;
     char *text = fixture("libbenchmark_point.json", &len);
-    json_error_t error;
     size_t replaced = 0;
-    json_t *doc = eb_gbjson_parse(text, len, &error, &replaced);
-    EB_REQUIRE(doc != NULL);
+    eb_results_doc doc;
+    libbenchmark_report(&doc, text, len, &replaced);
     EB_CHECK(replaced == 2);
     eb_plan plan;
     eb_plan_init(&plan);
@@ -409,18 +446,22 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
                        .param_count = 1};
     char why[300];
     EB_REQUIRE(eb_plan_add_block(&plan, &b, topo, NULL, why, sizeof why) == 0);
-    json_t *pus[3] = {json_pack("[i,i]", 0, 1), json_pack("[i,i]", 0, 1), json_pack("[i,i]", 1, 0)};
-    EB_REQUIRE(eb_point_enrich(doc, &plan.points[0], pus, 3, 1) == 0);
-    json_t *rows = json_object_get(doc, "benchmarks");
+    int p01[] = {0, 1}, p10[] = {1, 0};
+    eb_pu_map pus[3] = {{p01, 2}, {p01, 2}, {p10, 2}};
+    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 3, 1) == 0);
+    json_t *rows = json_object_get(doc.root, "benchmarks");
     EB_REQUIRE(json_array_size(rows) == 7);
     json_t *first = json_array_get(rows, 0), *third = json_array_get(rows, 2);
     /* cpu_time: the job's CPU (0.3 ms), not libbenchmark's 0.01 ms */
     EB_CHECK(json_real_value(json_object_get(first, "cpu_time")) == 0.3);
+    EB_CHECK(doc.rows[0].cpu_ns == 0.3e6); /* the typed row says the same */
     EB_CHECK(json_object_get(first, "eb_cpu_ns") == NULL);
     EB_CHECK(json_is_integer(json_object_get(first, "spawn_ns")) &&
              json_integer_value(json_object_get(first, "spawn_ns")) == 51234);
     EB_CHECK(json_integer_value(json_object_get(first, "task_latency_p99_ns")) == 1090001);
-    EB_CHECK(json_equal(json_object_get(third, "worker_pus"), pus[2]));
+    json_t *want = json_pack("[i,i]", 1, 0);
+    EB_CHECK(json_equal(json_object_get(third, "worker_pus"), want));
+    json_decref(want);
     EB_CHECK(json_integer_value(json_object_get(first, "max_rss_per_task_bytes")) ==
              6400 * 1024 / 4);
     json_t *cv = json_array_get(rows, 6);
@@ -428,23 +469,24 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
     EB_CHECK(json_is_real(json_object_get(cv, "spawn_ns")));
     /* the repetitions disagreed on the PU map: the aggregates say so */
     EB_CHECK(json_is_true(json_object_get(cv, "worker_pus_varied")));
-    EB_CHECK(json_integer_value(json_object_get(json_object_get(doc, "context"),
+    EB_CHECK(json_integer_value(json_object_get(json_object_get(doc.root, "context"),
                                                 "execbench_timer_slack_ns")) == 1);
-    json_decref(doc);
+    eb_results_free(&doc);
 
     /* a failed repetition reduces the point to that one error row */
-    doc = eb_gbjson_parse(text, len, &error, NULL);
-    json_t *second = json_array_get(json_object_get(doc, "benchmarks"), 1);
+    json_error_t error;
+    json_t *root = eb_results_parse_lenient(text, len, &error, NULL);
+    EB_REQUIRE(root != NULL);
+    json_t *second = json_array_get(json_object_get(root, "benchmarks"), 1);
     json_object_set_new(second, "error_occurred", json_true());
     json_object_set_new(second, "error_message", json_string("verification failed: task 3"));
-    EB_REQUIRE(eb_point_enrich(doc, &plan.points[0], pus, 1, 1) == 0);
-    rows = json_object_get(doc, "benchmarks");
-    EB_CHECK(json_array_size(rows) == 1);
+    EB_REQUIRE(eb_results_adopt("libbenchmark", root, &doc, why, sizeof why) == 0);
+    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 1, 1) == 0);
+    rows = json_object_get(doc.root, "benchmarks");
+    EB_CHECK(json_array_size(rows) == 1 && doc.row_count == 1);
     EB_CHECK(strcmp(str(json_array_get(rows, 0), "error_message"), "verification failed: task 3") ==
              0);
-    json_decref(doc);
-    for (int i = 0; i < 3; i++)
-        json_decref(pus[i]);
+    eb_results_free(&doc);
     free(text);
     eb_plan_free(&plan);
 }
@@ -457,13 +499,17 @@ EB_TEST(the_document_is_written_atomically)
     char why[300];
     EB_REQUIRE(eb_output_prepare(path, why, sizeof why) == 0); /* creates sub/ */
     json_t *doc = json_pack("{s:{},s:[{s:s}]}", "context", "benchmarks", "name", "x");
-    EB_REQUIRE(eb_output_write(doc, path, why, sizeof why) == 0);
+    char *text = json_dumps(doc, 0);
+    EB_REQUIRE(eb_output_write(text, strlen(text), path, why, sizeof why) == 0);
+    free(text);
     json_t *back = load_json(path);
     EB_CHECK(back != NULL && json_equal(back, doc));
     json_decref(back);
     /* a second write replaces it whole; no temporary file stays behind */
     json_object_set_new(doc, "extra", json_true());
-    EB_REQUIRE(eb_output_write(doc, path, why, sizeof why) == 0);
+    text = json_dumps(doc, 0);
+    EB_REQUIRE(eb_output_write(text, strlen(text), path, why, sizeof why) == 0);
+    free(text);
     back = load_json(path);
     EB_CHECK(back != NULL && json_equal(back, doc));
     json_decref(back);
@@ -492,24 +538,13 @@ EB_TEST(the_table_names_one_noisy_point_in_the_singular)
     eb_plan plan;
     fixture_plan(&plan);
     eb_doc doc;
-    EB_REQUIRE(eb_doc_init(&doc) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "test.json") == 0);
     size_t len;
     char *text = fixture("point_sequential.json", &len), why[400] = "";
     EB_REQUIRE(eb_doc_add_point(&doc, &plan.points[0], text, len, why, sizeof why) == 0);
     free(text);
-    size_t i;
-    json_t *row;
-    json_array_foreach(eb_doc_rows(&doc), i, row)
-    {
-        const char *agg = json_string_value(json_object_get(row, "aggregate_name"));
-        if (agg != NULL && strcmp(agg, "cv") == 0)
-            json_object_set_new(row, "real_time", json_real(0.25));
-    }
-    text = NULL;
-    FILE *f = open_memstream(&text, &len);
-    EB_REQUIRE(f != NULL);
-    eb_table_print(f, doc.root);
-    fclose(f);
+    spread_repetitions(&doc, "exec:sequential");
+    text = table_of(&doc);
     EB_CHECKF(strstr(text, "\n1 of 1 point varied by more than 10% (cv) between repetitions: ") !=
                   NULL,
               "%s", text);

@@ -110,6 +110,31 @@ EB_TEST(switch_family_alternates)
     json_decref(doc);
 }
 
+/* Separate stacks copy nothing whatever the depth; the copied run stack
+ * copies at least the two coroutines' N bytes on every resume (one out, one
+ * in), and each coroutine found its N bytes intact (else the row fails). */
+EB_TEST(switch_depth_family_copies_what_copied_stacks_hold)
+{
+    json_t *doc = run_micro("^micro\\.switch/(separate|copy)/depth:");
+    const int depths[] = {0, 256, 1024, 4096, 16384, 65536};
+    for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+        for (int copy = 0; copy < 2; copy++) {
+            char name[96];
+            snprintf(name, sizeof name, "micro.switch/%s/depth:%d", copy ? "copy" : "separate",
+                     depths[d]);
+            json_t *row = check_row(doc, name, "ns_per_switch", false);
+            if (row == NULL) continue;
+            double copied = json_number_value(json_object_get(row, "copied_bytes_per_resume"));
+            if (copy)
+                EB_CHECKF(copied >= 2.0 * depths[d] && copied > 0, "%s copied %g bytes a resume",
+                          name, copied);
+            else
+                EB_CHECKF(copied == 0, "%s copied %g bytes a resume", name, copied);
+        }
+    }
+    json_decref(doc);
+}
+
 EB_TEST(spawn_family_units_ran)
 {
     json_t *doc = run_micro("^micro\\.spawn/");

@@ -409,7 +409,7 @@ EB_TEST(out_to_stdout_prints_only_the_document_there_and_the_table_on_stderr)
                   names[i], error.line, error.column, error.text, p.out);
         EB_CHECK(doc == NULL || doc_point_count(doc) == 1);
         json_decref(doc);
-        EB_CHECKF(strstr(p.err, "\ncpu.sumsq\n  executor") != NULL,
+        EB_CHECKF(strstr(p.err, "\ncpu.sumsq (tasks 1, pin compact, n=1000)\n  executor") != NULL,
                   "--out %s: no table on "
                   "stderr: %s",
                   names[i], p.err);

@@ -32,7 +32,7 @@ static int core_of(int pu)
     return core != NULL ? (int)core->logical_index : pu;
 }
 
-static eb_pin_plan *plan_for(eb_pin_policy policy, const char *cpuset, unsigned workers)
+static eb_pin_plan *plan_for(const eb_pin_policy *policy, const char *cpuset, unsigned workers)
 {
     eb_pin_plan *plan = NULL;
     char why[200];

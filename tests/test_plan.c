@@ -188,7 +188,7 @@ EB_TEST(the_point_flags_rebuild_the_same_point)
     eb_cli cli;
     char why[400];
     EB_REQUIRE(eb_cli_parse(argc, argv, &cli, why, sizeof why) == 0);
-    EB_CHECK(cli.point && cli.settings.repetitions == 4 && cli.settings.seed == 99 &&
+    EB_CHECK(cli.settings.point && cli.settings.repetitions == 4 && cli.settings.seed == 99 &&
              cli.settings.coro_backend == EB_CORO_UCONTEXT);
     eb_plan again;
     build(&again, &cli.block, 0);

@@ -2,7 +2,7 @@
  * libbenchmark and execbench write, and the exact one-line message for each
  * kind of bad document. */
 #include "eb_test.h"
-#include "results_doc.h"
+#include "results.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,14 +10,14 @@
 
 static int load(const char *text, eb_results_doc *doc, char *err)
 {
-    return eb_results_load_buffer("t.json", text, strlen(text), doc, err, EB_RESULTS_ERR_LEN);
+    return eb_results_load_buffer("t.json", text, strlen(text), doc, err, EB_RESULTS_WHY_LEN);
 }
 
 /* Loads text, requires failure, and checks the whole message. */
 static void expect_error(const char *text, const char *message)
 {
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     int rc = load(text, &doc, err);
     EB_CHECKF(rc == -EINVAL, "rc %d for %s", rc, text);
     EB_CHECKF(strcmp(err, message) == 0, "\n  got:      %s\n  expected: %s", err, message);
@@ -44,7 +44,7 @@ EB_TEST(plain_google_benchmark_rows)
         " \"aggregate_name\": \"median\", \"aggregate_unit\": \"time\", \"iterations\": 2,"
         " \"real_time\": 1.5, \"cpu_time\": 1.5, \"time_unit\": \"ms\"}]}";
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_REQUIRE(load(text, &doc, err) == 0);
     EB_CHECK(doc.row_count == 2 && doc.error_rows == 0);
     EB_CHECK(strcmp(doc.host_name, "vm") == 0 && strcmp(doc.preset, "") == 0);
@@ -70,7 +70,7 @@ EB_TEST(execbench_point_fields)
         " \"params\": {\"z\": \"x\", \"latency_us\": 10000, \"f\": 0.5, \"b\": true},"
         " \"ideal_ns\": 10000000, \"spawn_ns\": 41000}]}";
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_REQUIRE(load(text, &doc, err) == 0);
     const eb_row *r = &doc.rows[0];
     EB_CHECK(r->is_point);
@@ -95,7 +95,7 @@ EB_TEST(old_documents_and_error_rows)
         " \"iterations\": 5, \"real_time\": 10, \"cpu_time\": 9, \"time_unit\": \"ns\"},"
         "{\"name\": \"BM_bad\", \"error_occurred\": true, \"error_message\": \"boom\"}]}";
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_REQUIRE(load(text, &doc, err) == 0);
     EB_CHECK(doc.rows[0].run_type == EB_RUN_ITERATION);
     EB_CHECKF(strcmp(doc.rows[1].run_name, "BM_x") == 0, "%s", doc.rows[1].run_name);
@@ -182,7 +182,7 @@ EB_TEST(bad_documents_say_what_and_where)
     /* Positions are jansson's: the line, and the column where the bad token ends. */
     /* a NUL byte: jansson would stop there as if the text ended */
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_CHECK(eb_results_load_buffer("t.json", "{\n}\0x", 4, &doc, err, sizeof err) == -EINVAL);
     EB_CHECKF(strcmp(err, "t.json:2:2: invalid JSON: a NUL byte at offset 3; is this a text "
                           "file?") == 0,
@@ -203,7 +203,7 @@ EB_TEST(messages_stay_one_line_whatever_the_name)
              "{\"benchmarks\": [{\"name\": \"%s\", \"time_unit\": \"s\", \"real_time\": null}]}",
              name);
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_REQUIRE(load(text, &doc, err) == -EINVAL);
     EB_CHECK(strstr(err, "nnnn...\"): \"real_time\" is null, expected a number") != NULL);
     EB_CHECK(strlen(err) < 200);
@@ -212,7 +212,7 @@ EB_TEST(messages_stay_one_line_whatever_the_name)
 EB_TEST(files_missing_unreadable_and_real)
 {
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN], path[4096];
+    char err[EB_RESULTS_WHY_LEN], path[4096];
     EB_CHECK(eb_results_load_file("/nonexistent/r.json", 0, &doc, err, sizeof err) == -ENOENT);
     EB_CHECKF(strcmp(err, "/nonexistent/r.json: cannot open: No such file or directory") == 0, "%s",
               err);
@@ -247,7 +247,7 @@ EB_TEST(a_plan_document_reads_with_a_null_preset_and_says_how_its_run_went)
                        " \"benchmarks\": [{\"name\": \"BM_a\", \"real_time\": 1, \"cpu_time\": 1,"
                        " \"time_unit\": \"ns\"}]}";
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN], why[160];
+    char err[EB_RESULTS_WHY_LEN], why[160];
     EB_REQUIRE(load(text, &doc, err) == 0 || (fprintf(stderr, "%s\n", err), false));
     EB_CHECK(strcmp(doc.preset, "") == 0 && doc.is_execbench);
     EB_CHECK(doc.interrupted && strcmp(doc.interrupted_by, "SIGINT") == 0);
@@ -290,7 +290,7 @@ EB_TEST(a_plan_document_reads_with_a_null_preset_and_says_how_its_run_went)
 EB_TEST(a_file_beyond_the_size_limit_is_refused_before_it_fills_memory)
 {
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
+    char err[EB_RESULTS_WHY_LEN];
     EB_CHECK(eb_results_load_file("/dev/zero", 4096, &doc, err, sizeof err) == -EFBIG);
     EB_CHECKF(strcmp(err, "/dev/zero: more than --max-input-bytes (4 KiB) to read: is it a "
                           "results document? raise the limit if it is") == 0,

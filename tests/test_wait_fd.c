@@ -1,4 +1,4 @@
-/* test_wait_fd.c — eb_wait_fd (workloads/wait.h) without a scheduler: the
+/* test_wait_fd.c — eb_wait_fd (wait/wait.h) without a scheduler: the
  * blocking default in a plain thread, its deadline, its errors, and the
  * installed operations taking over. */
 #include "eb_test.h"

@@ -2,7 +2,7 @@
 # against golden files and every bad-input class, a hostile-input corpus, plots.
 eb_add_c_test(test_compare_stats
   SOURCES test_compare_stats.c
-  LIBS eb_compare)
+  LIBS eb_results)
 
 eb_add_c_test(test_results_doc
   SOURCES test_results_doc.c
@@ -36,7 +36,7 @@ foreach(case figures plain bad bound interrupted limit)
   add_test(NAME test_plot.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh ${case})
   set_tests_properties(test_plot.${case} PROPERTIES
     TIMEOUT 120 SKIP_RETURN_CODE 77
-    ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
 # The U test against scipy itself (what compare.py calls): skipped without scipy.
@@ -45,12 +45,11 @@ add_test(NAME test_compare_scipy.utest_matches_scipy
 set_tests_properties(test_compare_scipy.utest_matches_scipy PROPERTIES
   TIMEOUT 120 SKIP_RETURN_CODE 77)
 
-# A figure beyond its physical bound (tools/compare/bound.h): the rule, the
-# causes, and the runner's console table marking it (the runner shares the header).
+# A figure beyond its physical bound (lib/report/bound.h): the rule, the
+# causes, and the runner's console table marking it.
 eb_add_c_test(test_bound
   SOURCES test_bound.c
   LIBS eb_runner)
-target_include_directories(test_bound PRIVATE ${CMAKE_SOURCE_DIR}/tools/compare)
 
 # What build/execbench writes (a plan from flags, an interrupted run, --repeat-run)
 # through execbench-compare summary and diff and tools/plot.py.

@@ -4,4 +4,4 @@ target_link_libraries(eb_job_fixture PUBLIC eb_executors eb_test_main)
 
 eb_add_c_test(test_executors
   SOURCES test_executors.c
-  LIBS eb_job_fixture)
+  LIBS eb_job_fixture eb_results)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """plot.py — charts from an execbench results document.
 
-    tools/plot.py [--out DIR] [--svg] [--max-input-bytes N] RESULTS.json
+    tools/plot.py [--out DIR] [--svg] [--max-input-bytes N] [--compare PATH] RESULTS.json
 
 Writes into DIR (default: a folder beside the results file named after it,
 results/latest.json -> results/latest/):
@@ -12,25 +12,32 @@ results/latest.json -> results/latest/):
                  executor, with the ideal speedup
   overheads.png  the micro.* benchmarks (execbench-micro) on a log axis
 
---svg writes an SVG beside each PNG (its text kept as text). Reads any Google
-Benchmark JSON, at most --max-input-bytes (default 1G, as execbench-compare);
-rows with error_occurred are left out. A figure beyond its physical bound
-(efficiency above 100%, so a speedup above what the ideal allows) is marked "!"
-with the likely cause under the chart, as execbench-compare does
-(tools/compare/bound.h states the rule); a document of an interrupted run says
-so in every title and on stderr. Needs matplotlib (Debian: python3-matplotlib;
-`make plot` finds an interpreter that has it). Exit status: 0, 2 for bad input.
+--svg writes an SVG beside each PNG (its text kept as text). Every figure
+drawn comes from `execbench-compare summary --format json` (the results
+library's: median, min, max, speedup, efficiency, the ideal and its speedup,
+which figures are beyond their physical bound and the likely cause): this
+script computes none of them, it draws them. Only the micro benchmarks'
+counters (ns_per_switch, ...), which no library reads, are taken from the
+document itself. execbench-compare is --compare PATH, else
+$EXECBENCH_COMPARE, else build/execbench-compare beside tools/, else the one
+on PATH. Reads any Google Benchmark JSON, at most --max-input-bytes (default
+1G, as execbench-compare); error rows are left out. A figure beyond its bound
+is marked "!" with the cause under the chart; a document of an interrupted
+run says so in every title and on stderr. Needs matplotlib (Debian:
+python3-matplotlib; `make plot` finds an interpreter that has it). Exit
+status: 0, 2 for bad input.
 """
 import argparse
 import json
 import math
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import textwrap
 
 PROG = "plot.py"
-UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # One colour per executor, the same in every figure (matplotlib's tab10 order).
 EXECUTOR_ORDER = ["sequential", "threaded", "coroutine", "multiprocess", "hybrid"]
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -38,7 +45,7 @@ COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 
 # What a file may hold unless --max-input-bytes says otherwise: execbench-compare's
-# limit (EB_RESULTS_MAX_BYTES_DEFAULT), so /dev/zero cannot fill the memory.
+# limit (EB_RESULTS_MAX_BYTES_DEFAULT), which it enforces.
 MAX_INPUT_BYTES = 1 << 30
 
 
@@ -49,13 +56,6 @@ class BadInput(Exception):
 def fail(msg):
     print(f"{PROG}: {msg}", file=sys.stderr)
     sys.exit(2)
-
-
-def bytes_text(n):
-    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale and n % scale == 0:
-            return f"{n // scale} {unit}"
-    return f"{n} byte{'' if n == 1 else 's'}"
 
 
 def parse_bytes(text):
@@ -71,192 +71,97 @@ def parse_bytes(text):
     return int(digits) << units[suffix]
 
 
-def context_execbench(doc):
-    ctx = doc.get("context")
-    eb = ctx.get("execbench") if isinstance(ctx, dict) else None
-    return eb if isinstance(eb, dict) else {}
-
-
-def interruption(doc):
-    """'interrupted by SIGINT after 1 of 3 points' (execbench-compare's words), or None."""
-    eb = context_execbench(doc)
-    if eb.get("interrupted") is not True:
-        return None
-    by = eb.get("interrupted_by") if isinstance(eb.get("interrupted_by"), str) else "a signal"
-    run, planned = eb.get("points_run"), eb.get("points_planned")
-    if isinstance(run, int) and isinstance(planned, int):
-        return f"interrupted by {by} after {run} of {planned} point{'' if planned == 1 else 's'}"
-    if isinstance(run, int):
-        return f"interrupted by {by} after {run} point{'' if run == 1 else 's'}"
-    return f"interrupted by {by}"
-
-
-def load(path, max_bytes=MAX_INPUT_BYTES):
+def load(path):
+    """The document itself, for the micro rows' counters: execbench-compare has
+    read it first and found it a sound results document within the limit."""
     try:
         with open(path, "rb") as f:
-            if os.path.isfile(path) and os.fstat(f.fileno()).st_size > max_bytes:
-                raise BadInput(f"{path}: {os.fstat(f.fileno()).st_size} bytes, more than "
-                               f"--max-input-bytes ({bytes_text(max_bytes)}): is it a results "
-                               "document? raise the limit if it is")
-            data = f.read(max_bytes + 1)  # a device that never ends stops here
-    except OSError as e:
-        raise BadInput(f"{path}: cannot read: {e.strerror}") from None
-    if len(data) > max_bytes:
-        raise BadInput(f"{path}: more than --max-input-bytes ({bytes_text(max_bytes)}) to read: "
-                       "is it a results document? raise the limit if it is")
-    try:
-        doc = json.loads(data.decode("utf-8"))  # accepts libbenchmark 1.7.1's bare NaN
-    except UnicodeDecodeError as e:
-        raise BadInput(f"{path}: not UTF-8 text: {e.reason}") from None
-    except json.JSONDecodeError as e:
-        raise BadInput(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
-        raise BadInput(f"{path}: not a results document: no \"benchmarks\" array")
-    if not doc["benchmarks"]:
-        why = interruption(doc)
-        if why:
-            raise BadInput(f"{path}: {why}: no results in it; run execbench again")
-        if context_execbench(doc):
-            raise BadInput(f"{path}: \"benchmarks\" is empty: the run wrote no results; run "
-                           "execbench again")
-        raise BadInput(f"{path}: \"benchmarks\" is empty: nothing to plot")
-    return doc
+            return json.loads(f.read().decode("utf-8"))  # takes libbenchmark 1.7.1's bare NaN
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadInput(f"{path}: cannot read it again: {e}") from None
+
+
+def find_compare(given):
+    """execbench-compare: --compare, $EXECBENCH_COMPARE, the build beside tools/, PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (given, os.environ.get("EXECBENCH_COMPARE"),
+                 os.path.join(here, os.pardir, "build", "execbench-compare"),
+                 shutil.which("execbench-compare")):
+        if path and os.access(path, os.X_OK):
+            return path
+    raise BadInput("execbench-compare not found: build it (make), or give --compare PATH")
+
+
+def summarize(compare, path, max_bytes):
+    """The summary report of the document: execbench-compare summary --format json."""
+    done = subprocess.run([compare, "summary", "--format", "json", "--max-input-bytes",
+                           str(max_bytes), path], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        why = said[-1] if said else f"execbench-compare exited {done.returncode}"
+        prefix = "execbench-compare: "
+        raise BadInput(why[len(prefix):] if why.startswith(prefix) else why)
+    return json.loads(done.stdout)
 
 
 def number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def row_ns(row, key="real_time"):
-    unit = UNIT_NS.get(row.get("time_unit"))
-    v = row.get(key)
-    if unit is None or not number(v) or v < 0:
-        return None
-    return v * unit
-
-
 class Run:
-    """Every usable row of one point (or one plain benchmark)."""
+    """One point's (or one plain benchmark's) figures, as the report gives them."""
 
     def __init__(self, row):
         self.row = row
-        self.samples = []
-        self.cpu_samples = []
-        self.agg_median = None
-        self.agg_cpu_median = None
-        self.ideal_ns = None
+        self.median = row.get("median_ns") if number(row.get("median_ns")) else None
+        lo, hi = row.get("min_ns"), row.get("max_ns")
+        self.spread = (lo, hi) if number(lo) and number(hi) else None
+        self.ideal_ns = row.get("ideal_ns") if number(row.get("ideal_ns")) else None
+        self.speedup = row.get("speedup") if number(row.get("speedup")) else None
+        self.ideal_speedup = (row.get("ideal_speedup") if number(row.get("ideal_speedup"))
+                              else None)
+        self.beyond = row.get("beyond_bound") is True
         self.counters = {}
 
-    @property
-    def median(self):
-        if self.samples:
-            return statistics.median(self.samples)
-        return self.agg_median
 
-    @property
-    def cpu_median(self):
-        if self.cpu_samples:
-            return statistics.median(self.cpu_samples)
-        return self.agg_cpu_median
-
-    @property
-    def cv(self):
-        if len(self.samples) < 2 or statistics.mean(self.samples) == 0:
-            return None
-        return statistics.stdev(self.samples) / statistics.mean(self.samples)
-
-    @property
-    def efficiency(self):
-        return self.ideal_ns / self.median if self.ideal_ns and self.median else None
-
-    @property
-    def beyond(self):
-        """Beyond the physical bound as execbench-compare shows it ("100.00%"): bound.h."""
-        return self.efficiency is not None and self.efficiency >= 1.0 + 1e-4 / 2
-
-    @property
-    def spread(self):
-        return (min(self.samples), max(self.samples)) if self.samples else None
-
-
-def gather(doc):
-    """Runs keyed as execbench-compare keys them: points by their fields, the rest by name."""
+def gather(report):
+    """Runs keyed as the report's rows are: points by their fields, the rest by name."""
     runs = {}
-    for row in doc["benchmarks"]:
-        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-            continue
-        if row.get("error_occurred") is True:
-            continue
-        is_point = isinstance(row.get("workload"), str) and isinstance(row.get("executor"), str)
-        run_name = row.get("run_name") if isinstance(row.get("run_name"), str) else row["name"]
-        if is_point:
-            params = row.get("params") if isinstance(row.get("params"), dict) else {}
-            key = ("P", row["workload"], row["executor"], row.get("workers"), row.get("tasks"),
-                   row.get("pin", ""), ",".join(f"{k}={params[k]}" for k in sorted(params)))
-        else:
-            key = ("B", run_name)
-        run = runs.setdefault(key, Run(row))
-        ns = row_ns(row)
-        if ns is None:
-            continue
-        if number(row.get("ideal_ns")) and run.ideal_ns is None:
-            run.ideal_ns = float(row["ideal_ns"])
-        cpu = row_ns(row, "cpu_time")
-        if row.get("run_type", "iteration") == "iteration":
-            run.samples.append(ns)
-            if cpu is not None:
-                run.cpu_samples.append(cpu)
-            for k, v in row.items():
-                if k in MICRO_FIGURES and number(v):
-                    run.counters.setdefault(k, []).append(float(v))
-        elif row.get("aggregate_name") == "median" and run.agg_median is None:
-            run.agg_median = ns
-            run.agg_cpu_median = cpu
+    for table in report.get("tables", []):
+        for row in table.get("rows", []):
+            run = Run(row)
+            if isinstance(row.get("workload"), str):
+                key = ("P", row["workload"], row.get("executor"), row.get("workers"),
+                       row.get("tasks"), row.get("pin") or "", row.get("params") or "")
+            else:
+                key = ("B", row.get("name"))
+            runs[key] = run
     return runs
 
 
-# tools/compare/bound.h, line for line: the likely cause of a figure beyond its bound.
-BOUND_DESCHEDULED = 1.05
-BOUND_SLOWER_CPU = 1.05
-BOUND_CPU_BOUND = 0.5
+# The micro benchmarks' counters are the document's own (libbenchmark's rows,
+# which no library reads): every repetition's value, for each run by name.
+def micro_counters(doc, runs):
+    for row in doc.get("benchmarks", []):
+        if not isinstance(row, dict) or row.get("error_occurred") is True:
+            continue
+        if row.get("run_type", "iteration") != "iteration":
+            continue
+        name = row.get("run_name") if isinstance(row.get("run_name"), str) else row.get("name")
+        run = runs.get(("B", name))
+        if run is None:
+            continue
+        for k, v in row.items():
+            if k in MICRO_FIGURES and number(v):
+                run.counters.setdefault(k, []).append(float(v))
 
 
-def bound_cause(run, ref):
-    over = run.efficiency - 1.0
-    real, cpu = run.median, run.cpu_median
-    ref_real = ref.median if ref is not None and ref is not run else None
-    ref_cpu = ref.cpu_median if ref is not None and ref is not run else None
-    ref_cpu_bound = bool(ref_real and ref_cpu and ref_cpu >= BOUND_CPU_BOUND * ref_real)
-    cpu_bound = bool(real and cpu is not None and cpu >= BOUND_CPU_BOUND * real)
-    cv, ref_cv = run.cv, ref.cv if ref_real else None
-    if ref_cpu_bound and ref_real >= BOUND_DESCHEDULED * ref_cpu:
-        return (f"the sequential point's wall time is {100.0 * (ref_real / ref_cpu - 1.0):.0f}% "
-                "above its CPU time: it waited for a CPU (descheduled), which inflates the ideal "
-                "and the speedup drawn from it")
-    if ref_cpu_bound and cpu_bound and ref_cpu >= BOUND_SLOWER_CPU * cpu:
-        return (f"the sequential point spent {100.0 * (ref_cpu / cpu - 1.0):.0f}% more CPU time "
-                "than this point on the same work: its CPU ran slower (a busy host, a lower "
-                "clock), which inflates the ideal and the speedup drawn from it")
-    spread = max(c for c in (cv, ref_cv, -1.0) if c is not None)
-    if spread >= 0 and over <= spread:
-        whose = "the sequential point's" if ref_cv is not None and ref_cv > (cv or -1.0) else "its"
-        return (f"{100.0 * over:.2f}% over, within the spread of the repetitions "
-                f"({whose} CV {100.0 * spread:.2f}%): noise")
-    return "the rows show no cause; run the point again"
-
-
-def bound_notes(groups):
-    """One line per point beyond its bound, with the likely cause."""
-    notes = []
-    for g, by_exec in groups.items():
-        ref = next(iter(by_exec.get("sequential", {}).values()), None)
-        for executor, by_w in by_exec.items():
-            for w, run in by_w.items():
-                if run.beyond:
-                    notes.append(f"! {group_title(g)}: {executor}, {workers_label(w)} worker"
-                                 f"{'' if w == 1 else 's'}: {100.0 * run.efficiency:.2f}% of "
-                                 f"the ideal: {bound_cause(run, ref)}")
-    return notes
+def bound_notes(report, groups):
+    """The report's notes on figures beyond their bound in these groups' tables,
+    each with its likely cause."""
+    workloads = {g[0] for g in groups}
+    return [note for table in report.get("tables", []) if table.get("title") in workloads
+            for note in table.get("notes", []) if note.startswith("! ")]
 
 
 def time_scale(values_ns):
@@ -340,7 +245,7 @@ def empty_figure(plt, title, message, banner=None):
     return fig
 
 
-def overview(plt, runs, source, banner=None):
+def overview(plt, runs, report, source, banner=None):
     groups = point_groups(runs)
     title = "Median time per executor (lower is better)"
     if not groups:
@@ -397,20 +302,21 @@ def overview(plt, runs, source, banner=None):
         ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
     fig.suptitle(headline(f"{title}; bars: median, whiskers: min-max, black: ideal", banner),
                  fontsize=11)
-    title_room(fig, banner, footnotes(fig, bound_notes(groups)))
+    title_room(fig, banner, footnotes(fig, bound_notes(report, groups)))
     return fig
 
 
-def scaling(plt, runs, source, banner=None):
+def scaling(plt, runs, report, source, banner=None):
     groups = point_groups(runs)
     title = "Speedup over sequential (higher is better)"
-    drawable = {g: by for g, by in groups.items() if "sequential" in by and len(by) > 1}
+    # a group whose points have a speedup (it has its reference point) and more than one executor
+    drawable = {g: by for g, by in groups.items()
+                if len(by) > 1 and any(r.speedup is not None for e in by.values() for r in e.values())}
     if not drawable:
         return empty_figure(plt, title, f"no workload in {source} has a sequential point "
                                         "and another executor to compare", banner)
     fig, axes = plt.subplots(len(drawable), 1, figsize=(9, 3.8 * len(drawable)), squeeze=False)
     for ax, (g, by_exec) in zip(axes[:, 0], drawable.items()):
-        seq = min((r.median for r in by_exec["sequential"].values()))
         tasks = g[1] if isinstance(g[1], int) and g[1] > 0 else None
         executors, colour = executor_colours(by_exec)
         ideal, ideal_unbounded = {}, {}
@@ -419,24 +325,24 @@ def scaling(plt, runs, source, banner=None):
             return tasks if w == 0 and tasks else w
 
         for e in executors:
-            pts = sorted((at(w), seq / r.median) for w, r in by_exec[e].items()
-                         if r.median and isinstance(at(w), int) and at(w) > 0)
+            pts = sorted((at(w), r.speedup) for w, r in by_exec[e].items()
+                         if r.speedup is not None and isinstance(at(w), int) and at(w) > 0)
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color=colour[e],
                         label=e)
             for w, r in by_exec[e].items():  # beyond the bound: ringed and marked "!"
-                if r.beyond and r.median and isinstance(at(w), int) and at(w) > 0:
-                    ax.plot([at(w)], [seq / r.median], marker="o", markersize=12,
+                if r.beyond and r.speedup is not None and isinstance(at(w), int) and at(w) > 0:
+                    ax.plot([at(w)], [r.speedup], marker="o", markersize=12,
                             markerfacecolor="none", markeredgecolor="#d62728", linestyle="none")
-                    ax.annotate("!", (at(w), seq / r.median), xytext=(7, 4),
+                    ax.annotate("!", (at(w), r.speedup), xytext=(7, 4),
                                 textcoords="offset points", color="#d62728",
                                 fontweight="bold")
             for w, r in by_exec[e].items():
-                if r.ideal_ns and isinstance(at(w), int) and at(w) > 0:
+                if r.ideal_speedup is not None and isinstance(at(w), int) and at(w) > 0:
                     # An unbounded executor's ideal is its own (one thread for
                     # coroutines): a mark at its point, not part of the line.
                     into = ideal_unbounded if w == 0 else ideal
-                    into.setdefault(at(w), []).append(seq / r.ideal_ns)
+                    into.setdefault(at(w), []).append(r.ideal_speedup)
         if ideal:
             xs = sorted(ideal)
             ax.plot(xs, [statistics.median(ideal[x]) for x in xs], linestyle="--", color="black",
@@ -450,7 +356,8 @@ def scaling(plt, runs, source, banner=None):
         ax.xaxis.set_major_formatter(matplotlib_ticker().ScalarFormatter())
         ax.set_xticks(sorted({at(w) for by in by_exec.values() for w in by
                               if isinstance(at(w), int) and at(w) > 0}))
-        speedups = [seq / r.median for by in by_exec.values() for r in by.values() if r.median]
+        speedups = [r.speedup for by in by_exec.values() for r in by.values()
+                    if r.speedup is not None]
         if max(speedups) > 20 * max(min(speedups), 1e-12):
             ax.set_yscale("log")
             ax.yaxis.set_major_formatter(matplotlib_ticker().ScalarFormatter())
@@ -461,7 +368,7 @@ def scaling(plt, runs, source, banner=None):
         ax.set_title(group_title(g))
         ax.legend(fontsize="small")
     fig.suptitle(headline(f"{title}: sequential median / median", banner), fontsize=11)
-    title_room(fig, banner, footnotes(fig, bound_notes(drawable)))
+    title_room(fig, banner, footnotes(fig, bound_notes(report, drawable)))
     return fig
 
 
@@ -487,7 +394,7 @@ def micro_figure(name, run):
         if counter == "overshoot_p50_ns":
             return "time", f"{short}  [wake-up overshoot, p50]", vals
         return "time", f"{short}  [{counter}]", vals
-    return "time", f"{short}  [time/iteration]", run.samples or [run.median]
+    return "time", f"{short}  [time/iteration]", [v for v in (run.median,) + (run.spread or ())]
 
 
 def draw_panel(ax, rows, xlabel, fmt):
@@ -507,7 +414,7 @@ def draw_panel(ax, rows, xlabel, fmt):
     ax.grid(axis="x", which="both", alpha=0.3, zorder=0)
 
 
-def overheads(plt, runs, source, banner=None):
+def overheads(plt, runs, report, source, banner=None):
     micro = [(key[1], run) for key, run in runs.items()
              if key[0] == "B" and key[1].startswith("micro.") and run.median is not None]
     title = "Micro-benchmarks: the costs behind the results (log scale)"
@@ -555,6 +462,9 @@ def main(argv=None):
     parser.add_argument("--svg", action="store_true", help="write an SVG beside each PNG")
     parser.add_argument("--max-input-bytes", type=parse_bytes, default=MAX_INPUT_BYTES,
                         metavar="N", help="read at most N bytes (suffix K, M, G; default 1G)")
+    parser.add_argument("--compare", metavar="PATH",
+                        help="the execbench-compare to ask for the figures (default: "
+                             "$EXECBENCH_COMPARE, build/execbench-compare, then PATH)")
     args = parser.parse_args(argv)
 
     try:
@@ -567,14 +477,16 @@ def main(argv=None):
              "(tools/install-deps.sh plot) or run make plot, which finds an interpreter that has it")
 
     try:
-        doc = load(args.results, args.max_input_bytes)
+        report = summarize(find_compare(args.compare), args.results, args.max_input_bytes)
+        doc = load(args.results)
     except BadInput as e:
         fail(str(e))
-    banner = interruption(doc)
+    banner = report.get("interruption")
     if banner:
         print(f"{PROG}: {args.results}: {banner}: the charts hold the points that finished",
               file=sys.stderr)
-    runs = gather(doc)
+    runs = gather(report)
+    micro_counters(doc, runs)
     if not any(r.median is not None for r in runs.values()):
         fail(f"{args.results}: no usable rows (every row failed or has no time)")
 
@@ -586,7 +498,7 @@ def main(argv=None):
     source = os.path.basename(args.results)
     written = []
     for name, make in (("overview", overview), ("scaling", scaling), ("overheads", overheads)):
-        fig = make(plt, runs, source, banner)
+        fig = make(plt, runs, report, source, banner)
         for ext in ("png", "svg") if args.svg else ("png",):
             path = os.path.join(out, f"{name}.{ext}")
             try:

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -293,7 +294,7 @@ const eb_workload eb_workload_test_fds = {
 };
 
 /* test.report: honest tasks, but the point process damages the report it
- * prints for the parent, as `mode` says (point.c): 1 garbage, 2 truncated
+ * prints for the parent, as `mode` says (report_damage): 1 garbage, 2 truncated
  * JSON, 3 nothing, 4 JSON that is not a results document, 5 rows named for
  * another point, 6 bytes that are not text, 7 no report but bytes that are
  * not text on stderr and exit status 5. */
@@ -324,6 +325,45 @@ static int report_verify(const eb_job *job, char *why, size_t why_len)
     return 0;
 }
 
+/* The report as `mode` damages it; the point process prints what is left. */
+static void report_damage(const eb_job *job, char *text, size_t *len)
+{
+    static const char garbage[] = "execbench point: this is not JSON\n";
+    static const char binary[] = {'{', '"', '\xff', '\xfe', '"', ':', 0, '\x80', '}'};
+    switch (job->params[PARAM_MODE]) {
+    case 1:
+        memcpy(text, garbage, sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len);
+        *len = sizeof garbage - 1 < *len ? sizeof garbage - 1 : *len;
+        break;
+    case 2: { /* cut mid-document, as a point killed while writing would leave it */
+        const char *rows = strstr(text, "\"benchmarks\"");
+        const char *name = rows != NULL ? strstr(rows, "\"name\":\"") : NULL;
+        *len = name != NULL ? (size_t)(name - text) + 15 : *len / 2; /* inside the name */
+        break;
+    }
+    case 3:
+        *len = 0;
+        break;
+    case 4:
+        *len = (size_t)snprintf(text, *len, "{\"benchmarks\": 3}");
+        break;
+    case 5: /* the rows name another point */
+        for (char *p = text; (p = strstr(p, "test.report/")) != NULL; p++)
+            memcpy(p, "test.rep0rt", 11);
+        break;
+    case 6:
+        if (*len >= sizeof binary) {
+            memcpy(text, binary, sizeof binary);
+            *len = sizeof binary;
+        }
+        break;
+    case 7:
+        fputs("execbench point: \xff\xfe not text\n", stderr);
+        fflush(stderr);
+        _exit(5);
+    }
+}
+
 const eb_workload eb_workload_test_report = {
     .name = "test.report",
     .description = "fault injection: the point process prints a damaged report (`mode`)",
@@ -334,4 +374,5 @@ const eb_workload eb_workload_test_report = {
     .default_tasks = 4,
     .run_task = report_run_task,
     .verify = report_verify,
+    .damage_report = report_damage,
 };

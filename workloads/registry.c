@@ -1,5 +1,5 @@
 /* registry.c — every workload, one line each. */
-#include "workload.h"
+#include "registry.h"
 
 #include <string.h>
 

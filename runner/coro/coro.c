@@ -1,10 +1,15 @@
-/* coro.c — the two context-switch backends and their AddressSanitizer
- * annotations (see coro.h). */
+/* coro.c — the two context-switch backends and their sanitizer annotations
+ * (see coro.h); the COPY mode's run stacks and save buffers are in
+ * coro_run_stack.c. */
 #include "coro.h"
+#include "coro_run_stack.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 /* Boost.Context's fcontext API, declared here by hand: its header
  * (boost/context/detail/fcontext.hpp) is C++ only, but libboost_context
@@ -19,26 +24,7 @@ typedef struct eb_fcontext_transfer {
 eb_fcontext_transfer jump_fcontext(eb_fcontext_t const to, void *vp);
 eb_fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(eb_fcontext_transfer));
 
-#if defined(__SANITIZE_ADDRESS__)
-#define EB_CORO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EB_CORO_ASAN 1
-#endif
-#endif
-
-#ifdef EB_CORO_ASAN
-#include <sanitizer/asan_interface.h>
-#include <sanitizer/common_interface_defs.h>
-#define asan_start_switch(fake_save, bottom, size)                                                 \
-    __sanitizer_start_switch_fiber(fake_save, bottom, size)
-#define asan_finish_switch(fake, bottom_old, size_old)                                             \
-    __sanitizer_finish_switch_fiber(fake, bottom_old, size_old)
-#else
-#define asan_start_switch(fake_save, bottom, size) ((void)(fake_save), (void)(bottom), (void)(size))
-#define asan_finish_switch(fake, bottom_old, size_old)                                             \
-    ((void)(fake), (void)(bottom_old), (void)(size_old))
-#endif
+#include "coro_sanitize.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define EB_CORO_TSAN 1
@@ -50,7 +36,6 @@ eb_fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(eb_fcontext_transf
 
 #ifdef EB_CORO_TSAN
 #include <sanitizer/tsan_interface.h>
-#include <stdlib.h>
 /* Creating a TSan fiber costs ~0.7 ms and ~60 KiB (measured here): a
  * finished coroutine's fiber is kept for the thread's next coroutine. Its
  * shadow call stack is empty by then, because the entry functions, which
@@ -98,6 +83,15 @@ void eb_coro_stack_unpoison(void *lo, size_t bytes)
     (void)bytes;
 #endif
 }
+
+/* The lowest address of the caller's frame is above this function's frame
+ * address (its return address and saved frame pointer lie between). */
+__attribute__((noinline, noclone)) static char *below_caller(void)
+{
+    return __builtin_frame_address(0);
+}
+
+/* ---- switching ----------------------------------------------------------- */
 
 /* First thing on the coroutine's stack: note where the resumer's stack is. */
 static void entered(eb_coro *co)
@@ -172,8 +166,68 @@ int eb_coro_init(eb_coro *co, eb_coro_backend backend, void *stack_lo, size_t st
     return -EINVAL;
 }
 
-void eb_coro_resume(eb_coro *co)
+int eb_coro_init_copy(eb_coro *co, eb_coro_backend backend, eb_coro_run_stack *rs, eb_coro_fn fn,
+                      void *ctx, uint64_t arg)
 {
+    if (fn == NULL || rs == NULL || (backend != EB_CORO_FCONTEXT && backend != EB_CORO_UCONTEXT))
+        return -EINVAL;
+    /* self stays NULL until its first resume makes its first frame */
+    *co = (eb_coro){.fn = fn,
+                    .ctx = ctx,
+                    .arg = arg,
+                    .backend = backend,
+                    .stack_lo = rs->lo,
+                    .stack_bytes = (size_t)(rs->top - rs->lo),
+                    .run = rs};
+    co->tsan_fiber = tsan_create();
+    return 0;
+}
+
+/* COPY mode: makes the run stack co's (saving its owner's frames, restoring
+ * co's or making its first frame). `start` receives a fresh ucontext
+ * coroutine's first context. 0, -EBUSY, -ENOMEM, -errno. */
+static int take_run_stack(eb_coro *co, ucontext_t *start)
+{
+    eb_coro_run_stack *rs = co->run;
+    if (rs->running) return -EBUSY; /* its frames would overwrite the caller's */
+    if (rs->owner == co) return 0;
+    bool fresh = co->self == NULL;
+    if (fresh && co->backend == EB_CORO_UCONTEXT && getcontext(start) != 0) return -errno;
+    if (rs->owner != NULL) {
+        int rc = eb_coro_run_stack_save_frames(rs, rs->owner);
+        if (rc != 0) return rc;
+    }
+    rs->owner = co;
+    if (!fresh) {
+        eb_coro_run_stack_restore_frames(rs, co);
+    } else if (co->backend == EB_CORO_FCONTEXT) {
+        co->self = make_fcontext(rs->top, (size_t)(rs->top - rs->lo), fcontext_entry);
+    } else {
+        start->uc_stack.ss_sp = rs->lo;
+        start->uc_stack.ss_size = (size_t)(rs->top - rs->lo);
+        start->uc_link = NULL;
+        uint64_t p = (uint64_t)(uintptr_t)co;
+        makecontext(start, (void (*)(void))ucontext_entry, 2, (unsigned)(p >> 32), (unsigned)p);
+        co->self = start; /* read once, by the switch below */
+    }
+    return 0;
+}
+
+int eb_coro_resume(eb_coro *co)
+{
+    ucontext_t start, here;
+    if (co->run != NULL) {
+        int rc = take_run_stack(co, &start);
+        if (rc != 0) return rc;
+        co->run->running = true;
+    }
+    if (co->backend == EB_CORO_UCONTEXT) {
+        /* no stack for ASan's swapcontext interceptor to clear on the way
+         * back; written before TSan's switch, which attributes every access
+         * after it to the coroutine */
+        here.uc_stack = (stack_t){0};
+        co->caller = &here;
+    }
     void *fake_stack = NULL;
     asan_start_switch(&fake_stack, co->stack_lo, co->stack_bytes);
     co->tsan_caller = tsan_current();
@@ -182,19 +236,42 @@ void eb_coro_resume(eb_coro *co)
         eb_fcontext_transfer t = jump_fcontext(co->self, co);
         co->self = t.fctx; /* where it suspended (meaningless once finished) */
     } else {
-        ucontext_t here;
-        co->caller = &here;
         swapcontext(&here, co->self);
     }
     asan_finish_switch(fake_stack, NULL, NULL);
-    if (co->finished && co->tsan_fiber != NULL) { /* never the current fiber here */
-        tsan_destroy(co->tsan_fiber);
-        co->tsan_fiber = NULL;
+    if (co->run != NULL) co->run->running = false;
+    if (co->finished) {
+        if (co->tsan_fiber != NULL) { /* never the current fiber here */
+            tsan_destroy(co->tsan_fiber);
+            co->tsan_fiber = NULL;
+        }
+        if (co->run != NULL) eb_coro_run_stack_release_frames(co->run, co);
     }
+    return 0;
+}
+
+/* COPY with ucontext: the context lives in this frame, so it is saved and
+ * restored with the frames, at the same address. A function of its own, so
+ * that fcontext's suspend does not carry its ~1 KiB on every parked stack.
+ * Everything it writes precedes TSan's switch (see eb_coro_resume). */
+__attribute__((noinline)) static void suspend_copy_ucontext(eb_coro *co)
+{
+    ucontext_t mine;
+    mine.uc_stack = (stack_t){0};
+    co->self = &mine;
+    co->frames_lo = below_caller();
+    asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
+    tsan_switch(co->tsan_caller);
+    swapcontext(&mine, co->caller);
+    asan_finish_switch(co->asan_fake_stack, &co->asan_caller_bottom, &co->asan_caller_size);
 }
 
 void eb_coro_suspend(eb_coro *co)
 {
+    if (co->backend == EB_CORO_UCONTEXT && co->run != NULL) {
+        suspend_copy_ucontext(co);
+        return;
+    }
     asan_start_switch(&co->asan_fake_stack, co->asan_caller_bottom, co->asan_caller_size);
     tsan_switch(co->tsan_caller);
     if (co->backend == EB_CORO_FCONTEXT) {
@@ -204,6 +281,30 @@ void eb_coro_suspend(eb_coro *co)
         swapcontext(co->self, co->caller);
     }
     asan_finish_switch(co->asan_fake_stack, &co->asan_caller_bottom, &co->asan_caller_size);
+}
+
+const char *eb_coro_stack_mode_name(eb_coro_stack_mode mode)
+{
+    switch (mode) {
+    case EB_CORO_STACK_SEPARATE:
+        return "separate";
+    case EB_CORO_STACK_COPY:
+        return "copy";
+    }
+    return "unknown";
+}
+
+int eb_coro_stack_mode_parse(const char *text, eb_coro_stack_mode *out)
+{
+    if (strcmp(text, "separate") == 0) {
+        *out = EB_CORO_STACK_SEPARATE;
+        return 0;
+    }
+    if (strcmp(text, "copy") == 0) {
+        *out = EB_CORO_STACK_COPY;
+        return 0;
+    }
+    return -EINVAL;
 }
 
 const char *eb_coro_backend_name(eb_coro_backend backend)

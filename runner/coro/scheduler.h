@@ -3,7 +3,7 @@
  * wait, and when every one is parked, sleep once, precisely, until the
  * earliest deadline (clock_nanosleep TIMER_ABSTIME, timer slack 1 ns).
  *
- * While eb_sched_run runs it installs eb_wait_ops (workloads/wait.h) for its
+ * While eb_sched_run runs it installs eb_wait_ops (wait/wait.h) for its
  * thread, so a workload's eb_wait_until_ns parks the calling coroutine and the
  * scheduler runs another. A signal frame would not fit a 4 KiB coroutine
  * stack, so while coroutines run it blocks the signals whose handlers would
@@ -29,6 +29,7 @@
 #define EB_SCHEDULER_H
 
 #include "coro.h"
+#include "coro_stacks.h"
 #include "reactor.h"
 #include "stack_pool.h"
 
@@ -44,13 +45,24 @@ typedef struct eb_sched_config {
     eb_stack_guard guard;
     eb_reactor_kind reactor; /* for eb_wait_fd; EB_REACTOR_EPOLL (0) by default */
     unsigned reactor_flags;  /* eb_reactor_config.flags */
+    /* where the coroutines' frames live (coro.h): SEPARATE (0, the default)
+     * uses stack_bytes and guard; COPY runs them all on one run stack of
+     * run_stack_bytes (0: EB_SCHED_RUN_STACK_BYTES) */
+    eb_coro_stack_mode stack_mode;
+    size_t run_stack_bytes;
 } eb_sched_config;
+
+/* The COPY mode's default run stack: as large as a sanitizer build's guarded
+ * stacks, four times a release build's (only the pages used become
+ * resident), with a guard page below it. */
+#define EB_SCHED_RUN_STACK_BYTES ((size_t)256 << 10)
 
 /* The runner's configuration for `max_coros` coroutines. A pool small enough
  * for guard pages (stack_pool.h) gets 64 KiB stacks: only the pages a
  * coroutine touches become resident, so the size is free, and an overflow
- * hits the guard. A larger pool is backed by huge pages, where every byte of
- * every stack is resident and zeroed at start-up: there 4 KiB (a page; ~3.9
+ * hits the guard. A larger pool packs its stacks, every byte of which is
+ * resident (the control block at the top, the canary at the bottom), so
+ * there 4 KiB (a page, populated 64 at a time: stack_pool.h; ~3.9
  * KiB usable with fcontext, ~2.9 KiB with ucontext, whose context lives on
  * the stack). Measured deepest use of an io.sleep task: 352 bytes with
  * fcontext, 1,360 with ucontext (context included); signals never run on
@@ -105,7 +117,10 @@ int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns);
 eb_coro *eb_sched_current(const eb_sched *s);
 
 void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out);
+/* SEPARATE mode's stack pool (an empty pool in COPY mode). */
 const eb_stack_pool *eb_sched_pool(const eb_sched *s);
+/* Where the coroutines live, either mode (coro_stacks.h: memory, copies). */
+const eb_coro_stacks *eb_sched_stacks(const eb_sched *s);
 
 /* ---- groups (M:N) ---- */
 
@@ -120,7 +135,9 @@ typedef struct eb_sched_group_config {
 /* Creates `count` members, member i with configs[i] (its max_coros bounds the
  * coroutines whose stacks its pool holds; any member's timers and reactor can
  * hold every coroutine of the group). Create and destroy from one thread,
- * before the members' threads start and after they ended. 0, -EINVAL,
+ * before the members' threads start and after they ended. Coroutines move
+ * between threads, so only SEPARATE stacks: a COPY coroutine's frames hold
+ * its run stack's addresses (coro.h). 0, -EINVAL, -ENOTSUP (a COPY config),
  * -ENOMEM, -errno. */
 int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
                           const eb_sched_group_config *gc, eb_sched_group **out);

@@ -5,8 +5,9 @@
  * could never reach 100,000 coroutines, and NORESERVE means a stack costs
  * only the pages it touches. Slots are handed out lazily (a never-used slot
  * costs nothing) and reused last-in first-out (a reused stack is warm). Like
- * glibc's cache of thread stacks, one pool of up to 40 MiB is kept when
- * destroyed and handed to the next init that fits it.
+ * glibc's cache of thread stacks, destroyed pools are kept (up to
+ * EB_STACK_POOL_KEPT of them, whatever their size) and handed to the next
+ * init that fits one: pool->reused says so, for the results document.
  *
  * Guard rule (EB_STACK_GUARD_AUTO): every slot gets a guard page below its
  * stack when 8 x slots <= vm.max_map_count. An mprotect'ed guard splits the
@@ -17,11 +18,21 @@
  * 6.13: no extra mapping, about a third of mprotect's cost), else an mprotect'ed
  * PROT_NONE page; either way one system call per slot, paid when the slot is
  * first used. Larger pools get no guards; instead a canary at the bottom of
- * each stack is checked when the stack is given back, and the pool asks for
- * transparent huge pages (MADV_HUGEPAGE): with 100,000 small stacks the
- * first-touch page faults dominate start-up (measured here: ~1.7 us per 4 KiB
- * page fault, ~0.2 us per 4 KiB inside a 2 MiB huge page), at the price that
- * resident memory is then the whole slot, not just its touched pages. */
+ * each stack is checked when the stack is given back.
+ *
+ * Never transparent huge pages (MADV_NOHUGEPAGE on every pool). Measured on
+ * this VM (2 vCPUs under a hypervisor that takes freed memory back through
+ * virtio-balloon free page reporting): a 2 MiB huge page faulted in cost
+ * 4-7 ms when the host had to back it anew, 0.3 ms when the host still held
+ * it, so starting 100,000 coroutines cold took 0.08-1.48 s with huge pages
+ * against 0.14-0.16 s with 4 KiB pages, and 1,000,000 took 12.7-15 s against
+ * 1.4-5.9 s (4 GiB of fresh 4 KiB pages: ~1.1-2.7 us each, more when the
+ * host backs them anew); warm runs, the pool kept, were alike either way
+ * (1.24-1.28 s for 1,000,000 x 1 s waits). Instead, an unguarded pool of
+ * one-page slots asks the kernel to populate its slots 64 at a time
+ * (MADV_POPULATE_WRITE, Linux >= 5.14) as they are first carved: one system
+ * call instead of 64 page faults, ~1.1 us per page instead of ~1.8.
+ */
 #ifndef EB_STACK_POOL_H
 #define EB_STACK_POOL_H
 
@@ -32,7 +43,7 @@
 typedef enum eb_stack_guard {
     EB_STACK_GUARD_AUTO = 0, /* the rule above */
     EB_STACK_GUARD_ON,       /* guard every slot (fails with -ENOMEM if the kernel refuses) */
-    EB_STACK_GUARD_OFF,      /* no guards: canaries, huge pages for large pools */
+    EB_STACK_GUARD_OFF,      /* no guards: canaries */
 } eb_stack_guard;
 
 typedef struct eb_stack {
@@ -44,7 +55,7 @@ typedef struct eb_stack {
 typedef struct eb_stack_pool {
     char *map; /* the one mapping */
     size_t map_bytes;
-    char *base;        /* slot 0 (base may be aligned inside map for huge pages) */
+    char *base;        /* slot 0 */
     size_t slot_bytes; /* guard page (if any) + stack */
     size_t stack_bytes;
     uint32_t slots;    /* this pool's limit */
@@ -53,9 +64,12 @@ typedef struct eb_stack_pool {
     uint32_t used;     /* slots handed out at least once since init: a prefix */
     uint32_t in_use;
     uint32_t free_head; /* 1 + index of the first free slot, 0 when none */
+    uint32_t populated; /* slots populated ahead of use (a prefix) */
     bool guarded;
-    bool huge_pages;
+    bool populate;          /* one-page unguarded slots: populate them in chunks */
     bool mprotect_guards;   /* the kernel lacks MADV_GUARD_INSTALL */
+    bool reused;            /* taken from the kept pools */
+    uint32_t kept_carved;   /* when reused: the slots already carved (resident) then */
     unsigned *valgrind_ids; /* under valgrind: each carved slot's stack registration */
 } eb_stack_pool;
 
@@ -66,12 +80,19 @@ bool eb_stack_pool_guards_fit(uint64_t slots);
  * page). 0, -EINVAL (0 slots, more than UINT32_MAX), -ENOMEM (no address space). */
 int eb_stack_pool_init(eb_stack_pool *pool, uint64_t slots, size_t stack_bytes,
                        eb_stack_guard guard);
-/* Returns the stacks; one pool of up to 40 MiB is kept for the next init
- * that fits it (see stack_pool.c), the rest is unmapped. */
+/* Returns the stacks: the pool is kept for the next init that fits it (the
+ * oldest kept one is unmapped when EB_STACK_POOL_KEPT are kept already). */
 void eb_stack_pool_destroy(eb_stack_pool *pool);
 
-/* Unmaps the kept pool, if any. */
+/* How many destroyed pools are kept at most: one per scheduler of a
+ * multi-threaded executor, so each finds its own stacks again. */
+#define EB_STACK_POOL_KEPT 16
+
+/* Unmaps the kept pools. */
 void eb_stack_pool_cache_clear(void);
+
+/* The kept pools' mappings, in bytes (reserved address space, not resident). */
+size_t eb_stack_pool_kept_bytes(void);
 
 /* Hands out a stack: 0; -EAGAIN when all slots are in use; -errno when the
  * kernel refused a guard page. */

@@ -14,6 +14,7 @@
 #include "wait.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +45,31 @@ static void task_main(void *raw, uint64_t task)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
+/* TEMPORARY (issue 16, phase A): EB_CORO_STACK=copy selects the copying
+ * stacks for measurement until the runner's --coro-stack flag (phase B)
+ * carries the mode in the job. Anything else: separate stacks. */
+static eb_coro_stack_mode stack_mode_from_env(void)
+{
+    const char *text = getenv("EB_CORO_STACK");
+    eb_coro_stack_mode mode = EB_CORO_STACK_SEPARATE;
+    if (text != NULL) (void)eb_coro_stack_mode_parse(text, &mode);
+    return mode;
+}
+
+static void report_stacks(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
+{
+    eb_coro_stacks_usage u;
+    eb_coro_stacks_usage_get(eb_sched_stacks(sched), &u);
+    out->coro.stack_mode = (int)mode;
+    out->coro.stack_bytes = u.stack_bytes;
+    out->coro.reused_slots = u.reused_slots;
+    out->coro.control_bytes = u.control_bytes;
+    out->coro.max_frames_bytes = u.copy.max_frames;
+    out->coro.copied_bytes = u.copy.saved_bytes + u.copy.restored_bytes;
+    out->coro.peak_buffer_bytes = u.copy.peak_buffer_bytes;
+    out->coro.arena_bytes = u.arena_bytes;
+}
+
 static int coroutine_run(eb_job *job, eb_job_result *out)
 {
     eb_usage_mark mark;
@@ -59,6 +85,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
         uint64_t in_flight =
             job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
+        config.stack_mode = stack_mode_from_env();
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
             /* one mapping for every stack (and its guard page), plus the timer heap */
@@ -78,6 +105,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
             rc = eb_sched_run(sched, task_main, &r, next_task);
             eb_sched_stats stats;
             eb_sched_get_stats(sched, &stats);
+            report_stacks(sched, config.stack_mode, out);
             if (rc == -EDEADLK && out->status == 0)
                 eb_job_fail(out, rc,
                             "a task suspended its coroutine outside a wait: it can "

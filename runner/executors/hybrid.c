@@ -177,7 +177,11 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
     /* Unbounded: any thread may start every task (the counter decides), and
-     * a slot never used costs nothing; bounded: W / T each. */
+     * a slot never used costs nothing; bounded: W / T each. Separate stacks
+     * always (the default config's): a coroutine moves between threads, and
+     * a COPY one's frames hold its run stack's addresses (coro.h), so the
+     * group refuses copy mode and the coroutine executor's choice of it
+     * (EB_CORO_STACK) does not apply here. */
     for (unsigned i = 0; i < threads; i++) {
         uint64_t mine =
             job->workers == 0 ? job->tasks : in_flight / threads + (i < in_flight % threads);

@@ -144,7 +144,7 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
             int err = errno;
             char limit[512]; /* read first, while the workers that count are busy */
             eb_limit_ask ask = {.kind = 't', .advice = "use a smaller --workers"};
-            eb_limits_why(err, &ask, limit, sizeof limit);
+            eb_limits_why(-err, &ask, limit, sizeof limit);
             atomic_store(job->next_task, job->tasks);
             eb_job_fail(out, -err, "could not fork worker %u of %u: %s%s%s", started + 1, n,
                         strerror(err), limit[0] ? ": " : "", limit);

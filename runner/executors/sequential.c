@@ -33,5 +33,7 @@ const eb_executor eb_executor_sequential = {
     .name = "sequential",
     .description = "one worker runs the tasks in order (the reference)",
     .allows_unbounded = false,
+    .reference = true,
+    .max_workers = 1,
     .run = sequential_run,
 };

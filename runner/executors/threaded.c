@@ -131,7 +131,7 @@ static int threaded_run(eb_job *job, eb_job_result *out)
             char limit[512];
             eb_limit_ask ask = {
                 .kind = 't', .bytes = THREAD_STACK_BYTES, .advice = "use a smaller --workers"};
-            eb_limits_why(rc, &ask, limit, sizeof limit);
+            eb_limits_why(-rc, &ask, limit, sizeof limit);
             atomic_store(job->next_task, job->tasks);
             pthread_mutex_lock(&p.error_lock);
             eb_job_fail(out, -rc, "could not create thread %u of %u: %s%s%s", started + 1, n,

@@ -1,6 +1,8 @@
 /* diff.c — see diff.h. */
 #include "diff.h"
 
+#include "err.h"
+
 #include "runs.h"
 #include "stats.h"
 
@@ -30,12 +32,12 @@ enum {
 };
 
 static const eb_column diff_cols[COL_COUNT] = {
-    {"name", "benchmark", EB_COL_BOTH, true},
+    {EB_KEY_NAME, "benchmark", EB_COL_BOTH, true},
     {"old_median_ns", "old", EB_COL_BOTH, false},
     {"new_median_ns", "new", EB_COL_BOTH, false},
     {"change", "change", EB_COL_BOTH, false},
     {"pvalue", "p-value", EB_COL_BOTH, false},
-    {"repetitions", "repetitions", EB_COL_HUMAN, false},
+    {EB_KEY_REPETITIONS, EB_KEY_REPETITIONS, EB_COL_HUMAN, false},
     {"old_n", "old n", EB_COL_MACHINE, false},
     {"new_n", "new n", EB_COL_MACHINE, false},
     {"verdict", "verdict", EB_COL_BOTH, true},
@@ -125,7 +127,7 @@ static int diff_row(eb_table *tab, const eb_run *o, const eb_run *nw, const eb_d
         t->errors++;
         const eb_run *bad = so.valid ? nw : o;
         const char *msg = bad->first_error ? bad->first_error->error_message : "";
-        if (msg[0] == '\0') msg = "error_occurred";
+        if (msg[0] == '\0') msg = EB_KEY_ERROR_OCCURRED;
         snprintf(buf, sizeof buf, "error in %s", so.valid ? "new" : "old");
         SET(COL_VERDICT, eb_cell_text(buf, EB_STYLE_BAD));
         if (rc == 0)
@@ -337,7 +339,7 @@ static int describe_input(eb_report *r, const char *which, const eb_results_doc 
 
 int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
                   const regex_t *filter, const eb_diff_options *opt, eb_report **out,
-                  eb_diff_outcome *outcome, char *err, size_t err_len)
+                  eb_diff_outcome *outcome, char *why, size_t why_len)
 {
     eb_run_set so = {0}, sn = {0};
     eb_report *r = NULL;
@@ -352,10 +354,9 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
     for (size_t i = 0; i < so.count; i++)
         both += eb_runs_find(&sn, so.runs[i].key) != NULL;
     if (both == 0) {
-        snprintf(err, err_len,
-                 "no benchmark name is in both %s and %s%s; diff pairs rows by identical name",
-                 old_doc->path, new_doc->path, filter ? " (after --filter)" : "");
-        rc = -ENOENT;
+        rc = eb_fail(why, why_len, -ENOENT,
+                     "no benchmark name is in both %s and %s%s; diff pairs rows by identical name",
+                     old_doc->path, new_doc->path, filter ? " (after --filter)" : "");
         goto out;
     }
     t.geo_old = calloc(both, sizeof *t.geo_old);
@@ -370,7 +371,7 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
         eb_report_fact(r, "alpha", eb_cell_real(opt->alpha, NULL, EB_STYLE_PLAIN)) != 0)
         goto out;
     if ((old_doc->interrupted || new_doc->interrupted) &&
-        eb_report_fact(r, "interrupted", eb_cell_bool(true, NULL, 0)) != 0)
+        eb_report_fact(r, EB_KEY_INTERRUPTED, eb_cell_bool(true, NULL, 0)) != 0)
         goto out;
     if (opt->fail_above_set &&
         eb_report_fact(r, "fail_above_pct", eb_cell_real(opt->fail_above_pct, NULL, 0)) != 0)
@@ -425,7 +426,7 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
     r = NULL;
     rc = 0;
 out:
-    if (rc == -ENOMEM) snprintf(err, err_len, "out of memory");
+    if (rc == -ENOMEM) eb_fail(why, why_len, rc, "out of memory");
     eb_report_free(r);
     eb_runs_free(&so);
     eb_runs_free(&sn);

@@ -6,7 +6,7 @@
 #define EB_DIFF_H
 
 #include "report.h"
-#include "results_doc.h"
+#include "results.h"
 
 #include <regex.h>
 #include <stdbool.h>
@@ -30,9 +30,9 @@ typedef struct eb_diff_outcome {
 } eb_diff_outcome;
 
 /* Builds the report. Returns 0, -ENOMEM, or -ENOENT when no benchmark is in
- * both documents (err says so). */
+ * both documents (why says so). */
 int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
                   const regex_t *filter, const eb_diff_options *opt, eb_report **out,
-                  eb_diff_outcome *outcome, char *err, size_t err_len);
+                  eb_diff_outcome *outcome, char *why, size_t why_len);
 
 #endif

@@ -8,7 +8,7 @@
 #include "diff.h"
 #include "eb_build_info.h"
 #include "render.h"
-#include "results_doc.h"
+#include "results.h"
 #include "stats.h"
 #include "summary.h"
 
@@ -25,7 +25,8 @@
 
 #define PROG "execbench-compare"
 
-static const char usage_text[] =
+/* --help; the formats come from their registry (render.h). */
+static const char usage_head[] =
     "usage: " PROG " [OPTIONS] summary FILE...\n"
     "       " PROG " [OPTIONS] diff OLD NEW\n"
     "\n"
@@ -42,7 +43,9 @@ static const char usage_text[] =
     "                    Google Benchmark's compare.py), a geometric-mean row\n"
     "\n"
     "options:\n"
-    "  --format FMT      console (default), markdown, csv or json\n"
+    "  --format FMT      the output format (default: %s):\n";
+
+static const char usage_tail[] =
     "  --filter REGEX    only benchmarks whose name matches (POSIX extended regex)\n"
     "  --alpha A         diff: significance level of the U test (default 0.05)\n"
     "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent,\n"
@@ -76,6 +79,15 @@ __attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
     for (char *p = line; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
     fprintf(stderr, "%s: %s\n", PROG, line);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, usage_head, eb_report_formats[0]->name);
+    for (size_t i = 0; i < eb_report_format_count; i++)
+        fprintf(f, "                      %-9s %s\n", eb_report_formats[i]->name,
+                eb_report_formats[i]->description);
+    fputs(usage_tail, f);
 }
 
 static int usage_error(const char *what)
@@ -127,7 +139,7 @@ static bool parse_bytes(const char *text, size_t *out)
 }
 
 typedef struct options {
-    eb_format format;
+    const eb_report_format *format;
     size_t max_input_bytes;
     const char *filter_text;
     regex_t filter;
@@ -137,17 +149,17 @@ typedef struct options {
 
 static int load_all(char **paths, size_t count, eb_results_doc *docs, const options *opt)
 {
-    char err[EB_RESULTS_ERR_LEN];
+    char why[EB_RESULTS_WHY_LEN];
     for (size_t i = 0; i < count; i++) {
-        if (eb_results_load_file(paths[i], opt->max_input_bytes, &docs[i], err, sizeof err) != 0) {
-            complain("%s", err);
+        if (eb_results_load_file(paths[i], opt->max_input_bytes, &docs[i], why, sizeof why) != 0) {
+            complain("%s", why);
             return 2;
         }
-        /* csv has no place for a line above its header: say it here. */
-        if (docs[i].interrupted && opt->format == EB_FORMAT_CSV) {
-            char why[160];
+        /* A format with no place for a line above its table (csv): say it here. */
+        if (docs[i].interrupted && !opt->format->shows_notes) {
+            char said[160];
             complain("%s: %s: the report holds only the points that finished", docs[i].path,
-                     eb_results_interruption(&docs[i], why, sizeof why));
+                     eb_results_interruption(&docs[i], said, sizeof said));
         }
     }
     return 0;
@@ -155,8 +167,7 @@ static int load_all(char **paths, size_t count, eb_results_doc *docs, const opti
 
 static int emit(const eb_report *report, const options *opt)
 {
-    int rc =
-        eb_render(report, opt->format, opt->format == EB_FORMAT_CONSOLE && use_color(), stdout);
+    int rc = eb_render(report, opt->format, use_color(), stdout);
     if (rc != 0) {
         complain("cannot write the report: %s", strerror(-rc));
         return 2;
@@ -175,10 +186,10 @@ static int run_summary(char **paths, size_t count, const options *opt)
     int status = load_all(paths, count, docs, opt);
     if (status == 0) {
         eb_report *report = NULL;
-        char err[256];
-        if (eb_summary_build(docs, count, opt->has_filter ? &opt->filter : NULL, &report, err,
-                             sizeof err) != 0) {
-            complain("%s", err);
+        char why[256];
+        eb_summary_options so = {.filter = opt->has_filter ? &opt->filter : NULL};
+        if (eb_summary_build(docs, count, &so, &report, why, sizeof why) != 0) {
+            complain("%s", why);
             status = 2;
         } else {
             status = emit(report, opt);
@@ -199,10 +210,10 @@ static int run_diff(char **paths, size_t count, const options *opt)
     if (status == 0) {
         eb_report *report = NULL;
         eb_diff_outcome outcome = {0};
-        char err[EB_RESULTS_ERR_LEN];
+        char why[EB_RESULTS_WHY_LEN];
         if (eb_diff_build(&docs[0], &docs[1], opt->has_filter ? &opt->filter : NULL, &opt->diff,
-                          &report, &outcome, err, sizeof err) != 0) {
-            complain("%s", err);
+                          &report, &outcome, why, sizeof why) != 0) {
+            complain("%s", why);
             status = 2;
         } else {
             status = emit(report, opt);
@@ -246,7 +257,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    options opt = {.format = EB_FORMAT_CONSOLE,
+    options opt = {.format = eb_report_formats[0],
                    .max_input_bytes = EB_RESULTS_MAX_BYTES_DEFAULT,
                    .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA}};
     char what[512];
@@ -256,16 +267,16 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage_text, stdout);
+            usage(stdout);
             return 0;
         case OPT_VERSION:
             printf("%s %s\n", PROG, EB_VERSION);
             return 0;
         case OPT_FORMAT:
-            if (eb_format_parse(optarg, &opt.format) != 0) {
-                snprintf(what, sizeof what,
-                         "--format '%s' is not a format: use console, markdown, csv or json",
-                         optarg);
+            if ((opt.format = eb_report_format_find(optarg)) == NULL) {
+                char names[200];
+                eb_report_format_names(names, sizeof names);
+                snprintf(what, sizeof what, "--format '%s' is not a format: use %s", optarg, names);
                 return usage_error(what);
             }
             break;

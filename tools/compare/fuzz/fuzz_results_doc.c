@@ -1,14 +1,15 @@
 /* fuzz_results_doc.c — libFuzzer target over the results-document reader and
  * everything execbench-compare does with what it reads: load, validate, build
- * the summary and a diff of the document against itself, render all four
- * formats into memory. Any crash, leak, overflow or undefined behaviour
- * (built with ASan + UBSan) is a finding.
+ * the summary (as execbench-compare and as the runner build it) and a diff of
+ * the document against itself, render every output format into memory. Any
+ * crash, leak, overflow or undefined behaviour (built with ASan + UBSan) is a
+ * finding.
  *
  *   make fuzz                      build it with clang and run it (FUZZ_SECONDS)
  *   build-fuzz/fuzz_results_doc tools/compare/fuzz/corpus/...   one run by hand */
 #include "diff.h"
 #include "render.h"
-#include "results_doc.h"
+#include "results.h"
 #include "summary.h"
 
 #include <stddef.h>
@@ -20,12 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void render_all(const eb_report *report)
 {
-    for (int f = EB_FORMAT_CONSOLE; f <= EB_FORMAT_JSON; f++) {
+    for (size_t f = 0; f < eb_report_format_count; f++) {
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
         if (out == NULL) abort();
-        if (eb_render(report, (eb_format)f, f == EB_FORMAT_CONSOLE, out) != 0) abort();
+        if (eb_render(report, eb_report_formats[f], true, out) != 0) abort();
         fclose(out);
         free(text);
     }
@@ -34,17 +35,21 @@ static void render_all(const eb_report *report)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     eb_results_doc doc;
-    char err[EB_RESULTS_ERR_LEN];
-    if (eb_results_load_buffer("fuzz.json", (const char *)data, size, &doc, err, sizeof err) != 0) {
+    char why[EB_RESULTS_WHY_LEN];
+    if (eb_results_load_buffer("fuzz.json", (const char *)data, size, &doc, why, sizeof why) != 0) {
         /* A rejected input must say why, in one line. */
-        if (err[0] == '\0') abort();
-        for (const char *p = err; *p; p++)
+        if (why[0] == '\0') abort();
+        for (const char *p = why; *p; p++)
             if (*p == '\n') abort();
         return 0;
     }
     eb_report *report = NULL;
-    char why[EB_RESULTS_ERR_LEN];
     if (eb_summary_build(&doc, 1, NULL, &report, why, sizeof why) == 0) render_all(report);
+    eb_report_free(report);
+    report = NULL;
+    /* The runner's end table: points only, noisy points named. */
+    eb_summary_options runner = {.points_only = true, .name_noisy_points = true};
+    if (eb_summary_build(&doc, 1, &runner, &report, why, sizeof why) == 0) render_all(report);
     eb_report_free(report);
     report = NULL;
 

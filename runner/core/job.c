@@ -1,0 +1,164 @@
+/* job.c — the job's shared-memory arrays and what every executor does around
+ * a task (see job_run.h). */
+#include "job_run.h"
+
+#include "current_task.h"
+#include "err.h"
+#include "pin.h"
+#include "wait.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static size_t round_up(size_t n, size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+int eb_job_alloc(eb_job *job)
+{
+    if (job->workload == NULL || job->tasks == 0) return -EINVAL;
+    if (job->tasks > SIZE_MAX / 64) return -EOVERFLOW;
+    job->worker_slots = job->workers > 0 ? job->workers : 1;
+    if (job->threads > job->worker_slots) job->worker_slots = job->threads;
+
+    size_t counter_bytes = 64;
+    size_t slots_bytes = round_up((size_t)job->worker_slots * sizeof(eb_worker_slot), 64);
+    size_t array_bytes = round_up((size_t)job->tasks * sizeof(uint64_t), 64);
+    size_t total = counter_bytes + slots_bytes + 3 * array_bytes;
+
+    /* MAP_SHARED so forked workers write where the parent reads; NORESERVE so
+     * a large task count costs only the pages actually touched. */
+    void *base = mmap(NULL, total, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return -errno;
+    char *p = base;
+    job->next_task = (_Atomic uint64_t *)p;
+    p += counter_bytes;
+    job->worker = (eb_worker_slot *)p;
+    p += slots_bytes;
+    job->task_result = (uint64_t *)p;
+    p += array_bytes;
+    job->task_start_ns = (int64_t *)p;
+    p += array_bytes;
+    job->task_end_ns = (int64_t *)p;
+    job->shared_base = base;
+    job->shared_bytes = total;
+    eb_job_reset(job);
+    return 0;
+}
+
+void eb_job_reset(eb_job *job)
+{
+    atomic_store(job->next_task, 0);
+    for (unsigned w = 0; w < job->worker_slots; w++) {
+        eb_worker_slot *slot = &job->worker[w];
+        atomic_store(&slot->current_task, -1);
+        slot->pu = -1;
+        slot->pid = 0;
+        slot->tasks_done = 0;
+        slot->ready_ns = -1;
+    }
+    memset(job->task_result, 0, (size_t)job->tasks * sizeof(uint64_t));
+    memset(job->task_start_ns, 0xff, (size_t)job->tasks * sizeof(int64_t)); /* -1 */
+    memset(job->task_end_ns, 0xff, (size_t)job->tasks * sizeof(int64_t));
+    job->start_ns = 0;
+}
+
+void eb_job_free(eb_job *job)
+{
+    if (job->shared_base != NULL) munmap(job->shared_base, job->shared_bytes);
+    job->shared_base = NULL;
+    job->shared_bytes = 0;
+    job->task_result = NULL;
+    job->task_start_ns = job->task_end_ns = NULL;
+    job->worker = NULL;
+    job->next_task = NULL;
+}
+
+int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
+{
+    eb_worker_slot *slot = &job->worker[worker % job->worker_slots];
+    atomic_store_explicit(&slot->current_task, (int64_t)task, memory_order_relaxed);
+    job->task_start_ns[task] = eb_now_ns() - job->start_ns;
+    eb_current_task previous = eb_current_task_set((eb_current_task){(int64_t)task, worker});
+    int rc = job->workload->run_task(job, task, &job->task_result[task]);
+    eb_current_task_set(previous);
+    job->task_end_ns[task] = eb_now_ns() - job->start_ns;
+    /* atomic: a coroutine that moved threads (hybrid) may end here while
+     * another of the slot's coroutines ends on the slot's own thread */
+    __atomic_fetch_add(&slot->tasks_done, 1, __ATOMIC_RELAXED);
+    atomic_store_explicit(&slot->current_task, -1, memory_order_relaxed);
+    return rc;
+}
+
+bool eb_job_claim(eb_job *job, uint64_t *task)
+{
+    uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
+    if (t >= job->tasks) return false;
+    *task = t;
+    return true;
+}
+
+int eb_job_worker_start(eb_job *job, unsigned worker)
+{
+    eb_worker_slot *slot = &job->worker[worker % job->worker_slots];
+    int rc = eb_pin_worker(job->pin, worker);
+    slot->pu = sched_getcpu();
+    slot->pid = (int32_t)getpid();
+    slot->ready_ns = eb_now_ns() - job->start_ns;
+    return rc;
+}
+
+static int64_t timeval_ns(struct timeval t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + (int64_t)t.tv_usec * 1000;
+}
+
+void eb_job_begin(eb_job *job, eb_usage_mark *mark)
+{
+    getrusage(RUSAGE_SELF, &mark->self);
+    getrusage(RUSAGE_CHILDREN, &mark->children);
+    job->start_ns = eb_now_ns();
+}
+
+void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out)
+{
+    out->wall_ns = eb_now_ns() - job->start_ns;
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+
+    int64_t child_user = timeval_ns(children.ru_utime) - timeval_ns(mark->children.ru_utime);
+    int64_t child_sys = timeval_ns(children.ru_stime) - timeval_ns(mark->children.ru_stime);
+    out->cpu_user_ns = timeval_ns(self.ru_utime) - timeval_ns(mark->self.ru_utime) + child_user;
+    out->cpu_sys_ns = timeval_ns(self.ru_stime) - timeval_ns(mark->self.ru_stime) + child_sys;
+    out->children_cpu_ns = child_user + child_sys;
+    out->ctx_switches_voluntary =
+        (self.ru_nvcsw - mark->self.ru_nvcsw) + (children.ru_nvcsw - mark->children.ru_nvcsw);
+    out->ctx_switches_involuntary =
+        (self.ru_nivcsw - mark->self.ru_nivcsw) + (children.ru_nivcsw - mark->children.ru_nivcsw);
+    /* Peak RSS over the process's life (and its largest reaped child): each point
+     * runs in a fresh process, so this is the point's peak. */
+    out->max_rss_kib = self.ru_maxrss > children.ru_maxrss ? self.ru_maxrss : children.ru_maxrss;
+
+    int64_t spawn = 0;
+    for (unsigned w = 0; w < job->worker_slots; w++)
+        if (job->worker[w].ready_ns > spawn) spawn = job->worker[w].ready_ns;
+    out->spawn_ns = spawn;
+}
+
+int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    eb_vfail(out->error, sizeof out->error, status, fmt, ap);
+    va_end(ap);
+    out->status = status;
+    return status;
+}

@@ -1,0 +1,60 @@
+/* job.h — one job: N tasks of a workload, and the shared-memory arrays its
+ * workers write.
+ *
+ * The per-task and per-worker arrays live in one MAP_SHARED anonymous mapping
+ * made before any worker exists (job.c), so the same layout serves
+ * threads and forked processes (will-it-scale's model): a worker writes its
+ * slots, the parent reads them after the job. Workloads read their parameters
+ * here and write their results into task_result. */
+#ifndef EB_JOB_H
+#define EB_JOB_H
+
+#include "coro.h" /* eb_coro_backend: the coroutine executor's switch */
+#include "workload.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+struct eb_pin_plan;
+struct eb_gil;
+
+/* Per-worker slots, one cache line each so workers never share a line. */
+typedef struct eb_worker_slot {
+    _Alignas(64) _Atomic int64_t current_task; /* task running now, -1 when idle */
+    int32_t pu;                                /* sched_getcpu() seen at start, -1 unknown */
+    int32_t pid;                               /* the worker's process (multiprocess) */
+    int64_t tasks_done;
+    int64_t ready_ns; /* eb_now_ns() when the worker was ready to take tasks */
+} eb_worker_slot;
+
+typedef struct eb_job {
+    /* What to run (set by the caller before eb_job_alloc). */
+    const eb_workload *workload;
+    int64_t params[EB_MAX_PARAMS]; /* in the order of workload->params */
+    uint64_t tasks;
+    unsigned workers;              /* 0: unbounded (coroutine and hybrid executors only) */
+    unsigned threads;              /* hybrid: its scheduler threads (0: one per core the pin plan
+                                      gives); eb_job_alloc gives each a worker slot */
+    const struct eb_pin_plan *pin; /* NULL: no pinning */
+    struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
+                                      and hybrid executors' threads attach to */
+    eb_coro_backend coro_backend;
+    uint64_t seed; /* for workloads with randomness (jitter) */
+
+    void *workload_state; /* set by workload->setup, read-only afterwards */
+
+    /* Shared-memory arrays (eb_job_alloc), valid for the job's lifetime. */
+    uint64_t *task_result;       /* [tasks] what run_task wrote */
+    int64_t *task_start_ns;      /* [tasks] relative to job start, -1 not started */
+    int64_t *task_end_ns;        /* [tasks] relative to job start, -1 not finished */
+    eb_worker_slot *worker;      /* [worker_slots] */
+    unsigned worker_slots;       /* max(workers, threads, 1) */
+    _Atomic uint64_t *next_task; /* the shared task counter */
+    int64_t start_ns;            /* eb_now_ns() when the timed job began */
+
+    /* private to job.c */
+    void *shared_base;
+    size_t shared_bytes;
+} eb_job;
+
+#endif

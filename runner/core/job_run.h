@@ -1,0 +1,71 @@
+/* job_run.h — what every executor does with a job (job.c): map its shared
+ * arrays, run a task, claim the next one, start a worker (pinned), and time
+ * the whole job into an eb_job_result. */
+#ifndef EB_JOB_RUN_H
+#define EB_JOB_RUN_H
+
+#include "gil.h"
+#include "job.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+typedef struct eb_job_result {
+    int64_t wall_ns;           /* whole job, executor start-up included */
+    int64_t spawn_ns;          /* start-up alone: until every worker was ready */
+    int64_t cpu_user_ns;       /* this process and its reaped children */
+    int64_t cpu_sys_ns;
+    int64_t children_cpu_ns;   /* the part of the above spent in child processes */
+    int64_t ctx_switches_voluntary;
+    int64_t ctx_switches_involuntary;
+    int64_t max_rss_kib;       /* peak, children included */
+    eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
+    /* The coroutine executor's stacks (zero elsewhere), for the document
+     * (issue 16 phase B): the mode (0 separate, 1 copy: coro.h), each
+     * coroutine's stack (separate) or the shared run stack (copy), the slots
+     * found resident in a pool kept from an earlier run of this process (a
+     * warm run), and in copy mode the deepest frames saved, the bytes
+     * copied out and back in, and the save buffers' peak. */
+    struct {
+        int stack_mode;
+        uint64_t stack_bytes;
+        uint64_t reused_slots;
+        uint64_t control_bytes;
+        uint64_t max_frames_bytes;
+        uint64_t copied_bytes;
+        uint64_t peak_buffer_bytes;
+        uint64_t arena_bytes;
+    } coro;
+    int status;                /* 0, or a negative errno / EB_E* code */
+    char error[768];           /* when status != 0: what happened, precisely (which
+                                  limit, when a limit refused a worker: oslimits.h) */
+} eb_job_result;
+
+int eb_job_alloc(eb_job *job);      /* maps the shared arrays, resets them */
+void eb_job_reset(eb_job *job);     /* before another run of the same job */
+void eb_job_free(eb_job *job);
+/* Runs task `task` as worker `worker`: stamps start/end, current_task, result.
+ * Returns run_task's status. Every executor calls this, never run_task. */
+int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task);
+/* Claims the next task index, or returns false when none is left. */
+bool eb_job_claim(eb_job *job, uint64_t *task);
+/* Pins the calling thread as `worker` (per job->pin) and records its PU,
+ * process and ready time. Called by every worker before its first task. */
+int eb_job_worker_start(eb_job *job, unsigned worker);
+
+/* What eb_job_begin notes so eb_job_end can fill the result. */
+typedef struct eb_usage_mark {
+    struct rusage self, children;
+} eb_usage_mark;
+
+/* Starts the timed job: job->start_ns = now, resource usage noted. */
+void eb_job_begin(eb_job *job, eb_usage_mark *mark);
+/* Ends it: fills wall_ns, spawn_ns (the last worker's ready time), CPU times,
+ * context switches and peak RSS. Leaves status and error as they are. */
+void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out);
+/* Sets out->status and a printf-formatted out->error; returns status. */
+int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

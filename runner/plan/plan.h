@@ -1,0 +1,104 @@
+/* plan.h — the plan: the points a run measures, in order.
+ *
+ * A point is one (workload, executor, workers, tasks, pin, params); the plan
+ * is the cross product of lists given as text — the flags, or each block of a
+ * preset — so a preset is written exactly as a user would type it. Each point
+ * has its Google Benchmark name, which is stable across runs: the same
+ * settings always give the same name, so runs can be compared row by row. */
+#ifndef EB_PLAN_H
+#define EB_PLAN_H
+
+#include "executor.h"
+#include "pin.h"
+#include "registry.h"
+#include "settings.h"
+
+#include <stdio.h>
+
+#define EB_POINT_NAME_MAX 320
+#define EB_CPUSET_MAX 128
+
+typedef struct eb_point {
+    const eb_workload *workload;
+    const eb_executor *executor;
+    unsigned workers; /* resolved; 0 = unbounded (executors that allow it) */
+    uint64_t tasks;
+    const eb_pin_policy *pin;
+    char cpuset[EB_CPUSET_MAX]; /* the list, when the policy takes one (--cpuset) */
+    int64_t params[EB_MAX_PARAMS];
+    /* The family name: "io.sleep/exec:coroutine/tasks:160/workers:0/
+     * latency_us:10000/pin:compact"; libbenchmark appends "/manual_time". */
+    char name[EB_POINT_NAME_MAX];
+} eb_point;
+
+/* One cross product, as text. NULL fields take their defaults: every visible
+ * workload, every executor, workers "auto", each workload's default tasks,
+ * pin "compact", no --cpuset, every parameter at its default. */
+typedef struct eb_plan_block {
+    const char *workloads;     /* "cpu.sumsq,io.sleep" or "all" */
+    const char *executors;     /* "sequential,threaded" or "all" */
+    const char *workers;       /* "1,2,auto": auto = an executor's max_workers, 0 when it
+                                  allows unbounded, else one per core */
+    const char *tasks;         /* "20,160" */
+    const char *pin;           /* "none,compact,scatter,pu" */
+    const char *cpuset;        /* "0-1,3": pins to these CPUs (policy cpuset) */
+    const char *const *params; /* "key=v1,v2" each */
+    size_t param_count;
+} eb_plan_block;
+
+typedef struct eb_plan {
+    eb_point *points;
+    size_t count, cap;
+    size_t *by_name; /* open-addressing index of the names: 1 + point index, 0 empty */
+    size_t by_name_cap;
+    eb_settings settings; /* what every point of the run shares (settings.h) */
+    const char *preset;   /* the preset's name, NULL when built from flags */
+} eb_plan;
+
+/* Settings at their defaults, no points. */
+void eb_plan_init(eb_plan *plan);
+void eb_plan_free(eb_plan *plan);
+
+/* Adds the block's points (duplicates of points already there are skipped).
+ * Combinations that cannot run (workers 0 for an executor without an
+ * unbounded mode) are left out with a line on `notes` (may be NULL). Returns 0,
+ * or a negative errno with `why` naming the flag, the value and what to do. */
+int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topology *topo,
+                      FILE *notes, char *why, size_t why_len);
+
+/* Formats a point's family name into point->name. */
+void eb_point_format_name(eb_point *point);
+
+/* The job the point describes, unallocated: what a workload's task_wait_ns
+ * and task_cost read (workload, params, tasks, workers). */
+void eb_point_job(const eb_point *point, eb_job *job);
+
+/* A point of waits (EB_WORK_WAIT): the tasks in flight at once, and the
+ * ideal, ceil(tasks / in flight) x the task's nominal wait, in ns. */
+uint64_t eb_point_in_flight(const eb_point *point);
+int64_t eb_point_wait_ideal_ns(const eb_point *point, int64_t *wait_ns);
+
+/* The flags that make `execbench --point` run exactly this point with these
+ * settings: a NULL-terminated argv after `exe` (free with eb_point_args_free). */
+char **eb_point_args(const char *exe, const eb_point *point, const eb_settings *settings);
+void eb_point_args_free(char **argv);
+
+/* The presets: quick, default, seeds (presets.c). */
+typedef struct eb_preset {
+    const char *name;
+    const char *description;
+    int repetitions; /* 0: the default */
+    const eb_plan_block *blocks;
+    size_t block_count;
+} eb_preset;
+
+extern const eb_preset eb_presets[];
+extern const size_t eb_preset_count;
+const eb_preset *eb_preset_find(const char *name);
+
+/* Adds every block of the preset; sets plan->preset and, unless
+ * `keep_repetitions`, the preset's repetitions. */
+int eb_plan_add_preset(eb_plan *plan, const eb_preset *preset, bool keep_repetitions,
+                       const eb_topology *topo, FILE *notes, char *why, size_t why_len);
+
+#endif

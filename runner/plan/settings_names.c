@@ -1,0 +1,175 @@
+/* settings_names.c — what the settings table's entries (settings.h) call:
+ * the names --help gives, each from its registry (presets, workloads,
+ * executors and their worker bounds, pin policies, coroutine backends), and
+ * the checks of --preset and --micro's filter. */
+#include "settings.h"
+
+#include "coro.h"
+#include "err.h"
+#include "executor.h"
+#include "pin.h"
+#include "plan.h"
+#include "registry.h"
+#include "suggest.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Text appended to buf, printf-style, never past its end. */
+typedef struct text {
+    char *buf;
+    size_t len, used;
+} text;
+
+__attribute__((format(printf, 2, 3))) static void add(text *t, const char *fmt, ...)
+{
+    if (t->used >= t->len) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
+    va_end(ap);
+    if (n > 0) t->used += (size_t)n;
+}
+
+/* "a, b or c": `last` before the last of n names, ", " between the others. */
+static void join(char *buf, size_t len, const char *const *names, size_t n, const char *last)
+{
+    text t = {buf, len, 0};
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        add(&t, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ", names[i]);
+}
+
+#define MAX_NAMES 64
+
+void eb_names_presets(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_preset_count && n < MAX_NAMES; i++)
+        names[n++] = eb_presets[i].name;
+    join(buf, len, names, n, " or ");
+}
+
+void eb_names_preset_repetitions(char *buf, size_t len)
+{
+    text t = {buf, len, 0};
+    buf[0] = '\0';
+    for (size_t i = 0; i < eb_preset_count; i++)
+        if (eb_presets[i].repetitions > 0)
+            add(&t, "%s%s %d", t.used ? ", " : "", eb_presets[i].name, eb_presets[i].repetitions);
+}
+
+void eb_names_workloads(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_workload_count && n < MAX_NAMES; i++)
+        if (!eb_workloads[i]->hidden) names[n++] = eb_workloads[i]->name;
+    join(buf, len, names, n, ", ");
+}
+
+void eb_names_workload_tasks(char *buf, size_t len)
+{
+    text t = {buf, len, 0};
+    buf[0] = '\0';
+    for (size_t i = 0; i < eb_workload_count; i++)
+        if (!eb_workloads[i]->hidden)
+            add(&t, "%s%s %" PRIu64, t.used ? ", " : "", eb_workloads[i]->name,
+                eb_workloads[i]->default_tasks);
+}
+
+void eb_names_executors(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_executor_count && n < MAX_NAMES; i++)
+        names[n++] = eb_executors[i]->name;
+    join(buf, len, names, n, ", ");
+}
+
+/* What "auto" resolves to, from the executors' properties (plan.c). */
+void eb_names_executor_workers(char *buf, size_t len)
+{
+    text t = {buf, len, 0};
+    buf[0] = '\0';
+    for (size_t i = 0; i < eb_executor_count; i++) {
+        const eb_executor *e = eb_executors[i];
+        if (e->max_workers > 0)
+            add(&t, "%u for %s, ", e->max_workers, e->name);
+        else if (e->allows_unbounded)
+            add(&t, "0 = unbounded for %s, ", e->name);
+    }
+    add(&t, "one per core otherwise");
+    for (size_t i = 0; i < eb_executor_count; i++)
+        if (eb_executors[i]->max_workers > 0)
+            add(&t, "; %s runs at most %u whatever the list says", eb_executors[i]->name,
+                eb_executors[i]->max_workers);
+}
+
+void eb_names_pin_policies(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < eb_pin_policy_count && n < MAX_NAMES; i++)
+        if (!eb_pin_policies[i]->from_list) names[n++] = eb_pin_policies[i]->name;
+    join(buf, len, names, n, " or ");
+}
+
+const char *eb_names_backend(size_t i)
+{
+    static const eb_coro_backend backends[] = {EB_CORO_FCONTEXT, EB_CORO_UCONTEXT};
+    return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
+}
+
+void eb_names_backends(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = eb_names_backend(i);
+    join(buf, len, names, n, " or ");
+}
+
+int eb_check_preset(const char *value, char *why, size_t why_len)
+{
+    if (eb_preset_find(value) != NULL) return 0;
+    eb_suggest s;
+    eb_suggest_init(&s, value);
+    for (size_t i = 0; i < eb_preset_count; i++)
+        eb_suggest_consider(&s, eb_presets[i].name);
+    char hint[160], names[160];
+    eb_suggest_text(&s, "", hint, sizeof hint);
+    eb_names_presets(names, sizeof names);
+    return eb_fail(why, why_len, -EINVAL, "--preset: unknown preset '%s'%s; use %s", value, hint,
+                   names);
+}
+
+/* --micro's filter is libbenchmark's --benchmark_filter: an extended regex,
+ * "all", and a leading '-' for "all but". Checked here so a typo stops the
+ * run before its first point, not after its last. */
+int eb_check_micro_filter(const char *filter, char *why, size_t why_len)
+{
+    if (*filter == '\0')
+        return eb_fail(why, why_len, -EINVAL,
+                       "--micro=: the filter is empty; use --micro or --micro=REGEX");
+    const char *re = filter[0] == '-' ? filter + 1 : filter;
+    if (strcmp(re, "all") == 0) return 0;
+    regex_t compiled;
+    int rc = regcomp(&compiled, re, REG_EXTENDED | REG_NOSUB);
+    if (rc == 0) {
+        regfree(&compiled);
+        return 0;
+    }
+    char error[200];
+    regerror(rc, &compiled, error, sizeof error);
+    return eb_fail(why, why_len, -EINVAL,
+                   "--micro='%s' is not a POSIX extended regex: %s; fix the filter or give "
+                   "--micro alone for every micro benchmark",
+                   filter, error);
+}
