@@ -211,7 +211,7 @@ out:
 /* ---- the tables ------------------------------------------------------------- */
 
 enum {
-    KEY_COLS = 8, /* name, benchmark, workload, executor, workers, tasks, pin, params */
+    KEY_COLS = 9, /* name, benchmark, workload, executor, workers, tasks, pin, params, gil */
 };
 
 /* The columns each document has: a number for csv and json, its text for people. */
@@ -246,6 +246,7 @@ static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
         {EB_KEY_TASKS, EB_KEY_TASKS, EB_COL_BOTH | EB_COL_HOIST, false},
         {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
         {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
+        {EB_KEY_GIL_INTERVAL_US, "GIL us", EB_COL_BOTH, false},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -344,9 +345,12 @@ static const char *point_label(const eb_row *row, char *buf, size_t len)
     else
         snprintf(workers, sizeof workers, "%lld %s", (long long)row->workers,
                  eb_plural((size_t)row->workers, "worker", "workers"));
-    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s", row->executor, workers, (long long)row->tasks,
+    char gil[48] = "";
+    if (row->gil_interval_us > 0)
+        snprintf(gil, sizeof gil, ", GIL %lld us", (long long)row->gil_interval_us);
+    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s%s", row->executor, workers, (long long)row->tasks,
              eb_plural((size_t)row->tasks, "task", "tasks"), row->pin[0] ? ", pin " : "", row->pin,
-             row->params[0] ? ", " : "", row->params);
+             row->params[0] ? ", " : "", row->params, gil);
     return buf;
 }
 
@@ -372,6 +376,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         SET(5, eb_cell_int(proto->tasks, EB_STYLE_PLAIN));
         if (proto->pin[0]) SET(6, eb_cell_text(proto->pin, EB_STYLE_PLAIN));
         if (proto->params[0]) SET(7, eb_cell_text(proto->params, EB_STYLE_PLAIN));
+        if (proto->gil_interval_us > 0) SET(8, eb_cell_int(proto->gil_interval_us, EB_STYLE_PLAIN));
     } else {
         SET(1, eb_cell_text(proto->run_name, EB_STYLE_PLAIN));
     }

@@ -59,6 +59,7 @@ typedef struct eb_row {
     const char *workload, *executor, *pin; /* pin is "" when absent */
     int64_t workers, tasks;                /* workers is 0 for "unbounded" */
     const char *params;                    /* canonical "k=v,k=v" (keys sorted); "" if none */
+    int64_t gil_interval_us;               /* 0: free threads (absent) */
     double ideal_ns, spawn_ns;             /* -1 when absent */
 
     json_t *json; /* the row's object in the document: every key, known or not */
@@ -183,6 +184,7 @@ typedef struct eb_point_desc {
     size_t param_count;
     const char *const *param_keys;
     const int64_t *param_values;
+    int64_t gil_interval_us; /* 0: free threads (no key written) */
 } eb_point_desc;
 
 /* Moves the rows of `part` (a point process's report, adopted) to the end of

@@ -21,6 +21,7 @@ typedef struct eb_job_result {
     int64_t ctx_switches_involuntary;
     int64_t max_rss_kib;       /* peak, children included */
     eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
+    uint64_t steals;           /* hybrid: ready coroutines idle threads took from others */
     /* The coroutine executor's stacks (zero elsewhere), for the document
      * (issue 16 phase B): the mode (0 separate, 1 copy: coro.h), each
      * coroutine's stack (separate) or the shared run stack (copy), the slots

@@ -231,6 +231,11 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
         }
     }
     eb_job_end(job, &mark, out);
+    for (unsigned i = 0; group != NULL && i < threads; i++) {
+        eb_sched_stats stats;
+        eb_sched_get_stats(eb_sched_group_member(group, i), &stats);
+        out->steals += stats.steals;
+    }
     if (job->gil != NULL) {
         eb_gil_stats now;
         eb_gil_get_stats(job->gil, &now);
@@ -250,5 +255,6 @@ const eb_executor eb_executor_hybrid = {
     .allows_unbounded = true,
     .parallel = true,
     .thread_per_core = true,
+    .attaches_gil = true,
     .run = hybrid_run_job,
 };

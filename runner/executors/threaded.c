@@ -163,5 +163,6 @@ const eb_executor eb_executor_threaded = {
     .description = "a pool of W pthreads sharing an atomic task counter",
     .allows_unbounded = false,
     .parallel = true,
+    .attaches_gil = true,
     .run = threaded_run,
 };
