@@ -24,3 +24,10 @@ target_compile_options(eb_sumsq_unchecked PRIVATE -falign-loops=64) # as workloa
 add_executable(mix_measure mix_measure.c)
 target_link_libraries(mix_measure PRIVATE eb_runner eb_sumsq_unchecked m)
 set_target_properties(mix_measure PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+# The crossover and seeds presets' plans, GIL points, the mixed ideal in a
+# document, and the GIL reaching a real point's job.
+eb_add_c_test(test_crossover
+  SOURCES test_crossover.c
+  LIBS eb_runner eb_execbench_process m)
+add_dependencies(test_crossover execbench)

@@ -163,6 +163,13 @@ bool eb_row_is_reference(const eb_row *row);
  * median. Both < 0 when unknown (a median or reference of 0 or less). */
 double eb_speedup(double reference_median_ns, double median_ns);
 double eb_efficiency(double ideal_ns, double median_ns);
+/* The crossover's figures (issue 15): a point's median over the fastest
+ * median of its group (1 for the fastest; the runner-up's over the fastest's
+ * is by how much the fastest leads), and the share of a point's wall time
+ * its CPU time is (the reference's: how much of the work computes). Both < 0
+ * when unknown. */
+double eb_times_best(double best_median_ns, double median_ns);
+double eb_cpu_share(double cpu_ns, double real_ns);
 
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */

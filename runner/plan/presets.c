@@ -8,9 +8,15 @@
     .params = (const char *const[]){__VA_ARGS__},                                                  \
     .param_count = sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
-/* CI smoke: every workload x executor at small sizes. */
+/* CI smoke: every workload x executor at small sizes (threads with a GIL too). */
 static const eb_plan_block quick[] = {
     {.workloads = "cpu.sumsq", .executors = "all", .tasks = "8", PARAMS("n=1000000")},
+    {.workloads = "cpu.sumsq",
+     .executors = "threaded,hybrid",
+     .workers = "auto",
+     .tasks = "8",
+     .gil = "on",
+     PARAMS("n=1000000")},
     {.workloads = "io.sleep",
      .executors = "sequential,coroutine,hybrid",
      .tasks = "40",
@@ -107,7 +113,11 @@ static const eb_plan_block standard[] = {
 
 /* The articles' experiment: 20 sums of 5,000,000 + i; 160 requests of
  * 14.3 s / 160 = 89.375 ms each (their sequential figure); a thread pool of 5;
- * a process pool of one per core. */
+ * a process pool of one per core. Their threads ran under CPython's GIL, so
+ * the pool of 5 runs both with the GIL emulation (--gil on, CPython's 5 ms
+ * switch interval) and free: which of their effects come from the GIL and
+ * which from the machine. Only their models: mixed work and hybrid have the
+ * crossover preset (and quick and default). */
 static const eb_plan_block seeds[] = {
     {.workloads = "cpu.sumsq",
      .executors = "sequential,coroutine,multiprocess",
@@ -118,6 +128,7 @@ static const eb_plan_block seeds[] = {
      .executors = "threaded",
      .workers = "5",
      .tasks = "20",
+     .gil = "off,on",
      PARAMS("n=5000000")},
     {.workloads = "io.sleep",
      .executors = "sequential,coroutine,multiprocess",
@@ -128,14 +139,28 @@ static const eb_plan_block seeds[] = {
      .executors = "threaded",
      .workers = "5",
      .tasks = "160",
+     .gil = "off,on",
      PARAMS("latency_us=89375")},
-    /* not the articles': every preset holds every workload and executor */
-    {.workloads = "cpu.sumsq", .executors = "hybrid", .tasks = "20", PARAMS("n=5000000")},
-    {.workloads = "io.sleep", .executors = "hybrid", .tasks = "160", PARAMS("latency_us=89375")},
+};
+
+/* The crossover (issue 15): mix.waitsum, 40 tasks each waiting 10 ms and then
+ * summing n + i squares, n from 0 (pure waiting) up to where the CPU part is
+ * most of the task (~55 ms at ~0.55 ns an element), under each model: one
+ * thread, a pool of one thread per core and one thread per task, one
+ * thread's coroutines, coroutines on a thread per core, a process per core.
+ * tools/plot.py draws which wins at each CPU share, and by how much
+ * (crossover.png). */
+static const eb_plan_block crossover[] = {
     {.workloads = "mix.waitsum",
-     .executors = "all",
-     .tasks = "20",
-     PARAMS("n=1000000", "latency_us=10000")},
+     .executors = "sequential,threaded,coroutine,hybrid,multiprocess",
+     .workers = "auto",
+     .tasks = "40",
+     PARAMS("n=0,300000,1000000,3000000,10000000,30000000,100000000", "latency_us=10000")},
+    {.workloads = "mix.waitsum",
+     .executors = "threaded",
+     .workers = "40",
+     .tasks = "40",
+     PARAMS("n=0,300000,1000000,3000000,10000000,30000000,100000000", "latency_us=10000")},
 };
 
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
@@ -144,8 +169,14 @@ const eb_preset eb_presets[] = {
     {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, BLOCKS(quick)},
     {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 10,
      BLOCKS(standard)},
-    {"seeds", "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests, pool of 5", 3,
-     BLOCKS(seeds)},
+    {"seeds",
+     "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests, pool of 5 with and "
+     "without a GIL",
+     3, BLOCKS(seeds)},
+    {"crossover",
+     "mix.waitsum from pure waiting toward pure CPU under every executor: which wins where "
+     "(tools/plot.py draws crossover.png), minutes",
+     3, BLOCKS(crossover)},
 };
 const size_t eb_preset_count = sizeof eb_presets / sizeof *eb_presets;
 
