@@ -23,9 +23,9 @@ const char eb_ideal_description[] =
     "median for sequential and coroutine, and under a GIL, where one thread computes at a "
     "time); mixed work (mix.waitsum): the larger of the wait plus the best schedule of the CPU "
     "parts on the threads that compute, and the best schedule of whole tasks on the tasks in "
-    "flight, the CPU part's time per unit from that sequential point (the smaller of its "
-    "median less its waits and its CPU time); absent when that sequential point did not run or "
-    "failed. Each row's ideal_basis says which bound decided and whether the schedule is proven "
+    "flight, the CPU part's time per unit the least that the sequential points of the same work "
+    "at any size show (each the smaller of its median less its waits and its CPU time); absent "
+    "when that sequential point did not run or failed. Each row's ideal_basis says which bound decided and whether the schedule is proven "
     "best or a lower bound.";
 
 static bool same_params(const eb_point *a, const eb_point *b)
@@ -54,29 +54,55 @@ static uint64_t task_cost(uint64_t task, const void *arg)
     return job->workload->task_cost(job, task);
 }
 
-/* Mixed work: the waits overlapped with the best schedule of the CPU parts
- * (makespan_mix.h), the CPU part's time per cost unit taken from the
- * sequential point `seq` of the same work: the smaller of its median less its
- * waits and its CPU time (a sleep that overshoots is no CPU work, and an
- * ideal must not grow by it). */
-static int64_t mix_ideal(const eb_doc *doc, const eb_point *p, const eb_point *seq, eb_job *job,
-                         const eb_topology *topo, char *basis, size_t len)
+/* The CPU time of one cost unit in sequential point q, the CPU part of its
+ * time: the smaller of its median less its waits and its CPU time (a sleep
+ * that overshoots is no CPU work, and an ideal must not grow by it). False
+ * when q did not finish. */
+static bool unit_cpu_ns(const eb_doc *doc, const eb_point *q, double *ns_per_unit)
 {
     char run_name[EB_POINT_NAME_MAX + 16];
-    eb_results_point_run_name(seq->name, run_name, sizeof run_name);
+    eb_results_point_run_name(q->name, run_name, sizeof run_name);
     eb_run_figures f;
-    if (!eb_results_run_figures(&doc->results, run_name, &f) || f.median_ns <= 0) {
+    if (!eb_results_run_figures(&doc->results, run_name, &f) || f.median_ns <= 0) return false;
+    eb_job job;
+    eb_point_job(q, &job);
+    double cpu = f.median_ns - (double)q->tasks * (double)q->workload->task_wait_ns(&job);
+    if (f.cpu_median_ns >= 0 && f.cpu_median_ns < cpu) cpu = f.cpu_median_ns;
+    double units = 0;
+    for (uint64_t t = 0; t < q->tasks; t++)
+        units += q->workload->task_cost != NULL ? (double)q->workload->task_cost(&job, t) : 1.0;
+    *ns_per_unit = units > 0 && cpu > 0 ? cpu / units : 0;
+    return true;
+}
+
+/* Mixed work: the waits overlapped with the best schedule of the CPU parts
+ * (makespan_mix.h). The CPU part's time per cost unit: the smallest that the
+ * sequential points of the same work at any size (the first parameter) in
+ * this run show. Each of them also spends CPU on its waits, which the
+ * overlapping executors spend once: that cost weighs least where a task
+ * computes most, and an ideal must not grow by it. */
+static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point *p,
+                         const eb_point *seq, eb_job *job, const eb_topology *topo, char *basis,
+                         size_t len)
+{
+    double ns_per_unit;
+    if (!unit_cpu_ns(doc, seq, &ns_per_unit)) {
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;
     }
+    const eb_point *from = seq;
+    for (size_t i = 0; i < plan->count; i++) {
+        const eb_point *q = &plan->points[i];
+        double npu;
+        if (q == seq || !q->executor->reference || q->workload != p->workload ||
+            q->tasks != p->tasks ||
+            memcmp(q->params + 1, p->params + 1, sizeof q->params - sizeof q->params[0]) != 0 ||
+            !unit_cpu_ns(doc, q, &npu) || npu <= 0 || npu >= ns_per_unit)
+            continue;
+        ns_per_unit = npu;
+        from = q;
+    }
     int64_t wait = p->workload->task_wait_ns(job);
-    double cpu = f.median_ns - (double)p->tasks * (double)wait;
-    if (f.cpu_median_ns >= 0 && f.cpu_median_ns < cpu) cpu = f.cpu_median_ns;
-    if (cpu < 0) cpu = 0;
-    double units = 0;
-    for (uint64_t t = 0; t < p->tasks; t++)
-        units += p->workload->task_cost != NULL ? (double)p->workload->task_cost(job, t) : 1.0;
-    double ns_per_unit = units > 0 ? cpu / units : 0;
     eb_point_compute c;
     eb_mix_bound mb;
     int rc = eb_point_compute_get(p, topo, &c);
@@ -102,9 +128,10 @@ static int64_t mix_ideal(const eb_doc *doc, const eb_point *p, const eb_point *s
                  wait, mb.cpu.workers, mb.cpu.workers == 1 ? "thread" : "threads", c.cores,
                  c.cores == 1 ? "core" : "cores");
     snprintf(basis, len,
-             "mixed: %s (%s; CPU %.3f ns a unit from the sequential point: %.3f ms of %.3f ms)",
-             decided, mb.exact ? "exact" : "a lower bound", ns_per_unit, cpu / 1e6,
-             f.median_ns / 1e6);
+             "mixed: %s (%s; CPU %.4f ns a unit: the least of the sequential points, at "
+             "%s=%" PRId64 ")",
+             decided, mb.exact ? "exact" : "a lower bound", ns_per_unit,
+             from->workload->params[0].key, from->params[0]);
     return (int64_t)llround(mb.ns);
 }
 
@@ -129,7 +156,8 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "params in this run (add --executor sequential)");
         return -1;
     }
-    if (p->workload->kind == EB_WORK_MIX) return mix_ideal(doc, p, seq, &job, topo, basis, len);
+    if (p->workload->kind == EB_WORK_MIX)
+        return mix_ideal(doc, plan, p, seq, &job, topo, basis, len);
     if (!eb_doc_point_median_ns(doc, seq, &median) || median <= 0) {
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;

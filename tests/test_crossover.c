@@ -268,8 +268,8 @@ EB_TEST(the_mixed_ideal_lands_in_documents_with_its_basis)
     EB_REQUIRE(eb_doc_init(&doc, "mix.json") == 0);
     for (size_t i = 0; i < plan.count; i++) {
         size_t len;
-        char *text = report(&plan.points[i], plan.points[i].executor->reference ? 100.0 : 30.0,
-                            16.0, &len);
+        char *text =
+            report(&plan.points[i], plan.points[i].executor->reference ? 100.0 : 30.0, 16.0, &len);
         EB_REQUIRE(eb_doc_add_point(&doc, &plan.points[i], text, len, why, sizeof why) == 0);
         free(text);
     }
@@ -324,6 +324,40 @@ EB_TEST(the_mixed_ideal_lands_in_documents_with_its_basis)
     EB_CHECK(r->ideal_ns < 0 && strncmp(basis_of(r), "none: no sequential point", 25) == 0);
     eb_doc_free(&doc);
     eb_plan_free(&plan);
+
+    /* Two sizes: the CPU time per element is the least either sequential
+     * point shows (n = 2,000,000: 24 ms of CPU for 16,000,028 elements,
+     * 1.5 ns each, below n = 1,000,000's 2 ns): a wait's own CPU, spent
+     * once by the overlapping executors, weighs least where tasks compute most. */
+    const char *sizes[] = {"n=1000000,2000000", "latency_us=10000"};
+    eb_plan_block two = {.workloads = "mix.waitsum",
+                         .executors = "sequential,coroutine",
+                         .workers = "auto",
+                         .tasks = "8",
+                         .params = sizes,
+                         .param_count = 2};
+    eb_plan_init(&plan);
+    EB_REQUIRE(eb_plan_add_block(&plan, &two, topo, NULL, why, sizeof why) == 0);
+    EB_REQUIRE(eb_doc_init(&doc, "mix.json") == 0);
+    const eb_point *coroutine_small = NULL;
+    for (size_t i = 0; i < plan.count; i++) {
+        const eb_point *q = &plan.points[i];
+        bool small = param(q, "n") == 1000000;
+        double real = q->executor->reference ? (small ? 100.0 : 150.0) : 40.0;
+        char *rep = report(q, real, small ? 16.0 : 24.0, &len);
+        EB_REQUIRE(eb_doc_add_point(&doc, q, rep, len, why, sizeof why) == 0);
+        free(rep);
+        if (small && !q->executor->reference) coroutine_small = q;
+    }
+    EB_REQUIRE(coroutine_small != NULL);
+    eb_doc_set_ideals(&doc, &plan, topo);
+    r = row_of(&doc, coroutine_small);
+    EB_REQUIRE(r != NULL);
+    double want_ms = 10.0 + 1.5 * (8e6 + 28) / 1e6;
+    EB_CHECKF(fabs(r->ideal_ns / 1e6 - want_ms) < 1e-3 && strstr(basis_of(r), "at n=2000000"),
+              "%f ms, want %f: %s", r->ideal_ns / 1e6, want_ms, basis_of(r));
+    eb_doc_free(&doc);
+    eb_plan_free(&plan);
 }
 
 /* --gil on reaches the job: a real run of two threads summing under a GIL of
@@ -335,11 +369,27 @@ EB_TEST(the_gil_flag_reaches_the_job_and_its_counts_the_document)
     tmpdir_make(dir, sizeof dir);
     snprintf(out, sizeof out, "%s/gil.json", dir);
     eb_proc p;
-    int rc = run_execbench(&p, (const char *const[]){"--workload", "cpu.sumsq", "--executor",
-                                                     "threaded", "--workers", "2", "--tasks", "4",
-                                                     "--param", "n=20000000", "--gil", "off,on",
-                                                     "--gil-interval-us", "100", "--repetitions",
-                                                     "1", "--warmup", "0", "--quiet", "--out", out,
+    int rc = run_execbench(&p, (const char *const[]){"--workload",
+                                                     "cpu.sumsq",
+                                                     "--executor",
+                                                     "threaded",
+                                                     "--workers",
+                                                     "2",
+                                                     "--tasks",
+                                                     "4",
+                                                     "--param",
+                                                     "n=20000000",
+                                                     "--gil",
+                                                     "off,on",
+                                                     "--gil-interval-us",
+                                                     "100",
+                                                     "--repetitions",
+                                                     "1",
+                                                     "--warmup",
+                                                     "0",
+                                                     "--quiet",
+                                                     "--out",
+                                                     out,
                                                      NULL});
     EB_CHECKF(rc == 0, "exit %d: %s", rc, p.err);
     json_t *doc = load_json(out);
