@@ -31,3 +31,10 @@ eb_add_c_test(test_crossover
   SOURCES test_crossover.c
   LIBS eb_runner eb_execbench_process m)
 add_dependencies(test_crossover execbench)
+
+# tools/plot.py draws crossover.png from a small crossover run (skipped, exit
+# 77, where no Python 3 has matplotlib).
+add_test(NAME test_plot.crossover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh crossover)
+set_tests_properties(test_plot.crossover PROPERTIES
+  TIMEOUT 120 SKIP_RETURN_CODE 77
+  ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")

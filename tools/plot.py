@@ -505,7 +505,7 @@ def crossover(plt, runs, report, source, banner=None):
         for by in by_model.values():
             for params, run in by.items():
                 shares.setdefault(params, run.cpu_share)
-        order = sorted(shares, key=lambda p: shares[p])
+        order = list(shares)  # as the report lists them: the plan's order, n upward
         xs = list(range(len(order)))
         labels = [f"{shares[p]:.1%}\n" + ",".join(q for q in p.split(",") if q.startswith("n="))
                   for p in order]
@@ -548,7 +548,8 @@ def crossover(plt, runs, report, source, banner=None):
                 e, w = m
                 lead = run.lead if run.lead is not None else 1.0
                 bottom.bar(x, lead, 0.6, color=colour[e], zorder=2)
-                bottom.annotate(f"{e}\n{workers_label(w)}\n{lead:.2f}x", (x, lead),
+                bottom.annotate(f"{e}\n{workers_label(w)} {'worker' if w == 1 else 'workers'}"
+                                f"\nby {lead:.2f}x", (x, lead),
                                 xytext=(0, 2), textcoords="offset points", ha="center",
                                 va="bottom", fontsize="x-small")
         bottom.set_xticks(xs, labels)
