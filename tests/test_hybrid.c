@@ -81,6 +81,7 @@ EB_TEST(hybrid_runs_every_workload_with_any_threads_and_workers)
             check_run(threads[t], workers[w], "io.sleep", 40, "latency_us", 2000, "jitter_pct", 20);
             check_run(threads[t], workers[w], "cpu.sumsq", 12, "n", 200000, "n", 200000);
             check_run(threads[t], workers[w], "mix.waitsum", 30, "n", 100000, "latency_us", 2000);
+            check_run(threads[t], workers[w], "mix.convoy", 9, "n", 1000000, "latency_us", 2000);
         }
     }
 }
@@ -353,6 +354,28 @@ EB_TEST(mix_waitsum_verify_catches_a_wrong_sum_and_a_short_wait)
     EB_CHECK(job.workload->verify(&job, why, sizeof why) != 0);
     EB_CHECKF(strstr(why, "task 4") != NULL && strstr(why, "sum") != NULL, "message: %s", why);
     job.task_result[4] ^= 1;
+    EB_CHECK(job.workload->verify(&job, why, sizeof why) == 0);
+    job.task_end_ns[2] = job.task_start_ns[2] + 999999;
+    EB_CHECK(job.workload->verify(&job, why, sizeof why) != 0);
+    EB_CHECKF(strstr(why, "task 2") != NULL && strstr(why, "wait") != NULL, "message: %s", why);
+    eb_job_free(&job);
+}
+
+/* ---- mix.convoy ----------------------------------------------------------------------- */
+
+/* Task 0 computes (its sum checked), the others wait (each at least its wait). */
+EB_TEST(mix_convoy_verify_catches_a_wrong_sum_and_a_short_wait)
+{
+    eb_job job;
+    fixture_job(&job, "mix.convoy", 5, 2, "n", (int64_t)100000, "latency_us", (int64_t)1000, NULL);
+    eb_job_result out;
+    char why[256];
+    EB_REQUIRE(fixture_run(&job, "threaded", &out, why, sizeof why) == 0);
+    EB_CHECK(job.task_end_ns[3] - job.task_start_ns[3] >= 1000000);
+    job.task_result[0] ^= 1;
+    EB_CHECK(job.workload->verify(&job, why, sizeof why) != 0);
+    EB_CHECKF(strstr(why, "task 0") != NULL && strstr(why, "sum") != NULL, "message: %s", why);
+    job.task_result[0] ^= 1;
     EB_CHECK(job.workload->verify(&job, why, sizeof why) == 0);
     job.task_end_ns[2] = job.task_start_ns[2] + 999999;
     EB_CHECK(job.workload->verify(&job, why, sizeof why) != 0);

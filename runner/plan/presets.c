@@ -35,6 +35,10 @@ static const eb_plan_block quick[] = {
      .executors = "all",
      .tasks = "20",
      PARAMS("n=200000", "latency_us=2000")},
+    {.workloads = "mix.convoy",
+     .executors = "all",
+     .tasks = "11",
+     PARAMS("n=1000000", "latency_us=2000")},
 };
 
 /* The full matrix with workers sweeps: the articles' sizes (20 sums of
@@ -109,6 +113,20 @@ static const eb_plan_block standard[] = {
      .workers = "2,100",
      .tasks = "100",
      PARAMS("n=1000000", "latency_us=10000")},
+    /* the convoy effect: 20 waits on one thread beside one CPU-bound task on
+     * another, free and under a GIL at CPython's interval and at 100 us;
+     * without the CPU task too (the waits' task_latency_p50_ns) */
+    {.workloads = "mix.convoy",
+     .executors = "sequential,coroutine,hybrid,multiprocess",
+     .tasks = "21",
+     PARAMS("n=500000000", "latency_us=10000")},
+    {.workloads = "mix.convoy",
+     .executors = "threaded",
+     .workers = "2",
+     .tasks = "21",
+     .gil = "off,on",
+     .gil_interval_us = "5000,100",
+     PARAMS("n=0,500000000", "latency_us=10000")},
 };
 
 /* The articles' experiment: 20 sums of 5,000,000 + i; 160 requests of
