@@ -14,6 +14,7 @@
  * outlasts the waits, as the default n does). */
 #include "job.h"
 #include "sumsq_kernel.h"
+#include "task_checks.h"
 #include "wait.h"
 #include "workload.h"
 
@@ -41,27 +42,9 @@ static int convoy_run_task(eb_job *job, uint64_t task, uint64_t *result)
 static int convoy_verify(const eb_job *job, char *why, size_t why_len)
 {
     int64_t want = job->params[PARAM_LATENCY_US] * 1000;
-    for (uint64_t t = 0; t < job->tasks; t++) {
-        if (job->task_start_ns[t] < 0 || job->task_end_ns[t] < 0) {
-            snprintf(why, why_len, "task %llu never ran to completion", (unsigned long long)t);
-            return -1;
-        }
-        int64_t took = job->task_end_ns[t] - job->task_start_ns[t];
-        if (t > 0 && took < want) {
-            snprintf(why, why_len,
-                     "task %llu returned after %lld ns, before its %lld ns wait ended",
-                     (unsigned long long)t, (long long)took, (long long)want);
-            return -1;
-        }
-    }
-    uint64_t n = (uint64_t)job->params[PARAM_N];
-    if (!eb_sumsq_verify(n, job->task_result[0])) {
-        snprintf(why, why_len, "task 0: sum of k*k for k < %llu is %llu mod 2^64, expected %llu",
-                 (unsigned long long)n, (unsigned long long)job->task_result[0],
-                 (unsigned long long)(uint64_t)eb_sumsq_closed_form(n));
-        return -1;
-    }
-    return 0;
+    for (uint64_t t = 0; t < job->tasks; t++)
+        if (eb_check_task_waited(job, t, t == 0 ? 0 : want, why, why_len) != 0) return -1;
+    return eb_check_task_sum(job, 0, (uint64_t)job->params[PARAM_N], why, why_len);
 }
 
 /* Its ideal as a job of waits: ceil(tasks / in flight) x the wait, a lower

@@ -6,6 +6,7 @@
  * fixed moves the task from pure waiting to mostly CPU (the crossover). */
 #include "job.h"
 #include "sumsq_kernel.h"
+#include "task_checks.h"
 #include "wait.h"
 #include "workload.h"
 
@@ -31,28 +32,10 @@ static int waitsum_run_task(eb_job *job, uint64_t task, uint64_t *result)
 static int waitsum_verify(const eb_job *job, char *why, size_t why_len)
 {
     int64_t want = job->params[PARAM_LATENCY_US] * 1000;
-    for (uint64_t t = 0; t < job->tasks; t++) {
-        if (job->task_start_ns[t] < 0 || job->task_end_ns[t] < 0) {
-            snprintf(why, why_len, "task %llu never ran to completion", (unsigned long long)t);
+    for (uint64_t t = 0; t < job->tasks; t++)
+        if (eb_check_task_waited(job, t, want, why, why_len) != 0 ||
+            eb_check_task_sum(job, t, (uint64_t)job->params[PARAM_N] + t, why, why_len) != 0)
             return -1;
-        }
-        int64_t took = job->task_end_ns[t] - job->task_start_ns[t];
-        if (took < want) {
-            snprintf(why, why_len,
-                     "task %llu returned after %lld ns, before its %lld ns wait ended",
-                     (unsigned long long)t, (long long)took, (long long)want);
-            return -1;
-        }
-        uint64_t n = (uint64_t)job->params[PARAM_N] + t;
-        if (!eb_sumsq_verify(n, job->task_result[t])) {
-            snprintf(why, why_len,
-                     "task %llu: sum of k*k for k < %llu is %llu mod 2^64, expected %llu",
-                     (unsigned long long)t, (unsigned long long)n,
-                     (unsigned long long)job->task_result[t],
-                     (unsigned long long)(uint64_t)eb_sumsq_closed_form(n));
-            return -1;
-        }
-    }
     return 0;
 }
 

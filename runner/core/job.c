@@ -124,6 +124,8 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark)
 {
     getrusage(RUSAGE_SELF, &mark->self);
     getrusage(RUSAGE_CHILDREN, &mark->children);
+    mark->gil = (eb_gil_stats){0};
+    if (job->gil != NULL) eb_gil_get_stats(job->gil, &mark->gil);
     job->start_ns = eb_now_ns();
 }
 
@@ -151,6 +153,11 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
     for (unsigned w = 0; w < job->worker_slots; w++)
         if (job->worker[w].ready_ns > spawn) spawn = job->worker[w].ready_ns;
     out->spawn_ns = spawn;
+    if (job->gil != NULL) {
+        eb_gil_stats now;
+        eb_gil_get_stats(job->gil, &now);
+        out->gil = eb_gil_stats_since(&mark->gil, &now);
+    }
 }
 
 int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)

@@ -171,8 +171,6 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     pthread_mutex_init(&r.error_lock, NULL);
     const char *steal = getenv("EB_HYBRID_STEAL");
     eb_sched_group_config gc = {.no_steal = steal != NULL && strcmp(steal, "0") == 0};
-    eb_gil_stats gil_before = {0};
-    if (job->gil != NULL) eb_gil_get_stats(job->gil, &gil_before);
 
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
@@ -235,11 +233,6 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
         eb_sched_stats stats;
         eb_sched_get_stats(eb_sched_group_member(group, i), &stats);
         out->steals += stats.steals;
-    }
-    if (job->gil != NULL) {
-        eb_gil_stats now;
-        eb_gil_get_stats(job->gil, &now);
-        out->gil = eb_gil_stats_since(&gil_before, &now);
     }
     eb_sched_group_destroy(group); /* after the timed job: unmapping stacks is clean-up */
     pthread_mutex_destroy(&r.error_lock);

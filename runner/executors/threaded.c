@@ -114,8 +114,6 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
 
-    eb_gil_stats gil_before = {0};
-    if (job->gil != NULL) eb_gil_get_stats(job->gil, &gil_before);
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
     unsigned started = 0;
@@ -144,11 +142,6 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);
-    if (job->gil != NULL) {
-        eb_gil_stats now;
-        eb_gil_get_stats(job->gil, &now);
-        out->gil = eb_gil_stats_since(&gil_before, &now);
-    }
 
     pthread_attr_destroy(&attr);
     pthread_mutex_destroy(&p.error_lock);
