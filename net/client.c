@@ -9,13 +9,18 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Received bytes are parsed and hashed at once: one buffer per thread. */
+/* Received bytes are parsed and hashed at once: one buffer per connection,
+ * taken at its first request and given back when it closes. Not one per
+ * thread: the request waits (eb_wait_fd) between reads, and a coroutine may
+ * resume on another thread after a wait (the hybrid executor) while the
+ * compiler keeps a thread-local address from before it. Not on the stack: a
+ * coroutine's may be 4 KiB. */
 #define SCRATCH_BYTES 16384
-static _Thread_local char scratch[SCRATCH_BYTES];
 
 typedef struct parse_state {
     eb_http_response *r;
@@ -65,6 +70,8 @@ void eb_http_conn_close(eb_http_conn *c)
 {
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
+    free(c->scratch);
+    c->scratch = NULL;
 }
 
 static int fail(eb_http_conn *c, eb_http_response *r, eb_http_failure failure, int sys_errno,
@@ -211,12 +218,17 @@ int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_htt
     if ((rc = send_request(c, request, len, deadline_ns, r)) != 0) goto out;
     c->requests++;
 
+    if (c->scratch == NULL && (c->scratch = malloc(SCRATCH_BYTES)) == NULL) {
+        rc = fail(c, r, EB_HTTP_IO_ERROR, ENOMEM, -ENOMEM);
+        goto out;
+    }
+    char *scratch = c->scratch;
     parse_state ps = {.r = r};
     eb_net_checksum_init(&ps.sum);
     http_parser_init(&c->parser, HTTP_RESPONSE);
     c->parser.data = &ps;
     while (!ps.complete) {
-        ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
+        ssize_t n = recv(c->fd, scratch, SCRATCH_BYTES, 0);
         if (n > 0) {
             r->bytes_received += (uint64_t)n;
             size_t used = http_parser_execute(&c->parser, &settings, scratch, (size_t)n);

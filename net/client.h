@@ -65,6 +65,7 @@ typedef struct eb_http_conn {
     uint64_t connects; /* connections opened */
     uint64_t requests; /* requests sent */
     http_parser parser;
+    char *scratch; /* what recv reads into while the connection is open (client.c) */
 } eb_http_conn;
 
 void eb_http_conn_init(eb_http_conn *c, uint16_t port, bool keepalive);

@@ -34,6 +34,7 @@ static eb_point_desc describe(const eb_point *p, const char **keys)
         .param_count = p->workload->param_count,
         .param_keys = keys,
         .param_values = p->params,
+        .gil_interval_us = p->gil_interval_us,
     };
 }
 

@@ -260,7 +260,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_topology_summary machine;
     eb_topology_summarize(topo, &machine);
     eb_estimate estimate;
-    bool estimated = eb_estimate_init(&estimate, plan, (unsigned)machine.cores) == 0;
+    bool estimated = eb_estimate_init(&estimate, plan, topo) == 0;
     eb_progress progress;
     eb_progress_init(&progress, stderr, cli->settings.quiet, plan->count,
                      estimated ? &estimate : NULL);

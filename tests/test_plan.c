@@ -95,7 +95,7 @@ EB_TEST(auto_workers_and_defaults_resolve_per_executor)
     size_t visible = 0;
     for (size_t w = 0; w < eb_workload_count; w++)
         visible += !eb_workloads[w]->hidden;
-    EB_CHECKF(visible == 3 && plan.count == visible * eb_executor_count, "%zu points", plan.count);
+    EB_CHECKF(plan.count == visible * eb_executor_count, "%zu points", plan.count);
     for (size_t i = 0; i < plan.count; i++) {
         const eb_point *p = &plan.points[i];
         EB_CHECK(!p->workload->hidden);
@@ -131,8 +131,13 @@ EB_TEST(presets_expand_without_hidden_workloads)
         EB_CHECKF(rc == 0, "%s: %s", eb_presets[i].name, why);
         EB_CHECK(plan.count > 0 && strcmp(plan.preset, eb_presets[i].name) == 0);
         EB_CHECK(plan.settings.repetitions == eb_presets[i].repetitions);
-        /* every visible workload x every executor appears in every preset */
-        for (size_t w = 0; w < eb_workload_count; w++) {
+        /* Every visible workload x every executor appears in the presets that
+         * promise the whole matrix: quick (CI's smoke test of everything) and
+         * default (make bench). seeds is the articles' experiment and
+         * crossover one sweep: each is checked for what it promises below. */
+        bool matrix = strcmp(eb_presets[i].name, "quick") == 0 ||
+                      strcmp(eb_presets[i].name, "default") == 0;
+        for (size_t w = 0; matrix && w < eb_workload_count; w++) {
             for (size_t e = 0; e < eb_executor_count; e++) {
                 bool seen = false;
                 for (size_t k = 0; k < plan.count; k++)

@@ -8,6 +8,9 @@
 #   interrupted  a run stopped by SIGINT: said on stderr and at the top of each
 #             figure; stopped before any point: exit 2, that and not a filter hint
 #   limit     more than --max-input-bytes (/dev/zero): exit 2, one line
+#   crossover mix.waitsum at three CPU shares (a small crossover run): crossover.png
+#             beside the three, naming the winner at each share and its lead; a
+#             document without such a sweep gets no crossover.png
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -40,6 +43,7 @@ figures)
         grep -q "$tmp/latest/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
     done
     [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    [ ! -e "$tmp/latest/crossover.png" ] || fail "crossover.png drawn without a crossover"
     # the overview is a real chart: clearly bigger than a placeholder
     [ "$(stat -c %s "$tmp/latest/overview.png")" -gt 20000 ] || fail "overview.png holds no bars"
     ;;
@@ -113,8 +117,27 @@ limit)
     [ $? -eq 2 ] && grep -q "run-a.json: 74851 bytes, more than --max-input-bytes (1000 bytes)" "$tmp/err" ||
         fail "run-a.json over the limit: $(cat "$tmp/err")"
     ;;
+crossover)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/x" "$src/tests/fixtures/compare/crossover.json" \
+        >"$tmp/out" 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    check_png "$tmp/x/crossover.png"
+    grep -q "$tmp/x/crossover.png" "$tmp/out" || fail "crossover.png not listed on stdout"
+    svg="$tmp/x/crossover.svg"
+    grep -q "which executor wins at each CPU share, and by how much" "$svg" || fail "no title"
+    # a winner and its lead at each of the three shares (n = 0, 1,000,000, 5,000,000)
+    [ "$(grep -oE 'by [0-9]+\.[0-9]{2}x' "$svg" | wc -l)" -eq 3 ] ||
+        fail "not three winners' leads: $(grep -oE 'by [0-9]+\.[0-9]{2}x' "$svg" | tr '\n' ' ')"
+    for n in n=0 n=1000000 n=5000000; do
+        grep -q ">$n<" "$svg" || fail "share of $n not labelled"
+    done
+    for e in sequential threaded coroutine hybrid; do
+        grep -q "$e, " "$svg" || fail "no line for $e"
+    done
+    [ "$(stat -c %s "$tmp/x/crossover.png")" -gt 20000 ] || fail "crossover.png holds no lines"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover" >&2
     exit 2
     ;;
 esac

@@ -11,12 +11,18 @@ results/latest.json -> results/latest/):
   scaling.png    speedup over the sequential point against workers, one line per
                  executor, with the ideal speedup
   overheads.png  the micro.* benchmarks (execbench-micro) on a log axis
+  crossover.png  only for a document with mix.waitsum at several CPU shares (the
+                 crossover preset): each executor's median over the fastest's at
+                 each share of the work that computes, and which one wins by how
+                 much
 
 --svg writes an SVG beside each PNG (its text kept as text). Every figure
 drawn comes from `execbench-compare summary --format json` (the results
 library's: median, min, max, speedup, efficiency, the ideal and its speedup,
-which figures are beyond their physical bound and the likely cause): this
-script computes none of them, it draws them. Only the micro benchmarks'
+which figures are beyond their physical bound and the likely cause; for the
+crossover each point's median over its group's fastest, the fastest's lead
+over the runner-up and the reference's CPU share): this script computes none
+of them, it draws them. Only the micro benchmarks'
 counters (ns_per_switch, ...), which no library reads, are taken from the
 document itself. execbench-compare is --compare PATH, else
 $EXECBENCH_COMPARE, else build/execbench-compare beside tools/, else the one
@@ -121,7 +127,17 @@ class Run:
         self.ideal_speedup = (row.get("ideal_speedup") if number(row.get("ideal_speedup"))
                               else None)
         self.beyond = row.get("beyond_bound") is True
+        self.cpu_share = row.get("cpu_share") if number(row.get("cpu_share")) else None
+        self.times_best = row.get("times_best") if number(row.get("times_best")) else None
+        self.lead = row.get("lead") if number(row.get("lead")) else None
+        self.winner = row.get("winner") is True
         self.counters = {}
+
+
+def executor_label(row):
+    """The executor, and its GIL when it ran under one (a point of its own)."""
+    gil = row.get("gil_interval_us")
+    return f"{row.get('executor')}+GIL {gil} us" if number(gil) else row.get("executor")
 
 
 def gather(report):
@@ -131,7 +147,7 @@ def gather(report):
         for row in table.get("rows", []):
             run = Run(row)
             if isinstance(row.get("workload"), str):
-                key = ("P", row["workload"], row.get("executor"), row.get("workers"),
+                key = ("P", row["workload"], executor_label(row), row.get("workers"),
                        row.get("tasks"), row.get("pin") or "", row.get("params") or "")
             else:
                 key = ("B", row.get("name"))
@@ -454,6 +470,100 @@ def overheads(plt, runs, report, source, banner=None):
     return fig
 
 
+# The crossover: mix.waitsum at several CPU shares (the crossover preset).
+CROSSOVER_WORKLOAD = "mix.waitsum"
+
+
+def crossover_series(runs):
+    """(tasks, pin, the parameters but n) -> {(executor, workers): {params: Run}}, and
+    the runs of each share: the sweeps of mix.waitsum whose points have a CPU share."""
+    series = {}
+    for key, run in runs.items():
+        if key[0] != "P" or key[1] != CROSSOVER_WORKLOAD or run.median is None:
+            continue
+        if run.cpu_share is None or run.times_best is None:
+            continue
+        _, _, executor, workers, tasks, pin, params = key
+        rest = ",".join(p for p in params.split(",") if not p.startswith("n="))
+        series.setdefault((tasks, pin, rest), {}).setdefault((executor, workers), {})[params] = run
+    # a sweep: more than one share
+    return {k: v for k, v in series.items()
+            if len({p for by in v.values() for p in by}) > 1}
+
+
+def crossover(plt, runs, report, source, banner=None):
+    sweeps = crossover_series(runs)
+    title = "Mixed work: which executor wins at each CPU share, and by how much"
+    fig, axes = plt.subplots(2 * len(sweeps), 1, squeeze=False,
+                             figsize=(11, 7.5 * len(sweeps)),
+                             gridspec_kw={"height_ratios": [3, 1.3] * len(sweeps)})
+    for s_index, ((tasks, pin, rest), by_model) in enumerate(sweeps.items()):
+        top, bottom = axes[2 * s_index, 0], axes[2 * s_index + 1, 0]
+        # the shares in the order the report gives them (n upward in the preset),
+        # each with the CPU share its reference measured
+        shares = {}
+        for by in by_model.values():
+            for params, run in by.items():
+                shares.setdefault(params, run.cpu_share)
+        order = list(shares)  # as the report lists them: the plan's order, n upward
+        xs = list(range(len(order)))
+        labels = [f"{shares[p]:.1%}\n" + ",".join(q for q in p.split(",") if q.startswith("n="))
+                  for p in order]
+        executors = sorted({e for e, _ in by_model}, key=lambda e: (
+            EXECUTOR_ORDER.index(e.split("+")[0]) if e.split("+")[0] in EXECUTOR_ORDER else 99, e))
+        _, colour = executor_colours(executors)
+        markers = "osD^v<>ph*"
+        models = sorted(by_model, key=lambda m: (executors.index(m[0]), m[1] if m[1] else 1 << 30))
+        style = {}
+        for i, m in enumerate(models):
+            same = [x for x in models if x[0] == m[0]]
+            style[m] = ("-" if same.index(m) == 0 else "--", markers[i % len(markers)])
+        for m in models:
+            e, w = m
+            pts = [(xs[order.index(p)], r.times_best) for p, r in by_model[m].items()]
+            pts.sort()
+            line, marker = style[m]
+            ax_label = f"{e}, {workers_label(w)} {'worker' if w == 1 else 'workers'}"
+            top.plot([x for x, _ in pts], [y for _, y in pts], linestyle=line, marker=marker,
+                     color=colour[e], label=ax_label)
+        top.set_yscale("log")
+        ticker = matplotlib_ticker()
+        top.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        top.yaxis.set_major_formatter(ticker.FormatStrFormatter("%gx"))
+        top.yaxis.set_minor_formatter(ticker.NullFormatter())
+        top.set_xticks(xs, labels)
+        top.set_ylabel("median / the fastest's (1x: it wins)")
+        top.grid(alpha=0.3)
+        bits = [f"{tasks} tasks"] + ([rest] if rest else []) + ([f"pin {pin}"] if pin else [])
+        top.set_title(f"{CROSSOVER_WORKLOAD} ({', '.join(bits)}): each point against the "
+                      "fastest at its share")
+        top.legend(fontsize="small", ncol=3)
+        # the winner at each share, and its lead over the runner-up
+        for p in order:
+            x = xs[order.index(p)]
+            for m in models:
+                run = by_model[m].get(p)
+                if run is None or not run.winner:
+                    continue
+                e, w = m
+                lead = run.lead if run.lead is not None else 1.0
+                bottom.bar(x, lead, 0.6, color=colour[e], zorder=2)
+                bottom.annotate(f"{e}\n{workers_label(w)} {'worker' if w == 1 else 'workers'}"
+                                f"\nby {lead:.2f}x", (x, lead),
+                                xytext=(0, 2), textcoords="offset points", ha="center",
+                                va="bottom", fontsize="x-small")
+        bottom.set_xticks(xs, labels)
+        bottom.set_xlabel("CPU share of the work (the sequential point's CPU time / its time), "
+                          "and n")
+        bottom.set_ylabel("winner's lead (x)")
+        bottom.set_ylim(bottom=1.0)
+        bottom.margins(y=0.45)
+        bottom.grid(axis="y", alpha=0.3, zorder=0)
+    fig.suptitle(headline(f"{title} ({source})", banner), fontsize=11)
+    title_room(fig, banner)
+    return fig
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("results", help="an execbench or Google Benchmark JSON document")
@@ -497,7 +607,10 @@ def main(argv=None):
         fail(f"{out}: cannot create the folder: {e.strerror}")
     source = os.path.basename(args.results)
     written = []
-    for name, make in (("overview", overview), ("scaling", scaling), ("overheads", overheads)):
+    figures = [("overview", overview), ("scaling", scaling), ("overheads", overheads)]
+    if crossover_series(runs):
+        figures.append(("crossover", crossover))
+    for name, make in figures:
         fig = make(plt, runs, report, source, banner)
         for ext in ("png", "svg") if args.svg else ("png",):
             path = os.path.join(out, f"{name}.{ext}")

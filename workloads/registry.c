@@ -6,6 +6,8 @@
 extern const eb_workload eb_workload_cpu_sumsq;
 extern const eb_workload eb_workload_io_sleep;
 extern const eb_workload eb_workload_net_http;
+extern const eb_workload eb_workload_mix_waitsum;
+extern const eb_workload eb_workload_mix_convoy;
 extern const eb_workload eb_workload_test_crash;
 extern const eb_workload eb_workload_test_hang;
 extern const eb_workload eb_workload_test_badresult;
@@ -19,6 +21,8 @@ const eb_workload *const eb_workloads[] = {
     &eb_workload_cpu_sumsq,
     &eb_workload_io_sleep,
     &eb_workload_net_http,
+    &eb_workload_mix_waitsum,
+    &eb_workload_mix_convoy,
     &eb_workload_test_crash,
     &eb_workload_test_hang,
     &eb_workload_test_badresult,

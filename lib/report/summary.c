@@ -20,7 +20,8 @@ typedef struct entity {
 /* What one document says about one entity, computed once. */
 typedef struct figures {
     eb_run_figures f;
-    double speedup, efficiency; /* < 0 when unknown */
+    double speedup, efficiency;         /* < 0 when unknown */
+    double times_best, lead, cpu_share; /* the crossover's (results.h); < 0 when unknown */
     bool winner;
     bool has_base; /* base: the entity of the sequential point the speedup divides */
     size_t base;
@@ -136,7 +137,7 @@ static int compute(builder *b, size_t d)
     if (seq_any == NULL || seq_pin == NULL || best == NULL) goto out;
     for (size_t e = 0; e < b->ent_count; e++) {
         figures *f = fig(b, e, d);
-        f->speedup = f->efficiency = -1.0;
+        f->speedup = f->efficiency = f->times_best = f->lead = f->cpu_share = -1.0;
         const eb_run *run = b->ents[e].per_doc[d];
         if (run == NULL) continue;
         eb_run_figures_of(run, &f->f);
@@ -159,16 +160,25 @@ static int compute(builder *b, size_t d)
                 json_object_set_new(seq_pin, gp, json_integer((json_int_t)e));
             free(gp);
         }
-        /* best: [entity of the lowest median, points in the group] */
+        /* best: [entity of the lowest median, points in the group, the
+         * runner-up's entity (-1: none yet)] */
         json_t *cur = json_object_get(best, g);
         if (cur == NULL) {
-            json_object_set_new(best, g, json_pack("[II]", (json_int_t)e, (json_int_t)1));
+            json_object_set_new(best, g,
+                                json_pack("[III]", (json_int_t)e, (json_int_t)1, (json_int_t)-1));
         } else {
             size_t be = (size_t)json_integer_value(json_array_get(cur, 0));
             json_int_t count = json_integer_value(json_array_get(cur, 1)) + 1;
-            if (f->f.median_ns < fig(b, be, d)->f.median_ns) be = e;
+            json_int_t second = json_integer_value(json_array_get(cur, 2));
+            if (f->f.median_ns < fig(b, be, d)->f.median_ns) {
+                second = (json_int_t)be;
+                be = e;
+            } else if (second < 0 || f->f.median_ns < fig(b, (size_t)second, d)->f.median_ns) {
+                second = (json_int_t)e;
+            }
             json_array_set_new(cur, 0, json_integer((json_int_t)be));
             json_array_set_new(cur, 1, json_integer(count));
+            json_array_set_new(cur, 2, json_integer(second));
         }
         free(g);
     }
@@ -188,14 +198,21 @@ static int compute(builder *b, size_t d)
             f->has_base = true;
             f->base = (size_t)json_integer_value(base);
             f->speedup = eb_speedup(fig(b, f->base, d)->f.median_ns, f->f.median_ns);
+            f->cpu_share =
+                eb_cpu_share(fig(b, f->base, d)->f.cpu_median_ns, fig(b, f->base, d)->f.median_ns);
         }
         /* The efficiency as shown ("100.00%"): what reads above 100% is marked. */
         if (f->efficiency >= 0.0 && eb_beyond_bound(f->efficiency, 1e-4))
             f->beyond = b->any_beyond = true;
         json_t *cur = json_object_get(best, g);
-        if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 &&
-            (size_t)json_integer_value(json_array_get(cur, 0)) == e)
+        size_t be = cur != NULL ? (size_t)json_integer_value(json_array_get(cur, 0)) : e;
+        json_int_t second = cur != NULL ? json_integer_value(json_array_get(cur, 2)) : -1;
+        f->times_best = eb_times_best(fig(b, be, d)->f.median_ns, f->f.median_ns);
+        if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 && be == e) {
             f->winner = b->any_winner = true;
+            if (second >= 0)
+                f->lead = eb_times_best(f->f.median_ns, fig(b, (size_t)second, d)->f.median_ns);
+        }
         if (f->speedup >= 0.0 || f->efficiency >= 0.0) b->any_ratio = true;
         free(g);
         free(gp);
@@ -211,7 +228,7 @@ out:
 /* ---- the tables ------------------------------------------------------------- */
 
 enum {
-    KEY_COLS = 8, /* name, benchmark, workload, executor, workers, tasks, pin, params */
+    KEY_COLS = 9, /* name, benchmark, workload, executor, workers, tasks, pin, params, gil */
 };
 
 /* The columns each document has: a number for csv and json, its text for people. */
@@ -231,6 +248,9 @@ enum {
     PD_WINNER,
     PD_STATUS, /* ok, partial (some repetitions failed), error, no_median */
     PD_ERROR,
+    PD_CPU_SHARE,  /* the reference's CPU time over its median: the share that computes */
+    PD_TIMES_BEST, /* the median over the fastest of the group's */
+    PD_LEAD,       /* the fastest point's: the runner-up's median over its own */
     PER_DOC_COLS,
 };
 
@@ -246,6 +266,7 @@ static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
         {EB_KEY_TASKS, EB_KEY_TASKS, EB_COL_BOTH | EB_COL_HOIST, false},
         {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
         {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
+        {EB_KEY_GIL_INTERVAL_US, "GIL us", EB_COL_BOTH, false},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -290,6 +311,9 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
         [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
         [PD_ERROR] = {"error", "error", EB_COL_MACHINE, true},
+        [PD_CPU_SHARE] = {"cpu_share", "CPU share", EB_COL_MACHINE, false},
+        [PD_TIMES_BEST] = {"times_best", "x best", EB_COL_MACHINE, false},
+        [PD_LEAD] = {"lead", "lead", EB_COL_MACHINE, false},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");
@@ -344,9 +368,12 @@ static const char *point_label(const eb_row *row, char *buf, size_t len)
     else
         snprintf(workers, sizeof workers, "%lld %s", (long long)row->workers,
                  eb_plural((size_t)row->workers, "worker", "workers"));
-    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s", row->executor, workers, (long long)row->tasks,
+    char gil[48] = "";
+    if (row->gil_interval_us > 0)
+        snprintf(gil, sizeof gil, ", GIL %lld us", (long long)row->gil_interval_us);
+    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s%s", row->executor, workers, (long long)row->tasks,
              eb_plural((size_t)row->tasks, "task", "tasks"), row->pin[0] ? ", pin " : "", row->pin,
-             row->params[0] ? ", " : "", row->params);
+             row->params[0] ? ", " : "", row->params, gil);
     return buf;
 }
 
@@ -372,6 +399,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         SET(5, eb_cell_int(proto->tasks, EB_STYLE_PLAIN));
         if (proto->pin[0]) SET(6, eb_cell_text(proto->pin, EB_STYLE_PLAIN));
         if (proto->params[0]) SET(7, eb_cell_text(proto->params, EB_STYLE_PLAIN));
+        if (proto->gil_interval_us > 0) SET(8, eb_cell_int(proto->gil_interval_us, EB_STYLE_PLAIN));
     } else {
         SET(1, eb_cell_text(proto->run_name, EB_STYLE_PLAIN));
     }
@@ -435,6 +463,11 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         if (bound >= 0.0) SET(c + PD_IDEAL_SPEEDUP, eb_cell_real(bound, NULL, EB_STYLE_PLAIN));
         if (proto->is_point)
             SET(c + PD_WINNER, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
+        if (f->cpu_share >= 0.0)
+            SET(c + PD_CPU_SHARE, eb_cell_real(f->cpu_share, NULL, EB_STYLE_PLAIN));
+        if (f->times_best >= 0.0)
+            SET(c + PD_TIMES_BEST, eb_cell_real(f->times_best, NULL, EB_STYLE_PLAIN));
+        if (f->lead >= 0.0) SET(c + PD_LEAD, eb_cell_real(f->lead, NULL, EB_STYLE_PLAIN));
     }
 #undef SET
     return rc;

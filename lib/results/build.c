@@ -54,8 +54,12 @@ static int describe_point(json_t *row, const eb_point_desc *p)
     json_t *params = json_object();
     for (size_t i = 0; rc == 0 && params != NULL && i < p->param_count; i++)
         rc = put(params, p->param_keys[i], json_integer((json_int_t)p->param_values[i]));
-    if (rc == 0) return put(row, EB_KEY_PARAMS, params);
-    json_decref(params);
+    if (rc == 0)
+        rc = put(row, EB_KEY_PARAMS, params);
+    else
+        json_decref(params);
+    if (rc == 0 && p->gil_interval_us > 0)
+        rc = put(row, EB_KEY_GIL_INTERVAL_US, json_integer((json_int_t)p->gil_interval_us));
     return rc;
 }
 

@@ -43,6 +43,18 @@ double eb_efficiency(double ideal_ns, double median_ns)
     return ideal_ns / median_ns;
 }
 
+double eb_times_best(double best_median_ns, double median_ns)
+{
+    if (!(best_median_ns > 0.0) || !(median_ns > 0.0)) return -1.0;
+    return median_ns / best_median_ns;
+}
+
+double eb_cpu_share(double cpu_ns, double real_ns)
+{
+    if (!(cpu_ns >= 0.0) || !(real_ns > 0.0)) return -1.0;
+    return cpu_ns / real_ns;
+}
+
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/manual_time", point_name);

@@ -56,6 +56,14 @@
 #define EB_KEY_SERVER_CPU_NS "server_cpu_ns"
 #define EB_KEY_SERVER_PU "server_pu"
 #define EB_KEY_REQUEST_CPU_NS "request_cpu_ns"
+/* With a GIL (--gil on): what the job's threads did with it (wait/gil.h). */
+#define EB_KEY_GIL_SWITCHES "gil_switches"
+#define EB_KEY_GIL_HANDOFFS "gil_handoffs"
+#define EB_KEY_GIL_DROP_REQUESTS "gil_drop_requests"
+#define EB_KEY_GIL_FORCED_WAITS "gil_forced_waits"
+#define EB_KEY_GIL_WAIT_NS "gil_wait_ns"
+/* The hybrid executor: ready coroutines idle threads took from others. */
+#define EB_KEY_STEALS "steals"
 /* The job's CPU as a counter, on its way to cpu_time: never in a document. */
 #define EB_KEY_JOB_CPU_NS "eb_cpu_ns"
 
@@ -70,6 +78,7 @@
 #define EB_KEY_PIN "pin"
 #define EB_KEY_CPUSET "cpuset"
 #define EB_KEY_PARAMS "params"
+#define EB_KEY_GIL_INTERVAL_US "gil_interval_us"
 #define EB_KEY_IDEAL_NS "ideal_ns"
 #define EB_KEY_IDEAL_BASIS "ideal_basis"
 
@@ -177,6 +186,12 @@ typedef enum eb_key_scope {
     X(EB_KEY_SERVER_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                     \
     X(EB_KEY_SERVER_PU, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                         \
     X(EB_KEY_REQUEST_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                    \
+    X(EB_KEY_GIL_SWITCHES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
+    X(EB_KEY_GIL_HANDOFFS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
+    X(EB_KEY_GIL_DROP_REQUESTS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                 \
+    X(EB_KEY_GIL_FORCED_WAITS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_GIL_WAIT_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                       \
+    X(EB_KEY_STEALS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                            \
     X(EB_KEY_JOB_CPU_NS, EB_KIND_COUNTER, EB_SCOPE_ROW)                                            \
     X(EB_KEY_WORKER_PUS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                              \
     X(EB_KEY_WORKER_PUS_VARIED, EB_KIND_BOOL, EB_SCOPE_ROW)                                        \
@@ -188,6 +203,7 @@ typedef enum eb_key_scope {
     X(EB_KEY_PIN, EB_KIND_STRING, EB_SCOPE_ROW)                                                    \
     X(EB_KEY_CPUSET, EB_KIND_STRING, EB_SCOPE_ROW)                                                 \
     X(EB_KEY_PARAMS, EB_KIND_OBJECT, EB_SCOPE_ROW)                                                 \
+    X(EB_KEY_GIL_INTERVAL_US, EB_KIND_COUNT, EB_SCOPE_ROW)                                         \
     X(EB_KEY_IDEAL_NS, EB_KIND_NUMBER, EB_SCOPE_ROW)                                               \
     X(EB_KEY_IDEAL_BASIS, EB_KIND_STRING, EB_SCOPE_ROW)                                            \
     X(EB_KEY_DATE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                               \

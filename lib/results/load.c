@@ -365,6 +365,8 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
             (rc_ = get_string(&rc, obj, EB_KEY_PIN, false, &row->pin)) != 0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_WORKERS, true, &row->workers)) != 0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_TASKS, true, &row->tasks)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_GIL_INTERVAL_US, false, &row->gil_interval_us)) !=
+                0 ||
             (rc_ = get_number(&rc, obj, EB_KEY_IDEAL_NS, false, EB_MAX_TIME_NS, &row->ideal_ns)) !=
                 0 ||
             (rc_ = get_number(&rc, obj, EB_KEY_SPAWN_NS, false, EB_MAX_TIME_NS, &row->spawn_ns)) !=

@@ -59,6 +59,7 @@ typedef struct eb_row {
     const char *workload, *executor, *pin; /* pin is "" when absent */
     int64_t workers, tasks;                /* workers is 0 for "unbounded" */
     const char *params;                    /* canonical "k=v,k=v" (keys sorted); "" if none */
+    int64_t gil_interval_us;               /* 0: free threads (absent) */
     double ideal_ns, spawn_ns;             /* -1 when absent */
 
     json_t *json; /* the row's object in the document: every key, known or not */
@@ -162,6 +163,13 @@ bool eb_row_is_reference(const eb_row *row);
  * median. Both < 0 when unknown (a median or reference of 0 or less). */
 double eb_speedup(double reference_median_ns, double median_ns);
 double eb_efficiency(double ideal_ns, double median_ns);
+/* The crossover's figures (issue 15): a point's median over the fastest
+ * median of its group (1 for the fastest; the runner-up's over the fastest's
+ * is by how much the fastest leads), and the share of a point's wall time
+ * its CPU time is (the reference's: how much of the work computes). Both < 0
+ * when unknown. */
+double eb_times_best(double best_median_ns, double median_ns);
+double eb_cpu_share(double cpu_ns, double real_ns);
 
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */
@@ -183,6 +191,7 @@ typedef struct eb_point_desc {
     size_t param_count;
     const char *const *param_keys;
     const int64_t *param_values;
+    int64_t gil_interval_us; /* 0: free threads (no key written) */
 } eb_point_desc;
 
 /* Moves the rows of `part` (a point process's report, adopted) to the end of

@@ -13,9 +13,9 @@ static char *run_key(const eb_row *row, eb_run_keying keying)
     char *key = NULL;
     int n;
     if (keying == EB_KEY_BY_POINT && row->is_point)
-        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s", row->workload,
+        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%lld", row->workload,
                      row->executor, (long long)row->workers, (long long)row->tasks, row->pin,
-                     row->params);
+                     row->params, (long long)row->gil_interval_us);
     else
         n = asprintf(&key, "B\x1f%s", row->run_name);
     return n < 0 ? NULL : key;

@@ -25,6 +25,7 @@ int eb_job_alloc(eb_job *job)
     if (job->workload == NULL || job->tasks == 0) return -EINVAL;
     if (job->tasks > SIZE_MAX / 64) return -EOVERFLOW;
     job->worker_slots = job->workers > 0 ? job->workers : 1;
+    if (job->threads > job->worker_slots) job->worker_slots = job->threads;
 
     size_t counter_bytes = 64;
     size_t slots_bytes = round_up((size_t)job->worker_slots * sizeof(eb_worker_slot), 64);
@@ -89,7 +90,9 @@ int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
     int rc = job->workload->run_task(job, task, &job->task_result[task]);
     eb_current_task_set(previous);
     job->task_end_ns[task] = eb_now_ns() - job->start_ns;
-    slot->tasks_done++;
+    /* atomic: a coroutine that moved threads (hybrid) may end here while
+     * another of the slot's coroutines ends on the slot's own thread */
+    __atomic_fetch_add(&slot->tasks_done, 1, __ATOMIC_RELAXED);
     atomic_store_explicit(&slot->current_task, -1, memory_order_relaxed);
     return rc;
 }
@@ -121,6 +124,8 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark)
 {
     getrusage(RUSAGE_SELF, &mark->self);
     getrusage(RUSAGE_CHILDREN, &mark->children);
+    mark->gil = (eb_gil_stats){0};
+    if (job->gil != NULL) eb_gil_get_stats(job->gil, &mark->gil);
     job->start_ns = eb_now_ns();
 }
 
@@ -148,6 +153,11 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
     for (unsigned w = 0; w < job->worker_slots; w++)
         if (job->worker[w].ready_ns > spawn) spawn = job->worker[w].ready_ns;
     out->spawn_ns = spawn;
+    if (job->gil != NULL) {
+        eb_gil_stats now;
+        eb_gil_get_stats(job->gil, &now);
+        out->gil = eb_gil_stats_since(&mark->gil, &now);
+    }
 }
 
 int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct eb_pin_plan;
+struct eb_gil;
 
 /* Per-worker slots, one cache line each so workers never share a line. */
 typedef struct eb_worker_slot {
@@ -34,8 +35,12 @@ typedef struct eb_job {
     const eb_workload *workload;
     int64_t params[EB_MAX_PARAMS]; /* in the order of workload->params */
     uint64_t tasks;
-    unsigned workers; /* 0: unbounded (coroutine executor only) */
+    unsigned workers;              /* 0: unbounded (coroutine and hybrid executors only) */
+    unsigned threads;              /* hybrid: its scheduler threads (0: one per core the pin plan
+                                      gives); eb_job_alloc gives each a worker slot */
     const struct eb_pin_plan *pin; /* NULL: no pinning */
+    struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
+                                      and hybrid executors' threads attach to */
     eb_coro_backend coro_backend;
     uint64_t seed; /* for workloads with randomness (jitter) */
     eb_reactor_kind reactor; /* the coroutine executor's fd waits: epoll or io_uring */
@@ -51,7 +56,7 @@ typedef struct eb_job {
     int64_t *task_start_ns;      /* [tasks] relative to job start, -1 not started */
     int64_t *task_end_ns;        /* [tasks] relative to job start, -1 not finished */
     eb_worker_slot *worker;      /* [worker_slots] */
-    unsigned worker_slots;       /* max(workers, 1) */
+    unsigned worker_slots;       /* max(workers, threads, 1) */
     _Atomic uint64_t *next_task; /* the shared task counter */
     int64_t start_ns;            /* eb_now_ns() when the timed job began */
 

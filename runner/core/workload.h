@@ -30,6 +30,9 @@ typedef struct eb_param_def {
 typedef enum eb_workload_kind {
     EB_WORK_CPU,  /* ideal = sequential time x the best schedule's share of it */
     EB_WORK_WAIT, /* ideal = ceil(tasks / concurrency) x the task's wait */
+    EB_WORK_MIX,  /* each task waits task_wait_ns, then computes task_cost: ideal =
+                     the waits overlapped with the best schedule of the CPU parts
+                     (runner/makespan_mix.h) */
 } eb_workload_kind;
 
 struct eb_job;
@@ -76,11 +79,12 @@ typedef struct eb_workload {
     /* After the job: 0 when every result is right; otherwise a negative value
      * and `why` says which task and what was expected. */
     int (*verify)(const struct eb_job *job, char *why, size_t why_len);
-    /* The nominal wait of one task in ns (EB_WORK_WAIT), for the ideal time. */
+    /* The nominal wait of one task in ns (EB_WORK_WAIT, EB_WORK_MIX), for the ideal time. */
     int64_t (*task_wait_ns)(const struct eb_job *job);
-    /* The relative cost of task `task` (EB_WORK_CPU), in any unit (cpu.sumsq:
-     * its n + task elements), for the ideal time: the best schedule of whole
-     * tasks depends on their sizes. NULL: every task costs the same. */
+    /* The relative cost of task `task` (EB_WORK_CPU; EB_WORK_MIX: its CPU
+     * part), in any unit (cpu.sumsq: its n + task elements), for the ideal
+     * time: the best schedule of whole tasks depends on their sizes. NULL:
+     * every task costs the same. */
     uint64_t (*task_cost)(const struct eb_job *job, uint64_t task);
     /* Before each run of the job (warm-up or repetition), outside the timed
      * region: resets what run_end reports. May be NULL. */

@@ -92,12 +92,14 @@ void eb_coro_stacks_cache_clear(void)
 
 int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config)
 {
-    *cs = (eb_coro_stacks){.mode = config->mode};
+    size_t record = config->record_bytes > sizeof(eb_coro) ? config->record_bytes : sizeof(eb_coro);
+    *cs = (eb_coro_stacks){.mode = config->mode, .record_bytes = record};
     if (config->max_coros == 0 || config->max_coros > UINT32_MAX) return -EINVAL;
     switch (config->mode) {
     case EB_CORO_STACK_SEPARATE:
         return eb_stack_pool_init(&cs->pool, config->max_coros, config->stack_bytes, config->guard);
     case EB_CORO_STACK_COPY: {
+        if (record > sizeof(eb_coro)) return -EINVAL;
         if (reuse_home(cs, config->max_coros, config->run_stack_bytes)) return 0;
         size_t bytes = (size_t)config->max_coros * sizeof(eb_coro);
         void *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -197,7 +199,7 @@ int eb_coro_stacks_new(eb_coro_stacks *cs, eb_coro_backend backend, eb_coro_fn f
     if (rc != 0) return rc;
     /* its control block sits at the top of its own stack: no other memory */
     char *top = (char *)stack.lo + stack.bytes;
-    eb_coro *co = (eb_coro *)(((uintptr_t)top - sizeof *co) & ~(uintptr_t)63);
+    eb_coro *co = (eb_coro *)(((uintptr_t)top - cs->record_bytes) & ~(uintptr_t)63);
     rc = eb_coro_init(co, backend, stack.lo, (size_t)((char *)co - (char *)stack.lo), fn, ctx, arg);
     if (rc != 0) {
         eb_stack_pool_give(&cs->pool, stack.index);

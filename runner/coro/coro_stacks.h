@@ -27,6 +27,11 @@ typedef struct eb_coro_stacks_config {
     size_t stack_bytes;     /* SEPARATE: per coroutine, its control block included */
     eb_stack_guard guard;   /* SEPARATE */
     size_t run_stack_bytes; /* COPY: the shared stack (coro.h bounds it) */
+    /* SEPARATE: the room for the owner's record of a coroutine at the top of
+     * its stack, the eb_coro first (0: the eb_coro alone); the scheduler's
+     * groups keep where a coroutine's stack belongs there. COPY keeps bare
+     * control blocks in one array: more than an eb_coro is -EINVAL there. */
+    size_t record_bytes;
 } eb_coro_stacks_config;
 
 typedef struct eb_coro_stacks {
@@ -40,6 +45,7 @@ typedef struct eb_coro_stacks {
     uint32_t populated; /* records populated ahead of use: a prefix */
     uint32_t in_use;
     uint32_t free_head;      /* 1 + index of the first free record, 0 when none */
+    size_t record_bytes;     /* SEPARATE: the config's, at least sizeof(eb_coro) */
     uint32_t reused_records; /* COPY: control blocks found resident in a kept home */
     size_t run_request;      /* COPY: the run stack size asked for */
 } eb_coro_stacks;
@@ -55,7 +61,8 @@ void eb_coro_stacks_destroy(eb_coro_stacks *cs);
 /* Unmaps everything kept, in both modes. */
 void eb_coro_stacks_cache_clear(void);
 
-/* A new coroutine for fn(ctx, arg), not yet run, its slot set: 0 and *out;
+/* A new coroutine for fn(ctx, arg), not yet run, its slot set (SEPARATE: the
+ * first record_bytes at the top of its stack are the caller's, from *out on): 0 and *out;
  * -EAGAIN when max_coros are alive; -errno when the kernel refused a guard
  * page (SEPARATE) or init failed. */
 int eb_coro_stacks_new(eb_coro_stacks *cs, eb_coro_backend backend, eb_coro_fn fn, void *ctx,

@@ -28,6 +28,13 @@ typedef struct eb_executor {
                                 results library names it in documents) */
     unsigned max_workers;    /* 0: no bound; else every point runs at most this many
                                 workers, whatever --workers says (sequential: 1) */
+    bool thread_per_core;    /* its threads are one per physical core the pin policy
+                                gives, whatever --workers says (hybrid: --workers bounds
+                                its coroutines): the pin plan is made for them and
+                                job->threads says how many (point.c) */
+    bool attaches_gil;       /* its threads attach to job->gil (--gil: threaded, hybrid);
+                                the others run one thread per process, where a GIL
+                                never changes hands, and get no GIL points */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

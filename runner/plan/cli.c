@@ -76,6 +76,8 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
         .cpuset = s->cpuset,
         .params = s->param.value,
         .param_count = s->param.count,
+        .gil = s->gil,
+        .gil_interval_us = s->gil_interval_us,
     };
     for (size_t i = 0; i < eb_setting_count; i++)
         cli->plan_flags |= eb_setting_table[i].plan && s->given[i];

@@ -26,8 +26,10 @@ typedef struct eb_point {
     const eb_pin_policy *pin;
     char cpuset[EB_CPUSET_MAX]; /* the list, when the policy takes one (--cpuset) */
     int64_t params[EB_MAX_PARAMS];
+    int64_t gil_interval_us; /* 0: free threads; else a GIL with this switch interval */
     /* The family name: "io.sleep/exec:coroutine/tasks:160/workers:0/
-     * latency_us:10000/pin:compact"; libbenchmark appends "/manual_time". */
+     * latency_us:10000/pin:compact" (and "/gil:5000" with a GIL); libbenchmark
+     * appends "/manual_time". */
     char name[EB_POINT_NAME_MAX];
 } eb_point;
 
@@ -44,6 +46,8 @@ typedef struct eb_plan_block {
     const char *cpuset;        /* "0-1,3": pins to these CPUs (policy cpuset) */
     const char *const *params; /* "key=v1,v2" each */
     size_t param_count;
+    const char *gil;             /* "off", "on" or "off,on" (NULL: off) */
+    const char *gil_interval_us; /* "5000,100": with gil on (NULL: 5000) */
 } eb_plan_block;
 
 typedef struct eb_plan {
@@ -77,6 +81,28 @@ void eb_point_job(const eb_point *point, eb_job *job);
  * ideal, ceil(tasks / in flight) x the task's nominal wait, in ns. */
 uint64_t eb_point_in_flight(const eb_point *point);
 int64_t eb_point_wait_ideal_ns(const eb_point *point, int64_t *wait_ns);
+
+/* The pin plan of the point's job as the point process makes it, shared by
+ * the point (runner/point), its ideal (ideal.c) and its cost model
+ * (estimate.c): for `workers` workers, or for a thread-per-core executor
+ * (hybrid) one for every unit the policy offers, with *threads its threads
+ * (one per core of it; 0 for the other executors). 0, or -errno with `why`.
+ * Free *pin with free(). */
+int eb_point_pin_plan(const eb_point *point, const eb_topology *topo, eb_pin_plan **pin,
+                      unsigned *threads, char *why, size_t why_len);
+
+/* Where the point's job computes: what its ideal and cost model take. */
+typedef struct eb_point_compute {
+    unsigned cores;     /* physical cores of its pin plan (at least 1) */
+    unsigned threads;   /* threads that compute at once: 1 for one-thread executors and under
+                           a GIL; a thread-per-core executor's threads; else the workers (a
+                           process or thread each); never more than the tasks in flight */
+    uint64_t in_flight; /* tasks in flight at once */
+    bool pinned;        /* the policy pins (workers beyond the cores then share them) */
+} eb_point_compute;
+
+/* 0, or -errno when the pin plan cannot be made (the point would fail too). */
+int eb_point_compute_get(const eb_point *point, const eb_topology *topo, eb_point_compute *out);
 
 /* The flags that make `execbench --point` run exactly this point with these
  * settings: a NULL-terminated argv after `exe` (free with eb_point_args_free). */

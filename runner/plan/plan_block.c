@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "parse.h"
+#include "gil.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -264,6 +265,39 @@ const eb_list *eb_block_param_values(const eb_block_lists *b, const char *key)
     return NULL;
 }
 
+/* --gil off,on and --gil-interval-us: 0 for off, each interval for on. */
+static int resolve_gil(eb_block_lists *b, const char *gil, const char *intervals, char *why,
+                       size_t why_len)
+{
+    bool off = gil == NULL, on = false;
+    eb_list l = {0};
+    int rc = gil != NULL ? list_split(&l, gil, "--gil", why, why_len) : 0;
+    for (int i = 0; rc == 0 && i < l.count; i++) {
+        if (strcmp(l.item[i], "off") == 0)
+            off = true;
+        else if (strcmp(l.item[i], "on") == 0)
+            on = true;
+        else
+            rc = eb_fail(why, why_len, -EINVAL,
+                         "--gil: '%s' is neither off nor on; use e.g. --gil off,on", l.item[i]);
+    }
+    list_free(&l);
+    if (rc != 0) return rc;
+    if (off) b->gils[b->gil_count++] = 0;
+    if (!on) {
+        if (intervals != NULL)
+            return eb_fail(why, why_len, -EINVAL,
+                           "--gil-interval-us is the switch interval of a GIL; add --gil on");
+        return 0;
+    }
+    if (intervals == NULL) {
+        b->gils[b->gil_count++] = EB_GIL_DEFAULT_INTERVAL_US;
+        return 0;
+    }
+    return resolve_numbers(b->gils, &b->gil_count, intervals, "--gil-interval-us", 1,
+                           EB_MAX_GIL_INTERVAL_US, false, why, why_len);
+}
+
 int eb_block_resolve(eb_block_lists *b, const eb_plan_block *block, const eb_topology *topo,
                      char *why, size_t why_len)
 {
@@ -280,6 +314,7 @@ int eb_block_resolve(eb_block_lists *b, const eb_plan_block *block, const eb_top
         b->tasks[b->tasks_count++] = 0;
     if (rc == 0) rc = resolve_pins(b, block->pin, block->cpuset, topo, why, why_len);
     if (rc == 0) rc = resolve_params(b, block->params, block->param_count, why, why_len);
+    if (rc == 0) rc = resolve_gil(b, block->gil, block->gil_interval_us, why, why_len);
     return rc;
 }
 

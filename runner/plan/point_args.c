@@ -65,6 +65,10 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
         add_arg(&a, "--pin=%s", p->pin->name);
     for (size_t i = 0; i < p->workload->param_count; i++)
         add_arg(&a, "--param=%s=%" PRId64, p->workload->params[i].key, p->params[i]);
+    if (p->gil_interval_us > 0) {
+        add_arg(&a, "--gil=on");
+        add_arg(&a, "--gil-interval-us=%" PRId64, p->gil_interval_us);
+    }
     if (eb_settings_point_args(s, add_setting, &a) < 0) a.failed = true;
     if (a.failed) {
         eb_point_args_free(a.v);

@@ -18,8 +18,9 @@
 #define EB_MAX_WORKERS 1000000
 #define EB_MAX_TASKS INT64_C(100000000)
 #define EB_MAX_POINTS 10000
-#define EB_SETTINGS_MAX_VALUES 32 /* values of a repeatable flag (--param) */
-#define EB_SETTING_TEXT_MAX 160   /* a text setting the point gets, as its argument */
+#define EB_MAX_GIL_INTERVAL_US 10000000 /* 10 s */
+#define EB_SETTINGS_MAX_VALUES 32       /* values of a repeatable flag (--param) */
+#define EB_SETTING_TEXT_MAX 160         /* a text setting the point gets, as its argument */
 
 /* A flag that may be given again and again: every value, in order. */
 typedef struct eb_setting_values {
@@ -38,6 +39,7 @@ typedef struct eb_settings {
     const char *preset;
     const char *workload, *executor, *workers, *tasks, *pin, *cpuset;
     eb_setting_values param;
+    const char *gil, *gil_interval_us; /* the GIL emulation (gil.h): off/on, its intervals */
     /* Measurement: what every point of a run shares (the point gets them). */
     int64_t coro_backend; /* an eb_coro_backend */
     int64_t repetitions;
@@ -226,6 +228,27 @@ const eb_setting eb_setting_table[] = {
      .plan = true,
      .help = "a workload parameter, repeatable",
      .default_text = "the workload's; --list shows them with bounds and units"},
+    {.flag = "gil",
+     .arg = "LIST",
+     .kind = EB_SETTING_LIST,
+     .section = EB_SECTION_PLAN,
+     .offset = EB_AT(gil),
+     .plan = true,
+     .help = "off, on, or off,on: threads (threaded, hybrid) take turns on an emulation of "
+             "CPython's GIL (Python/ceval_gil.c); one thread per process never waits for it, so "
+             "the other executors get no GIL points",
+     .default_text = "off"},
+    {.flag = "gil-interval-us",
+     .arg = "LIST",
+     .kind = EB_SETTING_LIST,
+     .section = EB_SECTION_PLAN,
+     .offset = EB_AT(gil_interval_us),
+     .plan = true,
+     .min = 1,
+     .max = EB_MAX_GIL_INTERVAL_US,
+     .help = "with --gil on: the switch interval in microseconds (CPython's "
+             "sys.setswitchinterval), {range}",
+     .default_text = "5000, as CPython's"},
 
     /* Measurement */
     {.flag = "coro-backend",

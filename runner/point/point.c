@@ -30,6 +30,7 @@ typedef struct point_run {
     const eb_point *point;
     const eb_settings *settings;
     eb_job job;
+    eb_gil *gil; /* the point's GIL (--gil on), NULL for free threads */
     bool warmed;
     int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
     int rep;             /* repetitions completed */
@@ -129,6 +130,17 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     eb_state_counter(s, EB_KEY_TASK_LATENCY_P99_NS, (double)p99, EB_COUNTER_DEFAULT);
     if (c->cold_run_ns > 0)
         eb_state_counter(s, EB_KEY_COLD_RUN_NS, (double)c->cold_run_ns, EB_COUNTER_DEFAULT);
+    if (c->gil != NULL) {
+        eb_state_counter(s, EB_KEY_GIL_SWITCHES, (double)out->gil.switches, EB_COUNTER_DEFAULT);
+        eb_state_counter(s, EB_KEY_GIL_HANDOFFS, (double)out->gil.handoffs, EB_COUNTER_DEFAULT);
+        eb_state_counter(s, EB_KEY_GIL_DROP_REQUESTS, (double)out->gil.drop_requests,
+                         EB_COUNTER_DEFAULT);
+        eb_state_counter(s, EB_KEY_GIL_FORCED_WAITS, (double)out->gil.forced_waits,
+                         EB_COUNTER_DEFAULT);
+        eb_state_counter(s, EB_KEY_GIL_WAIT_NS, (double)out->gil.wait_ns, EB_COUNTER_DEFAULT);
+    }
+    if (c->point->executor->thread_per_core)
+        eb_state_counter(s, EB_KEY_STEALS, (double)out->steals, EB_COUNTER_DEFAULT);
     eb_state_set_items_processed(s, (int64_t)job->tasks);
     record_workload(s, out);
 
@@ -187,8 +199,8 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                    size_t why_len)
 {
     const eb_point *p = c->point;
-    int rc = eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, pin,
-                                why, why_len);
+    unsigned threads;
+    int rc = eb_point_pin_plan(p, topo, pin, &threads, why, why_len);
     if (rc != 0) return rc;
     eb_job *job = &c->job;
     memset(job, 0, sizeof *job);
@@ -196,6 +208,7 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     memcpy(job->params, p->params, sizeof job->params);
     job->tasks = p->tasks;
     job->workers = p->workers;
+    job->threads = threads;
     job->pin = *pin;
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
     job->seed = (uint64_t)c->settings->seed;
@@ -212,6 +225,13 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                 CPU_SET((size_t)cpus->pu_os_index[i], &c->server_cpuset);
         free(cpus);
         job->server_cpuset = &c->server_cpuset;
+    }
+    if (p->gil_interval_us > 0) {
+        /* one GIL for the point's whole life, as a CPython process has one */
+        eb_gil_config gc = {.interval_us = p->gil_interval_us};
+        if ((rc = eb_gil_create(&gc, &c->gil)) != 0)
+            return eb_fail(why, why_len, rc, "could not create the GIL: %s", eb_strerror(rc));
+        job->gil = c->gil;
     }
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
         char limit[400] = ""; /* a setup that opens files (net.http's connections) */
@@ -355,6 +375,7 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
     if (c.job.workload != NULL && c.job.workload->teardown != NULL)
         c.job.workload->teardown(&c.job);
     eb_job_free(&c.job);
+    eb_gil_destroy(c.gil);
     free(pin);
     return status;
 }

@@ -1,0 +1,97 @@
+/* sched_timers.c — a scheduler's parked coroutines in deadline order: a
+ * 4-ary min-heap, and a ring for those parked in deadline order (see
+ * sched_internal.h). */
+#include "sched_internal.h"
+
+/* ---- the timer heap ---------------------------------------------------- */
+
+/* Four children per node (as Go's timers): half the levels of a binary heap,
+ * and a node's children share a cache line or two. */
+#define ARITY 4
+
+static bool earlier(const timer *a, const timer *b)
+{
+    return a->deadline_ns < b->deadline_ns || (a->deadline_ns == b->deadline_ns && a->seq < b->seq);
+}
+
+static void heap_push(eb_sched *s, timer t)
+{
+    size_t i = s->heap_len++;
+    while (i > 0) {
+        size_t parent = (i - 1) / ARITY;
+        if (!earlier(&t, &s->heap[parent])) break;
+        s->heap[i] = s->heap[parent];
+        i = parent;
+    }
+    s->heap[i] = t;
+}
+
+static eb_coro *heap_pop(eb_sched *s)
+{
+    eb_coro *top = s->heap[0].co;
+    timer last = s->heap[--s->heap_len];
+    size_t i = 0, n = s->heap_len;
+    for (;;) {
+        size_t first = ARITY * i + 1, best = first;
+        if (first >= n) break;
+        for (size_t c = first + 1; c < first + ARITY && c < n; c++)
+            if (earlier(&s->heap[c], &s->heap[best])) best = c;
+        if (!earlier(&s->heap[best], &last)) break;
+        s->heap[i] = s->heap[best];
+        i = best;
+    }
+    if (n > 0) s->heap[i] = last;
+    return top;
+}
+
+/* ---- timers: the heap, and a ring for those parked in deadline order ---- */
+
+/* When every task waits as long (io.sleep at scale), each timer parked has
+ * the latest deadline yet: such a timer goes to the end of a ring, in order
+ * by construction, pushed and popped in O(1) and in sequence; only the
+ * others go to the heap. With 10,000,000 parked, the heap's pop (12 levels
+ * of a 240 MB array) made the wake-ups fall behind their deadlines. The
+ * earliest timer is the earlier of the ring's head and the heap's top. */
+void eb_sched_timer_push(eb_sched *s, timer t)
+{
+    size_t cap = s->timer_cap;
+    if (s->ring_len == 0 || !earlier(&t, &s->ring[(s->ring_head + s->ring_len - 1) % cap])) {
+        s->ring[(s->ring_head + s->ring_len++) % cap] = t;
+        return;
+    }
+    heap_push(s, t);
+}
+
+const timer *eb_sched_timer_first(const eb_sched *s)
+{
+    if (s->ring_len == 0) return s->heap_len > 0 ? &s->heap[0] : NULL;
+    const timer *r = &s->ring[s->ring_head];
+    return s->heap_len > 0 && earlier(&s->heap[0], r) ? &s->heap[0] : r;
+}
+
+eb_coro *eb_sched_timer_pop(eb_sched *s)
+{
+    if (s->ring_len == 0 || (s->heap_len > 0 && earlier(&s->heap[0], &s->ring[s->ring_head])))
+        return heap_pop(s);
+    eb_coro *co = s->ring[s->ring_head].co;
+    s->ring_head = (s->ring_head + 1) % s->timer_cap;
+    s->ring_len--;
+    return co;
+}
+
+/* A coroutine parked long ago is out of the cache: one at a time, each cost
+ * a few misses in a row, and 100,000 wake-ups could not keep up with their
+ * deadlines. */
+size_t eb_sched_pop_due(eb_sched *s, int64_t now, uint64_t round)
+{
+    size_t n = 0;
+    const timer *t;
+    while (n < WAKE_BATCH && (t = eb_sched_timer_first(s)) != NULL && t->deadline_ns <= now &&
+           t->seq < round) {
+        s->due[n] = eb_sched_timer_pop(s);
+        __builtin_prefetch(s->due[n++]);
+    }
+    for (size_t i = 0; i < n; i++)
+        eb_coro_stacks_prefetch(&s->stacks, s->due[i]);
+    return n;
+}
