@@ -191,7 +191,7 @@ static int ended_early(eb_http_conn *c, eb_http_response *r, int sys_errno)
 static int await_close(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r)
 {
     for (;;) {
-        ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
+        ssize_t n = recv(c->fd, c->scratch, SCRATCH_BYTES, 0);
         if (n == 0) return 0;
         if (n > 0) {
             r->extra_bytes += (uint64_t)n;

@@ -131,15 +131,27 @@ typedef struct http_state {
 
 static _Thread_local http_session *current;
 
+/* The calling thread's session, read afresh: a coroutine of the hybrid
+ * executor may resume on another thread after its request waited, and the
+ * compiler may keep a thread-local's address from before a call (the same
+ * as net/client.c's receive buffer). Not inlined, so the address is taken
+ * on the thread that calls. */
+__attribute__((noinline)) static http_session *session_here(void)
+{
+    return current;
+}
+
 #define REPLY_BYTES_MASK ((UINT64_C(1) << 48) - 1)
 #define SETTLE_NS INT64_C(200000000) /* for a dying server to end (run_end) */
 
 /* Connections in use at once, at most: one per worker (a thread's or a
  * process's session holds one; a pool of W coroutines, up to W), or one
- * per task when the coroutines are unbounded. */
+ * per task when the coroutines are unbounded. Hybrid's scheduler threads
+ * each open one for their session before their first task, while another
+ * thread's coroutines may already hold theirs: one more per thread. */
 static uint64_t most_connections(const eb_job *job)
 {
-    return job->workers > 0 ? job->workers : job->tasks;
+    return (job->workers > 0 ? job->workers : job->tasks) + job->threads;
 }
 
 static int64_t deadline(const http_state *st, const eb_job *job)
@@ -207,7 +219,7 @@ static int http_worker_init(eb_job *job, unsigned worker)
 static int http_run_task(eb_job *job, uint64_t task, uint64_t *result)
 {
     http_state *st = job->workload_state;
-    http_session *s = current;
+    http_session *s = session_here();
     if (s == NULL) return -EINVAL; /* no worker_init on this thread: never */
     eb_http_conn single;
     conn_node *n = NULL;
@@ -227,6 +239,7 @@ static int http_run_task(eb_job *job, uint64_t task, uint64_t *result)
     int64_t start = eb_now_ns();
     int rc = eb_http_get_task(c, task, deadline(st, job), &r);
     int64_t took = eb_now_ns() - start;
+    s = session_here(); /* the thread it ended on (hybrid): its pool and counters */
     s->slot->connections += c->connects - connects;
     if (n != NULL) { /* back to the pool, open or not: a closed one reconnects */
         n->next_idle = s->idle;
@@ -324,7 +337,10 @@ static int http_setup(eb_job *job)
     st->keepalive = (int)job->params[PARAM_KEEPALIVE];
     st->body_bytes = (uint64_t)job->params[PARAM_BODY_BYTES];
     st->timeout_ns = job->params[PARAM_TIMEOUT_MS] * 1000000;
-    st->max_sessions = job->workers > 0 ? job->workers : 1;
+    /* a session per worker (thread, process, a coroutine executor's one
+     * thread) or per scheduler thread (hybrid) */
+    st->max_sessions = job->workers > job->threads ? job->workers : job->threads;
+    if (st->max_sessions == 0) st->max_sessions = 1;
     st->server_cpu_at_begin = -1;
     /* every connection is a file descriptor: take the hard limit (the
      * server, a process of its own, does the same with its own) */

@@ -100,7 +100,7 @@ static const eb_plan_block standard[] = {
      * connection per request (0) where they differ; then back-to-back
      * requests (latency 0): the CPU a request costs, client and server. */
     {.workloads = "net.http",
-     .executors = "sequential,coroutine,multiprocess",
+     .executors = "sequential,coroutine,hybrid,multiprocess",
      .workers = "auto",
      .tasks = "160",
      PARAMS("latency_us=10000", "keepalive=2")},
