@@ -211,7 +211,8 @@ out:
 /* ---- the tables ------------------------------------------------------------- */
 
 enum {
-    KEY_COLS = 8, /* name, benchmark, workload, executor, workers, tasks, pin, params */
+    KEY_COLS = 9, /* name, benchmark, workload, executor, workers, tasks, pin, params,
+                     coro_stack */
 };
 
 /* The columns each document has: a number for csv and json, its text for people. */
@@ -231,6 +232,12 @@ enum {
     PD_WINNER,
     PD_STATUS, /* ok, partial (some repetitions failed), error, no_median */
     PD_ERROR,
+    /* scale: what ran and what a task cost above the ideal, warm and cold */
+    PD_CORO_STACK_USED,
+    PD_COLD_RUN,
+    PD_OVER_PER_TASK,
+    PD_COLD_OVER_PER_TASK,
+    PD_BYTES_PER_TASK,
     PER_DOC_COLS,
 };
 
@@ -246,6 +253,8 @@ static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
         {EB_KEY_TASKS, EB_KEY_TASKS, EB_COL_BOTH | EB_COL_HOIST, false},
         {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
         {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
+        /* only where a point names its stack mode: hidden for the others */
+        {EB_KEY_CORO_STACK, "stack", EB_COL_BOTH | EB_COL_HOIST, true},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -290,6 +299,14 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
         [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
         [PD_ERROR] = {"error", "error", EB_COL_MACHINE, true},
+        [PD_CORO_STACK_USED] = {EB_KEY_CORO_STACK_USED, "stack used", EB_COL_MACHINE, true},
+        [PD_COLD_RUN] = {EB_KEY_COLD_RUN_NS, "cold run", EB_COL_MACHINE, false},
+        [PD_OVER_PER_TASK] = {"over_ideal_per_task_ns", "over ideal per task", EB_COL_MACHINE,
+                              false},
+        [PD_COLD_OVER_PER_TASK] = {"cold_over_ideal_per_task_ns", "cold over ideal per task",
+                                   EB_COL_MACHINE, false},
+        [PD_BYTES_PER_TASK] = {EB_KEY_MAX_RSS_PER_TASK_BYTES, "bytes per task", EB_COL_MACHINE,
+                               false},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");
@@ -350,6 +367,30 @@ static const char *point_label(const eb_row *row, char *buf, size_t len)
     return buf;
 }
 
+/* The scale figures of a point (scale.png): the stack mode its coroutines
+ * ran with, its cold run, what a task cost above the ideal warm (the
+ * median) and cold, and its resident bytes per task. */
+static int scale_cells(eb_table *t, size_t row, size_t c, const eb_run *run, const figures *f)
+{
+    const eb_row *first = run->first;
+    int rc = 0;
+    double cold = -1.0, over, bytes;
+    if (first->coro_stack_used[0])
+        rc = eb_table_set(t, row, c + PD_CORO_STACK_USED,
+                          eb_cell_text(first->coro_stack_used, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_COLD_RUN_NS, &cold) && cold > 0.0)
+        rc = eb_table_set(t, row, c + PD_COLD_RUN, eb_cell_real(cold, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_over_ideal_per_task_ns(f->f.median_ns, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_OVER_PER_TASK, eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && cold > 0.0 &&
+        eb_over_ideal_per_task_ns(cold, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_COLD_OVER_PER_TASK,
+                          eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_MAX_RSS_PER_TASK_BYTES, &bytes))
+        rc = eb_table_set(t, row, c + PD_BYTES_PER_TASK, eb_cell_real(bytes, NULL, EB_STYLE_PLAIN));
+    return rc;
+}
+
 static int fill_row(const builder *b, eb_table *t, size_t e)
 {
     long r = eb_table_add_row(t, 0);
@@ -372,6 +413,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         SET(5, eb_cell_int(proto->tasks, EB_STYLE_PLAIN));
         if (proto->pin[0]) SET(6, eb_cell_text(proto->pin, EB_STYLE_PLAIN));
         if (proto->params[0]) SET(7, eb_cell_text(proto->params, EB_STYLE_PLAIN));
+        if (proto->coro_stack[0]) SET(8, eb_cell_text(proto->coro_stack, EB_STYLE_PLAIN));
     } else {
         SET(1, eb_cell_text(proto->run_name, EB_STYLE_PLAIN));
     }
@@ -435,6 +477,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         if (bound >= 0.0) SET(c + PD_IDEAL_SPEEDUP, eb_cell_real(bound, NULL, EB_STYLE_PLAIN));
         if (proto->is_point)
             SET(c + PD_WINNER, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
+        if (proto->is_point && rc == 0) rc = scale_cells(t, row, c, run, f);
     }
 #undef SET
     return rc;

@@ -17,6 +17,10 @@
 
 struct eb_pin_plan;
 
+/* job->coro_stack when none was asked for (--coro-stack auto): the coroutine
+ * executor takes eb_sched_auto_stack_mode's (scheduler.h). */
+#define EB_JOB_CORO_STACK_AUTO (-1)
+
 /* Per-worker slots, one cache line each so workers never share a line. */
 typedef struct eb_worker_slot {
     _Alignas(64) _Atomic int64_t current_task; /* task running now, -1 when idle */
@@ -34,6 +38,7 @@ typedef struct eb_job {
     unsigned workers; /* 0: unbounded (coroutine executor only) */
     const struct eb_pin_plan *pin; /* NULL: no pinning */
     eb_coro_backend coro_backend;
+    int coro_stack; /* an eb_coro_stack_mode (coro.h), or EB_JOB_CORO_STACK_AUTO */
     uint64_t seed; /* for workloads with randomness (jitter) */
 
     void *workload_state; /* set by workload->setup, read-only afterwards */

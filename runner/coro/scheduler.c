@@ -3,6 +3,7 @@
  * coroutine is parked. See scheduler.h. */
 #include "scheduler.h"
 
+#include "timer_store.h"
 #include "wait.h"
 
 #include <errno.h>
@@ -38,6 +39,7 @@ struct eb_sched {
     size_t heap_len;
     timer *ring; /* timers parked in deadline order, oldest first (timer_push) */
     size_t ring_head, ring_len;
+    eb_timer_store timers; /* where heap and ring live, kept between schedulers */
     eb_coro *current;
     eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
     uint64_t alive;
@@ -64,6 +66,7 @@ static bool earlier(const timer *a, const timer *b)
 static void heap_push(eb_sched *s, timer t)
 {
     size_t i = s->heap_len++;
+    if (s->heap_len > s->timers.heap_touched) s->timers.heap_touched = s->heap_len;
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
         if (!earlier(&t, &s->heap[parent])) break;
@@ -103,7 +106,9 @@ static void timer_push(eb_sched *s, timer t)
 {
     size_t cap = (size_t)s->config.max_coros;
     if (s->ring_len == 0 || !earlier(&t, &s->ring[(s->ring_head + s->ring_len - 1) % cap])) {
-        s->ring[(s->ring_head + s->ring_len++) % cap] = t;
+        size_t at = (s->ring_head + s->ring_len++) % cap;
+        s->ring[at] = t;
+        if (at >= s->timers.ring_touched) s->timers.ring_touched = at + 1;
         return;
     }
     heap_push(s, t);
@@ -397,9 +402,10 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
     eb_sched *s = calloc(1, sizeof *s);
     if (s == NULL) return -ENOMEM;
     s->config = *config;
-    s->heap = malloc((size_t)config->max_coros * sizeof *s->heap);
-    s->ring = malloc((size_t)config->max_coros * sizeof *s->ring);
-    int rc = s->heap == NULL || s->ring == NULL ? -ENOMEM : 0;
+    int rc = eb_timer_store_take(&s->timers, config->max_coros, sizeof(timer));
+    s->heap = s->timers.heap;
+    s->ring = s->timers.ring;
+    s->stats.timers_reused = s->timers.reused;
     eb_coro_stacks_config where = {
         .mode = config->stack_mode,
         .max_coros = config->max_coros,
@@ -410,8 +416,7 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
     };
     if (rc == 0) rc = eb_coro_stacks_init(&s->stacks, &where);
     if (rc != 0) {
-        free(s->heap);
-        free(s->ring);
+        eb_timer_store_give(&s->timers);
         free(s);
         return rc;
     }
@@ -426,8 +431,7 @@ void eb_sched_destroy(eb_sched *s)
     eb_reactor_destroy(s->reactor);
     free(s->fd_result);
     eb_coro_stacks_destroy(&s->stacks);
-    free(s->heap);
-    free(s->ring);
+    eb_timer_store_give(&s->timers);
     free(s);
 }
 

@@ -72,9 +72,12 @@ typedef struct eb_sched_stats {
     uint64_t sleeps;       /* precise sleeps of the whole thread (everyone parked) */
     int64_t first_wave_ns; /* eb_now_ns() when the first min(max_coros, all) had started */
     uint64_t fd_parks;     /* waits on a file descriptor that parked a coroutine */
+    uint64_t timers_reused; /* timer entries found resident, kept from an earlier
+                               scheduler (timer_store.h); 0: fresh arrays */
 } eb_sched_stats;
 
-/* Creates a scheduler and its stack pool: 0, -EINVAL, -ENOMEM. */
+/* Creates a scheduler, its stack pool and its timer arrays (kept ones when
+ * they fit: timer_store.h): 0, -EINVAL, -ENOMEM. */
 int eb_sched_create(const eb_sched_config *config, eb_sched **out);
 void eb_sched_destroy(eb_sched *s);
 

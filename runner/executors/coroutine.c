@@ -14,7 +14,6 @@
 #include "wait.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,15 +44,11 @@ static void task_main(void *raw, uint64_t task)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
-/* TEMPORARY (issue 16, phase A): EB_CORO_STACK=copy selects the copying
- * stacks for measurement until the runner's --coro-stack flag (phase B)
- * carries the mode in the job. Anything else: separate stacks. */
-static eb_coro_stack_mode stack_mode_from_env(void)
+/* The job's stack mode: the one asked for, or the rule for this many. */
+static eb_coro_stack_mode stack_mode(const eb_job *job, uint64_t in_flight)
 {
-    const char *text = getenv("EB_CORO_STACK");
-    eb_coro_stack_mode mode = EB_CORO_STACK_SEPARATE;
-    if (text != NULL) (void)eb_coro_stack_mode_parse(text, &mode);
-    return mode;
+    if (job->coro_stack == EB_JOB_CORO_STACK_AUTO) return eb_coro_stacks_auto_mode(in_flight);
+    return job->coro_stack == EB_CORO_STACK_COPY ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
 }
 
 static void report_stacks(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
@@ -85,7 +80,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
         uint64_t in_flight =
             job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
-        config.stack_mode = stack_mode_from_env();
+        config.stack_mode = stack_mode(job, in_flight);
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
             /* one mapping for every stack (and its guard page), plus the timer heap */
@@ -106,6 +101,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
             eb_sched_stats stats;
             eb_sched_get_stats(sched, &stats);
             report_stacks(sched, config.stack_mode, out);
+            out->coro.reused_timers = stats.timers_reused;
             if (rc == -EDEADLK && out->status == 0)
                 eb_job_fail(out, rc,
                             "a task suspended its coroutine outside a wait: it can "
@@ -140,5 +136,7 @@ const eb_executor eb_executor_coroutine = {
     .description =
         "one thread, one stackful coroutine per task, at most W in flight (0: unbounded)",
     .allows_unbounded = true,
+    .coroutines = true,
+    .memory = EB_FIT_COROUTINE,
     .run = coroutine_run,
 };

@@ -9,6 +9,7 @@
 #define EB_EXECUTOR_H
 
 #include "job_run.h"
+#include "memory_fit.h"
 #include "workload.h"
 
 #include <stdbool.h>
@@ -28,6 +29,10 @@ typedef struct eb_executor {
                                 results library names it in documents) */
     unsigned max_workers;    /* 0: no bound; else every point runs at most this many
                                 workers, whatever --workers says (sequential: 1) */
+    bool coroutines;         /* its tasks run as coroutines: --coro-stack applies
+                                (job->coro_stack) and the plan names the mode */
+    eb_fit_executor memory;  /* how its memory grows with its units: the up-front
+                                estimate's model (memory_fit.h; 0: sequential) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

@@ -144,5 +144,6 @@ const eb_executor eb_executor_threaded = {
     .description = "a pool of W pthreads sharing an atomic task counter",
     .allows_unbounded = false,
     .parallel = true,
+    .memory = EB_FIT_THREADED,
     .run = threaded_run,
 };

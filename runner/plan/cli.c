@@ -75,6 +75,7 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
         .cpuset = s->cpuset,
         .params = s->param.value,
         .param_count = s->param.count,
+        .coro_stacks = s->coro_stack,
     };
     for (size_t i = 0; i < eb_setting_count; i++)
         cli->plan_flags |= eb_setting_table[i].plan && s->given[i];

@@ -65,6 +65,8 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
         add_arg(&a, "--pin=%s", p->pin->name);
     for (size_t i = 0; i < p->workload->param_count; i++)
         add_arg(&a, "--param=%s=%" PRId64, p->workload->params[i].key, p->params[i]);
+    if (p->executor->coroutines)
+        add_arg(&a, "--coro-stack=%s", eb_point_coro_stack_name(p->coro_stack));
     if (eb_settings_point_args(s, add_setting, &a) < 0) a.failed = true;
     if (a.failed) {
         eb_point_args_free(a.v);

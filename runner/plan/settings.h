@@ -37,6 +37,7 @@ typedef struct eb_settings {
     const char *preset;
     const char *workload, *executor, *workers, *tasks, *pin, *cpuset;
     eb_setting_values param;
+    const char *coro_stack;
     /* Measurement: what every point of a run shares (the point gets them). */
     int64_t coro_backend; /* an eb_coro_backend */
     int64_t repetitions;
@@ -133,6 +134,7 @@ void eb_names_executors(char *buf, size_t len);
 void eb_names_executor_workers(char *buf, size_t len);
 void eb_names_pin_policies(char *buf, size_t len);
 void eb_names_backends(char *buf, size_t len);
+void eb_names_coro_stacks(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
 int eb_check_preset(const char *value, char *why, size_t why_len);
 int eb_check_micro_filter(const char *value, char *why, size_t why_len);
@@ -218,6 +220,21 @@ const eb_setting eb_setting_table[] = {
      .plan = true,
      .help = "a workload parameter, repeatable",
      .default_text = "the workload's; --list shows them with bounds and units"},
+    {.flag = "coro-stack",
+     .arg = "LIST",
+     .kind = EB_SETTING_LIST,
+     .section = EB_SECTION_PLAN,
+     .offset = EB_AT(coro_stack),
+     .plan = true,
+     .names = eb_names_coro_stacks,
+     .help = "where coroutines keep their frames: {names}; separate: a stack each (a 64 KiB "
+             "guarded one while 8 x coroutines <= vm.max_map_count, else a 4 KiB page); copy: "
+             "one run stack per thread, a parked coroutine's frames copied to a buffer of "
+             "their size (~580 B a task); a mode other than auto is named in the point "
+             "(/stack:copy)",
+     .default_text = "auto: separate while every stack gets a guard page (up to 8,191 "
+                     "coroutines in flight with vm.max_map_count 65530), copy beyond (README: "
+                     "Scale)"},
 
     /* Measurement */
     {.flag = "coro-backend",

@@ -136,6 +136,14 @@ void eb_names_backends(char *buf, size_t len)
     join(buf, len, names, n, " or ");
 }
 
+void eb_names_coro_stacks(char *buf, size_t len)
+{
+    const char *names[] = {eb_point_coro_stack_name(EB_JOB_CORO_STACK_AUTO),
+                           eb_point_coro_stack_name(EB_CORO_STACK_SEPARATE),
+                           eb_point_coro_stack_name(EB_CORO_STACK_COPY)};
+    join(buf, len, names, sizeof names / sizeof *names, " or ");
+}
+
 int eb_check_preset(const char *value, char *why, size_t why_len)
 {
     if (eb_preset_find(value) != NULL) return 0;
