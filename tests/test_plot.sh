@@ -8,6 +8,9 @@
 #   interrupted  a run stopped by SIGINT: said on stderr and at the top of each
 #             figure; stopped before any point: exit 2, that and not a filter hint
 #   limit     more than --max-input-bytes (/dev/zero): exit 2, one line
+#   scale     a scale preset document: scale.png, log-log, a line per executor and
+#             stack mode, warm and cold, and bytes per task; a document without
+#             two task counts of one executor gets a placeholder that says so
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -34,7 +37,7 @@ figures)
     cp "$src/tests/fixtures/compare/run-a.json" "$tmp/latest.json"
     "$py" "$src/tools/plot.py" --svg "$tmp/latest.json" >"$tmp/out" 2>"$tmp/err" ||
         fail "plot.py exited $?: $(cat "$tmp/err")"
-    for f in overview scaling overheads; do
+    for f in overview scaling overheads scale; do
         check_png "$tmp/latest/$f.png"
         head -c 200 "$tmp/latest/$f.svg" | grep -q "<svg\|<?xml" || fail "$f.svg is not SVG"
         grep -q "$tmp/latest/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
@@ -113,8 +116,29 @@ limit)
     [ $? -eq 2 ] && grep -q "run-a.json: 74851 bytes, more than --max-input-bytes (1000 bytes)" "$tmp/err" ||
         fail "run-a.json over the limit: $(cat "$tmp/err")"
     ;;
+scale)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/scale" "$src/tests/fixtures/compare/scale.json" \
+        >/dev/null 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    check_png "$tmp/scale/scale.png"
+    [ "$(stat -c %s "$tmp/scale/scale.png")" -gt 40000 ] || fail "scale.png holds no lines"
+    svg="$tmp/scale/scale.svg"
+    for label in "coroutine, copy stacks (warm)" "coroutine, copy stacks (cold)" \
+        "coroutine, separate stacks (warm)" "coroutine, separate stacks (cold)" \
+        "threaded (warm)" "threaded (cold)" "multiprocess (warm)" "multiprocess (cold)" \
+        "ns per task above the ideal" "bytes per task (peak RSS / tasks)"; do
+        grep -qF "$label" "$svg" || fail "scale.svg: no \"$label\""
+    done
+    # log-log: the axes carry powers of ten (10^1 .. 10^7 tasks)
+    grep -q "10\^{7}\|10^7\|mathdefault{10^{7}}" "$svg" || fail "scale.svg: no 10^7 tick on a log axis"
+    # a document of one task count per executor: the placeholder says so
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/one" "$src/tests/fixtures/compare/bound.json" \
+        >/dev/null 2>&1 || fail "bound.json: plot.py failed"
+    grep -q "was measured at two task counts or more" "$tmp/one/scale.svg" ||
+        fail "bound.json: scale.svg does not say why it is empty"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|scale" >&2
     exit 2
     ;;
 esac
