@@ -83,16 +83,23 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
         config.stack_mode = stack_mode(job, in_flight);
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
-            /* one mapping for every stack (and its guard page), plus the timer heap */
+            /* one mapping for every stack (and its guard page), or every control
+             * block and the run stack (copy); the timer heap and ring */
+            bool copy = config.stack_mode == EB_CORO_STACK_COPY;
             uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-            uint64_t bytes =
-                in_flight * (config.stack_bytes + (config.guard == EB_STACK_GUARD_ON ? page : 0) +
-                             3 * sizeof(uint64_t));
-            char limit[512];
+            uint64_t each =
+                copy ? sizeof(eb_coro)
+                     : config.stack_bytes + (config.guard == EB_STACK_GUARD_ON ? page : 0);
+            uint64_t bytes = in_flight * (each + 6 * sizeof(uint64_t));
+            char limit[512], what[64];
             eb_limit_ask ask = {.kind = 'm', .bytes = bytes, .maps = 1, .advice = advice};
             eb_limits_why(rc, &ask, limit, sizeof limit);
-            eb_job_fail(out, rc, "could not reserve %llu coroutine stacks of %zu KiB (%s): %s%s%s",
-                        (unsigned long long)in_flight, config.stack_bytes >> 10,
+            if (copy)
+                snprintf(what, sizeof what, "control blocks (copied stacks)");
+            else
+                snprintf(what, sizeof what, "stacks of %zu KiB", config.stack_bytes >> 10);
+            eb_job_fail(out, rc, "could not reserve %llu coroutine %s (%s): %s%s%s",
+                        (unsigned long long)in_flight, what,
                         eb_coro_backend_name(job->coro_backend), strerror(-rc),
                         limit[0] ? ": " : "", limit);
         } else {
