@@ -14,6 +14,7 @@
 #include "wait.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
