@@ -45,11 +45,24 @@ static void task_main(void *raw, uint64_t task)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
+static uint64_t in_flight_of(const eb_job *job)
+{
+    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+}
+
 /* The job's stack mode: the one asked for, or the rule for this many. */
 static eb_coro_stack_mode stack_mode(const eb_job *job, uint64_t in_flight)
 {
     if (job->coro_stack == EB_JOB_CORO_STACK_AUTO) return eb_coro_stacks_auto_mode(in_flight);
     return job->coro_stack == EB_CORO_STACK_COPY ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
+}
+
+/* auto resolved before the timed runs: the first one would read
+ * vm.max_map_count inside its timing (a cold run's cost, not the executor's) */
+static int coroutine_prepare(eb_job *job)
+{
+    job->coro_stack = (int)stack_mode(job, in_flight_of(job));
+    return 0;
 }
 
 static void report_stacks(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
@@ -78,8 +91,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
                (rc = job->workload->worker_init(job, 0)) != 0) {
         eb_job_fail(out, rc, "worker 0: worker_init failed: %s", strerror(-rc));
     } else {
-        uint64_t in_flight =
-            job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+        uint64_t in_flight = in_flight_of(job);
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
         config.stack_mode = stack_mode(job, in_flight);
         rc = eb_sched_create(&config, &sched);
@@ -146,5 +158,6 @@ const eb_executor eb_executor_coroutine = {
     .allows_unbounded = true,
     .coroutines = true,
     .memory = EB_FIT_COROUTINE,
+    .prepare = coroutine_prepare,
     .run = coroutine_run,
 };

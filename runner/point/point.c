@@ -208,6 +208,9 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                        eb_plural(p->tasks, "task", "tasks"), eb_strerror(rc), limit[0] ? ": " : "",
                        limit);
     }
+    if (p->executor->prepare != NULL && (rc = p->executor->prepare(job)) != 0)
+        return eb_fail(why, why_len, rc, "%s: could not prepare the job: %s", p->executor->name,
+                       eb_strerror(rc));
     c->durations = calloc(p->tasks, sizeof *c->durations);
     c->pus = calloc((size_t)c->settings->repetitions, sizeof *c->pus);
     if (c->durations == NULL || c->pus == NULL) {
