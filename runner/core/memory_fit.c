@@ -13,8 +13,10 @@
 #define MIB ((uint64_t)1 << 20)
 #define PAGE ((uint64_t)4096)
 
-/* The point process before any unit: measured ~4.8 MiB resident, 7.0-7.2
- * MiB of address space, 0.5-0.9 MiB of private data (execbench --point). */
+/* The point process before any unit: measured ~4.8 MiB resident, 0.5-0.9
+ * MiB of private data, and besides its files (eb_mem_available's
+ * program_bytes, counted against RLIMIT_AS) 0.6-0.9 MiB of anonymous address
+ * space; 8 MiB leaves its heap and main stack room to grow (execbench --point). */
 #define BASE_RESIDENT (6 * MIB)
 #define BASE_ADDRESS (8 * MIB)
 #define BASE_DATA (1 * MIB)
@@ -210,7 +212,8 @@ static size_t limits_of(const eb_fit_estimate *e, const eb_mem_available *a, lim
             (limit_check){EB_FIT_COMMIT, e->commit_bytes,
                           a->commit_limit > a->committed ? a->commit_limit - a->committed : 0};
     if (a->rlimit_as != EB_FIT_UNLIMITED)
-        out[n++] = (limit_check){EB_FIT_RLIMIT_AS, e->address_bytes, a->rlimit_as};
+        out[n++] = (limit_check){EB_FIT_RLIMIT_AS, sat_add(e->address_bytes, a->program_bytes),
+                                 a->rlimit_as};
     if (a->rlimit_data != EB_FIT_UNLIMITED)
         out[n++] = (limit_check){EB_FIT_RLIMIT_DATA, e->data_bytes, a->rlimit_data};
     return n;
