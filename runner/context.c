@@ -86,6 +86,21 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_string(d, e, EB_KEY_REAL_TIME,
                               "real_time: the job's wall time (CLOCK_MONOTONIC), executor "
                               "start-up included (spawn_ns alone); one job per iteration");
+    eb_results_context_string(
+        d, e, EB_KEY_COLD_RUN_NS,
+        "cold_run_ns: the wall time of the first warm-up, the first run in the point's fresh "
+        "process (absent with --warmup 0, whose first repetition is that run: its "
+        "coro_stacks_reused is 0): stacks and timer arrays are mapped and faulted in inside "
+        "it; before every run, cold included, the job's per-task arrays (result, start, end: "
+        "24 B a task) are mapped and zeroed outside the timed job");
+    eb_results_context_string(
+        d, e, EB_KEY_CORO_STACKS_REUSED,
+        "coro_stacks_reused, coro_timers_reused: what a coroutine run found kept from an "
+        "earlier run of its point process, resident: stacks (separate: the stack pool's slots; "
+        "copy: the control blocks, with the run stack and the save buffers' arena) and the "
+        "scheduler's timer entries; 0 is a cold start, every later run of the process is a warm "
+        "one. Threads: glibc keeps finished threads' stacks (up to 40 MiB) for the next ones. "
+        "Nothing else is kept or prefaulted, and no huge pages are used");
 }
 
 /* libbenchmark's context keys, when no point process supplied them. */

@@ -11,6 +11,7 @@
 #define EB_MERGE_H
 
 #include "plan.h"
+#include "point_memory.h"
 #include "results.h"
 
 typedef struct eb_doc {
@@ -45,6 +46,11 @@ int eb_doc_add_foreign(eb_doc *doc, const char *text, size_t len, const char *pr
 /* An error row named `name` (e.g. "micro/execbench-micro"), counted in
  * others_failed. */
 void eb_doc_add_named_error(eb_doc *doc, const char *name, const char *message);
+
+/* Adds the point's up-front memory estimate (point_memory.h) to each of its
+ * rows: memory_estimate_bytes, memory_need_bytes, memory_limit,
+ * memory_room_bytes. 0 or -ENOMEM. */
+int eb_doc_set_memory(eb_doc *doc, const eb_point *point, const eb_point_memory *memory);
 
 /* The point's median real time in ns, from its typed rows; false when it
  * failed or is absent. */

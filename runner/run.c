@@ -46,8 +46,19 @@ static const char *exe_path(const char *self)
 static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, const char *self,
                       eb_progress *progress, int *interrupted)
 {
-    char **args = eb_point_args(self, p, s);
     char message[1500];
+    /* Up front: a point that cannot fit is refused with its estimate, never
+     * started to be killed halfway (point_memory.h). */
+    eb_point_memory memory;
+    eb_point_memory_check(p, s, &memory);
+    if (!memory.verdict.fits) {
+        snprintf(message, sizeof message, "refused before it started: %s", memory.text);
+        eb_doc_add_error(doc, p, s, message);
+        eb_doc_set_memory(doc, p, &memory);
+        eb_progress_done(progress, false, message);
+        return;
+    }
+    char **args = eb_point_args(self, p, s);
     if (args == NULL) {
         eb_doc_add_error(doc, p, s, "out of memory building the point's command line");
         eb_progress_done(progress, false, "out of memory");
@@ -72,6 +83,7 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, cons
         eb_child_describe(&r, s->timeout_ns, "point process", message, sizeof message);
         eb_doc_add_error(doc, p, s, message);
     }
+    eb_doc_set_memory(doc, p, &memory);
     eb_child_result_free(&r);
 
     double median;

@@ -23,11 +23,21 @@ import sys
 
 # Present or not by what happened, not by what the code writes.
 OPTIONAL = {"worker_pus_varied", "interrupted_by"}
-# Added since the kept document: net.http's settings and rows (issue 14).
-ADDED = {"reactor", "server_threads", "server_cpuset"}
+# Rows of a workload the kept document could not have (issue 14).
 ADDED_WORKLOADS = {"net.http"}
 # In a row the kept document has not: a new workload may have no ideal.
 OPTIONAL_NEW = {"ideal_ns"}
+
+# Keys added since the kept document, each documented in docs/results-format.md:
+# they may be in NEW where KEPT has none (issue 14: net.http's settings; issue 16: where the coroutines lived,
+# what a run found kept, the up-front memory estimate, and the context's
+# sentences on cold runs and on what is kept between runs).
+ADDED = {"reactor", "server_threads", "server_cpuset",
+         "coro_stack", "coro_stack_used", "coro_stack_bytes", "coro_stacks_reused",
+         "coro_timers_reused", "coro_control_bytes", "coro_frames_max_bytes",
+         "coro_copied_bytes", "coro_buffer_peak_bytes", "coro_arena_bytes",
+         "memory_estimate_bytes", "memory_need_bytes", "memory_limit", "memory_room_bytes",
+         "cold_run_ns"}
 
 
 def kind(v):

@@ -119,7 +119,20 @@ bool sandbox_possible(const eb_sandbox *s, char *why, size_t len)
                      strerror(errno));
             return false;
         }
+        /* a cgroup made is not yet a limit set: try the limit too */
+        char path[700], value[32];
+        snprintf(path, sizeof path, "%s/%s", dir, limit_file);
+        snprintf(value, sizeof value, "%llu", (unsigned long long)s->memory_bytes);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        bool set = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+        int err = errno;
+        if (fd >= 0) close(fd);
         rmdir(dir);
+        if (!set) {
+            snprintf(why, len, "cannot set a memory limit on a cgroup of its own (%s): %s", path,
+                     strerror(err));
+            return false;
+        }
     }
     if ((s->uid != 0 || s->pid_max != 0) && geteuid() != 0) {
         snprintf(why, len, "%s needs root, and this test runs as uid %d",

@@ -11,6 +11,9 @@
 #   crossover mix.waitsum at three CPU shares (a small crossover run): crossover.png
 #             beside the three, naming the winner at each share and its lead; a
 #             document without such a sweep gets no crossover.png
+#   scale     a scale preset document: scale.png, log-log, a line per executor and
+#             stack mode, warm and cold, and bytes per task; a document without
+#             two task counts of one executor gets a placeholder that says so
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -37,7 +40,7 @@ figures)
     cp "$src/tests/fixtures/compare/run-a.json" "$tmp/latest.json"
     "$py" "$src/tools/plot.py" --svg "$tmp/latest.json" >"$tmp/out" 2>"$tmp/err" ||
         fail "plot.py exited $?: $(cat "$tmp/err")"
-    for f in overview scaling overheads; do
+    for f in overview scaling overheads scale; do
         check_png "$tmp/latest/$f.png"
         head -c 200 "$tmp/latest/$f.svg" | grep -q "<svg\|<?xml" || fail "$f.svg is not SVG"
         grep -q "$tmp/latest/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
@@ -136,8 +139,29 @@ crossover)
     done
     [ "$(stat -c %s "$tmp/x/crossover.png")" -gt 20000 ] || fail "crossover.png holds no lines"
     ;;
+scale)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/scale" "$src/tests/fixtures/compare/scale.json" \
+        >/dev/null 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    check_png "$tmp/scale/scale.png"
+    [ "$(stat -c %s "$tmp/scale/scale.png")" -gt 40000 ] || fail "scale.png holds no lines"
+    svg="$tmp/scale/scale.svg"
+    for label in "coroutine, copy stacks (warm)" "coroutine, copy stacks (cold)" \
+        "coroutine, separate stacks (warm)" "coroutine, separate stacks (cold)" \
+        "threaded (warm)" "threaded (cold)" "multiprocess (warm)" "multiprocess (cold)" \
+        "ns per task above the ideal" "bytes per task (peak RSS / tasks)"; do
+        grep -qF "$label" "$svg" || fail "scale.svg: no \"$label\""
+    done
+    # log-log: the axes carry powers of ten (10^1 .. 10^7 tasks)
+    grep -q "10\^{7}\|10^7\|mathdefault{10^{7}}" "$svg" || fail "scale.svg: no 10^7 tick on a log axis"
+    # a document of one task count per executor: the placeholder says so
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/one" "$src/tests/fixtures/compare/bound.json" \
+        >/dev/null 2>&1 || fail "bound.json: plot.py failed"
+    grep -q "was measured at two task counts or more" "$tmp/one/scale.svg" ||
+        fail "bound.json: scale.svg does not say why it is empty"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover|scale" >&2
     exit 2
     ;;
 esac

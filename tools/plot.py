@@ -15,6 +15,10 @@ results/latest.json -> results/latest/):
                  crossover preset): each executor's median over the fastest's at
                  each share of the work that computes, and which one wins by how
                  much
+  scale.png      per workload, log-log against the tasks: the time each task took
+                 above the ideal, warm (the median) and cold (the first run in the
+                 point's process), and the resident bytes per task; one line per
+                 executor and coroutine stack mode (execbench --preset scale)
 
 --svg writes an SVG beside each PNG (its text kept as text). Every figure
 drawn comes from `execbench-compare summary --format json` (the results
@@ -132,6 +136,12 @@ class Run:
         self.lead = row.get("lead") if number(row.get("lead")) else None
         self.winner = row.get("winner") is True
         self.counters = {}
+        # scale: the cost of a task above the ideal, warm and cold, and its bytes
+        self.stack = row.get("coro_stack_used") if isinstance(row.get("coro_stack_used"), str) \
+            else None
+        self.over = row.get("over_ideal_per_task_ns")
+        self.cold_over = row.get("cold_over_ideal_per_task_ns")
+        self.bytes = row.get("max_rss_per_task_bytes")
 
 
 def executor_label(row):
@@ -148,7 +158,8 @@ def gather(report):
             run = Run(row)
             if isinstance(row.get("workload"), str):
                 key = ("P", row["workload"], executor_label(row), row.get("workers"),
-                       row.get("tasks"), row.get("pin") or "", row.get("params") or "")
+                       row.get("tasks"), row.get("pin") or "", row.get("params") or "",
+                       row.get("coro_stack") or "")
             else:
                 key = ("B", row.get("name"))
             runs[key] = run
@@ -236,7 +247,7 @@ def point_groups(runs):
     for key, run in runs.items():
         if key[0] != "P" or run.median is None:
             continue
-        _, workload, executor, workers, tasks, pin, params = key
+        _, workload, executor, workers, tasks, pin, params, _stack = key
         groups.setdefault((workload, tasks, params, pin), {}).setdefault(executor, {})[workers] = run
     return groups
 
@@ -483,7 +494,7 @@ def crossover_series(runs):
             continue
         if run.cpu_share is None or run.times_best is None:
             continue
-        _, _, executor, workers, tasks, pin, params = key
+        _, _, executor, workers, tasks, pin, params, _stack = key
         rest = ",".join(p for p in params.split(",") if not p.startswith("n="))
         series.setdefault((tasks, pin, rest), {}).setdefault((executor, workers), {})[params] = run
     # a sweep: more than one share
@@ -564,6 +575,87 @@ def crossover(plt, runs, report, source, banner=None):
     return fig
 
 
+def scale_lines(runs):
+    """workload -> {(executor, stack mode or None): {tasks: Run}}: the points of
+    each executor and mode, by task count (the first point of a count wins)."""
+    lines = {}
+    for key, run in runs.items():
+        if key[0] != "P" or run.median is None or not isinstance(key[4], int):
+            continue
+        by_tasks = lines.setdefault(key[1], {}).setdefault((key[2], run.stack), {})
+        by_tasks.setdefault(key[4], run)
+    # a line needs two task counts or more
+    return {w: {k: v for k, v in by.items() if len(v) > 1} for w, by in lines.items()
+            if any(len(v) > 1 for v in by.values())}
+
+
+def darker(hex_colour):
+    """The colour 45% of the way to black."""
+    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{int(v * 0.55):02x}" for v in rgb)
+
+
+def line_label(executor, stack):
+    return f"{executor}, {stack} stacks" if stack else executor
+
+
+def scale(plt, runs, report, source, banner=None):
+    lines = scale_lines(runs)
+    title = "Scale: the cost of a task against the tasks (log-log; flat is best)"
+    if not lines:
+        return empty_figure(plt, title, f"no executor in {source} was measured at two task "
+                                        "counts or more; execbench --preset scale measures them",
+                            banner)
+    fig, axes = plt.subplots(len(lines), 2, figsize=(13, 4.6 * len(lines)), squeeze=False)
+    skipped = []
+    for (ax_t, ax_b), (workload, by_line) in zip(axes, lines.items()):
+        executors, colour = executor_colours({e for e, _ in by_line})
+        styles = {}  # each line its own marker; an executor's second stack mode a darker shade
+        shades = {}
+        for (e, stack) in sorted(by_line, key=lambda k: (executors.index(k[0]), k[1] or "")):
+            pts = sorted(by_line[(e, stack)].items())
+            label = line_label(e, stack)
+            marker = styles.setdefault((e, stack), "os^vD"[len(styles) % 5])
+            nth = shades.setdefault(e, [])
+            nth.append(stack)
+            c = colour[e] if len(nth) == 1 else darker(colour[e])
+            for which, attr, style in (("warm", "over", "-"), ("cold", "cold_over", "--")):
+                xs, ys = [], []
+                for tasks, run in pts:
+                    v = getattr(run, attr)
+                    if not number(v):
+                        continue
+                    if v <= 0:  # beyond the ideal: no place on a log axis
+                        skipped.append(f"{label}, {tasks} tasks, {which}: {v:.0f} ns")
+                        continue
+                    xs.append(tasks)
+                    ys.append(v)
+                if xs:
+                    ax_t.plot(xs, ys, linestyle=style, marker=marker, color=c,
+                              label=f"{label} ({which})",
+                              markerfacecolor=c if which == "warm" else "none")
+            xs = [t for t, r in pts if number(r.bytes) and r.bytes > 0]
+            if xs:
+                ax_b.plot(xs, [by_line[(e, stack)][t].bytes for t in xs], marker=marker,
+                          color=c, label=label)
+        for ax in (ax_t, ax_b):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("tasks, every one in flight")
+            ax.grid(which="both", alpha=0.3)
+            ax.legend(fontsize="small")
+        ax_t.set_ylabel("ns per task above the ideal")
+        ax_t.set_title(f"{workload}: (time - ideal) / tasks; warm: median, cold: first run")
+        ax_b.set_ylabel("bytes per task (peak RSS / tasks)")
+        ax_b.set_title(f"{workload}: resident memory per task")
+    fig.suptitle(headline(title, banner), fontsize=12)
+    notes = [f"not drawn, at or below the ideal: {s}" for s in skipped]
+    if notes:
+        fig.text(0.01, 0.005, "\n".join(notes), ha="left", va="bottom", fontsize="x-small")
+    title_room(fig, banner, len(notes))
+    return fig
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("results", help="an execbench or Google Benchmark JSON document")
@@ -607,7 +699,8 @@ def main(argv=None):
         fail(f"{out}: cannot create the folder: {e.strerror}")
     source = os.path.basename(args.results)
     written = []
-    figures = [("overview", overview), ("scaling", scaling), ("overheads", overheads)]
+    figures = [("overview", overview), ("scaling", scaling), ("overheads", overheads),
+               ("scale", scale)]
     if crossover_series(runs):
         figures.append(("crossover", crossover))
     for name, make in figures:

@@ -228,7 +228,8 @@ out:
 /* ---- the tables ------------------------------------------------------------- */
 
 enum {
-    KEY_COLS = 9, /* name, benchmark, workload, executor, workers, tasks, pin, params, gil */
+    KEY_COLS = 10, /* name, benchmark, workload, executor, workers, tasks, pin, params, gil,
+                      coro_stack */
 };
 
 /* The columns each document has: a number for csv and json, its text for people. */
@@ -251,6 +252,12 @@ enum {
     PD_CPU_SHARE,  /* the reference's CPU time over its median: the share that computes */
     PD_TIMES_BEST, /* the median over the fastest of the group's */
     PD_LEAD,       /* the fastest point's: the runner-up's median over its own */
+    /* scale: what ran and what a task cost above the ideal, warm and cold */
+    PD_CORO_STACK_USED,
+    PD_COLD_RUN,
+    PD_OVER_PER_TASK,
+    PD_COLD_OVER_PER_TASK,
+    PD_BYTES_PER_TASK,
     PER_DOC_COLS,
 };
 
@@ -267,6 +274,8 @@ static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
         {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
         {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
         {EB_KEY_GIL_INTERVAL_US, "GIL us", EB_COL_BOTH, false},
+        /* only where a point names its stack mode: hidden for the others */
+        {EB_KEY_CORO_STACK, "stack", EB_COL_BOTH | EB_COL_HOIST, true},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -314,6 +323,14 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_CPU_SHARE] = {"cpu_share", "CPU share", EB_COL_MACHINE, false},
         [PD_TIMES_BEST] = {"times_best", "x best", EB_COL_MACHINE, false},
         [PD_LEAD] = {"lead", "lead", EB_COL_MACHINE, false},
+        [PD_CORO_STACK_USED] = {EB_KEY_CORO_STACK_USED, "stack used", EB_COL_MACHINE, true},
+        [PD_COLD_RUN] = {EB_KEY_COLD_RUN_NS, "cold run", EB_COL_MACHINE, false},
+        [PD_OVER_PER_TASK] = {"over_ideal_per_task_ns", "over ideal per task", EB_COL_MACHINE,
+                              false},
+        [PD_COLD_OVER_PER_TASK] = {"cold_over_ideal_per_task_ns", "cold over ideal per task",
+                                   EB_COL_MACHINE, false},
+        [PD_BYTES_PER_TASK] = {EB_KEY_MAX_RSS_PER_TASK_BYTES, "bytes per task", EB_COL_MACHINE,
+                               false},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");
@@ -377,6 +394,30 @@ static const char *point_label(const eb_row *row, char *buf, size_t len)
     return buf;
 }
 
+/* The scale figures of a point (scale.png): the stack mode its coroutines
+ * ran with, its cold run, what a task cost above the ideal warm (the
+ * median) and cold, and its resident bytes per task. */
+static int scale_cells(eb_table *t, size_t row, size_t c, const eb_run *run, const figures *f)
+{
+    const eb_row *first = run->first;
+    int rc = 0;
+    double cold = -1.0, over, bytes;
+    if (first->coro_stack_used[0])
+        rc = eb_table_set(t, row, c + PD_CORO_STACK_USED,
+                          eb_cell_text(first->coro_stack_used, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_COLD_RUN_NS, &cold) && cold > 0.0)
+        rc = eb_table_set(t, row, c + PD_COLD_RUN, eb_cell_real(cold, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_over_ideal_per_task_ns(f->f.median_ns, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_OVER_PER_TASK, eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && cold > 0.0 &&
+        eb_over_ideal_per_task_ns(cold, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_COLD_OVER_PER_TASK,
+                          eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_MAX_RSS_PER_TASK_BYTES, &bytes))
+        rc = eb_table_set(t, row, c + PD_BYTES_PER_TASK, eb_cell_real(bytes, NULL, EB_STYLE_PLAIN));
+    return rc;
+}
+
 static int fill_row(const builder *b, eb_table *t, size_t e)
 {
     long r = eb_table_add_row(t, 0);
@@ -400,6 +441,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         if (proto->pin[0]) SET(6, eb_cell_text(proto->pin, EB_STYLE_PLAIN));
         if (proto->params[0]) SET(7, eb_cell_text(proto->params, EB_STYLE_PLAIN));
         if (proto->gil_interval_us > 0) SET(8, eb_cell_int(proto->gil_interval_us, EB_STYLE_PLAIN));
+        if (proto->coro_stack[0]) SET(9, eb_cell_text(proto->coro_stack, EB_STYLE_PLAIN));
     } else {
         SET(1, eb_cell_text(proto->run_name, EB_STYLE_PLAIN));
     }
@@ -468,6 +510,7 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         if (f->times_best >= 0.0)
             SET(c + PD_TIMES_BEST, eb_cell_real(f->times_best, NULL, EB_STYLE_PLAIN));
         if (f->lead >= 0.0) SET(c + PD_LEAD, eb_cell_real(f->lead, NULL, EB_STYLE_PLAIN));
+        if (proto->is_point && rc == 0) rc = scale_cells(t, row, c, run, f);
     }
 #undef SET
     return rc;

@@ -51,6 +51,8 @@ static int describe_point(json_t *row, const eb_point_desc *p)
     if (rc == 0) rc = put(row, EB_KEY_TASKS, json_integer((json_int_t)p->tasks));
     if (rc == 0) rc = put(row, EB_KEY_PIN, json_string(p->pin));
     if (rc == 0 && p->cpuset != NULL) rc = put(row, EB_KEY_CPUSET, json_string(p->cpuset));
+    if (rc == 0 && p->coro_stack != NULL)
+        rc = put(row, EB_KEY_CORO_STACK, json_string(p->coro_stack));
     json_t *params = json_object();
     for (size_t i = 0; rc == 0 && params != NULL && i < p->param_count; i++)
         rc = put(params, p->param_keys[i], json_integer((json_int_t)p->param_values[i]));
@@ -234,6 +236,11 @@ int eb_row_set_real(eb_results_doc *doc, size_t i, const char *key, double value
 int eb_row_set_bool(eb_results_doc *doc, size_t i, const char *key, bool value)
 {
     return set_row(doc, i, key, json_boolean(value));
+}
+
+int eb_row_set_string(eb_results_doc *doc, size_t i, const char *key, const char *value)
+{
+    return set_row(doc, i, key, json_string(value));
 }
 
 int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *values, size_t n)

@@ -55,6 +55,13 @@ double eb_cpu_share(double cpu_ns, double real_ns)
     return cpu_ns / real_ns;
 }
 
+bool eb_over_ideal_per_task_ns(double time_ns, double ideal_ns, int64_t tasks, double *out)
+{
+    if (!(ideal_ns >= 0.0) || !(time_ns > 0.0) || tasks <= 0) return false;
+    *out = (time_ns - ideal_ns) / (double)tasks;
+    return true;
+}
+
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/manual_time", point_name);

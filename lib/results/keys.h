@@ -82,6 +82,25 @@
 #define EB_KEY_IDEAL_NS "ideal_ns"
 #define EB_KEY_IDEAL_BASIS "ideal_basis"
 
+/* A row: the coroutine executor's stacks (issue 16). coro_stack is the mode
+ * the point named (a point field, absent for auto); the rest the point
+ * process reports, coro_stack_used in words, the others as counters. */
+#define EB_KEY_CORO_STACK "coro_stack"
+#define EB_KEY_CORO_STACK_USED "coro_stack_used"
+#define EB_KEY_CORO_STACK_BYTES "coro_stack_bytes"
+#define EB_KEY_CORO_STACKS_REUSED "coro_stacks_reused"
+#define EB_KEY_CORO_TIMERS_REUSED "coro_timers_reused"
+#define EB_KEY_CORO_CONTROL_BYTES "coro_control_bytes"
+#define EB_KEY_CORO_FRAMES_MAX_BYTES "coro_frames_max_bytes"
+#define EB_KEY_CORO_COPIED_BYTES "coro_copied_bytes"
+#define EB_KEY_CORO_BUFFER_PEAK_BYTES "coro_buffer_peak_bytes"
+#define EB_KEY_CORO_ARENA_BYTES "coro_arena_bytes"
+/* A row: the up-front memory estimate (the runner, before the point starts). */
+#define EB_KEY_MEMORY_ESTIMATE_BYTES "memory_estimate_bytes"
+#define EB_KEY_MEMORY_NEED_BYTES "memory_need_bytes"
+#define EB_KEY_MEMORY_LIMIT "memory_limit"
+#define EB_KEY_MEMORY_ROOM_BYTES "memory_room_bytes"
+
 /* context: libbenchmark's keys. */
 #define EB_KEY_DATE "date"
 #define EB_KEY_HOST_NAME "host_name"
@@ -126,7 +145,9 @@
 #define EB_KEY_REPEAT_INDEX "index"
 #define EB_KEY_REPEAT_OF "of"
 /* context.execbench also holds "cpu_time" and "real_time" (EB_KEY_CPU_TIME,
- * EB_KEY_REAL_TIME): a sentence each on what the rows' values mean. */
+ * EB_KEY_REAL_TIME), "cold_run_ns" and "coro_stacks_reused"
+ * (EB_KEY_COLD_RUN_NS, EB_KEY_CORO_STACKS_REUSED): a sentence each on what
+ * the rows' values mean. */
 
 typedef enum eb_key_kind {
     EB_KIND_STRING,
@@ -206,6 +227,20 @@ typedef enum eb_key_scope {
     X(EB_KEY_GIL_INTERVAL_US, EB_KIND_COUNT, EB_SCOPE_ROW)                                         \
     X(EB_KEY_IDEAL_NS, EB_KIND_NUMBER, EB_SCOPE_ROW)                                               \
     X(EB_KEY_IDEAL_BASIS, EB_KIND_STRING, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_CORO_STACK, EB_KIND_STRING, EB_SCOPE_ROW)                                             \
+    X(EB_KEY_CORO_STACK_USED, EB_KIND_STRING, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_CORO_STACK_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_CORO_STACKS_REUSED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_TIMERS_REUSED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_CONTROL_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_FRAMES_MAX_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                             \
+    X(EB_KEY_CORO_COPIED_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                 \
+    X(EB_KEY_CORO_BUFFER_PEAK_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_CORO_ARENA_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_MEMORY_ESTIMATE_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                   \
+    X(EB_KEY_MEMORY_NEED_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                       \
+    X(EB_KEY_MEMORY_LIMIT, EB_KIND_STRING, EB_SCOPE_ROW)                                           \
+    X(EB_KEY_MEMORY_ROOM_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                       \
     X(EB_KEY_DATE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                               \
     X(EB_KEY_HOST_NAME, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                          \
     X(EB_KEY_EXECUTABLE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                         \

@@ -290,7 +290,7 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
     row->family_index = row->repetitions = row->repetition_index = row->iterations = row->threads =
         -1;
     row->aggregate_name = row->aggregate_unit = row->error_message = "";
-    row->pin = row->params = "";
+    row->pin = row->params = row->coro_stack = row->coro_stack_used = "";
     row->ideal_ns = row->spawn_ns = -1.0;
 
     int rc_ = get_string(&rc, obj, EB_KEY_NAME, true, &row->name);
@@ -363,6 +363,9 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
         if ((rc_ = get_string(&rc, obj, EB_KEY_WORKLOAD, true, &row->workload)) != 0 ||
             (rc_ = get_string(&rc, obj, EB_KEY_EXECUTOR, true, &row->executor)) != 0 ||
             (rc_ = get_string(&rc, obj, EB_KEY_PIN, false, &row->pin)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_CORO_STACK, false, &row->coro_stack)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_CORO_STACK_USED, false, &row->coro_stack_used)) !=
+                0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_WORKERS, true, &row->workers)) != 0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_TASKS, true, &row->tasks)) != 0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_GIL_INTERVAL_US, false, &row->gil_interval_us)) !=

@@ -61,6 +61,9 @@ typedef struct eb_row {
     const char *params;                    /* canonical "k=v,k=v" (keys sorted); "" if none */
     int64_t gil_interval_us;               /* 0: free threads (absent) */
     double ideal_ns, spawn_ns;             /* -1 when absent */
+    /* the stack mode the point named (part of what tells points apart) and
+     * the one its coroutines ran with; "" when absent */
+    const char *coro_stack, *coro_stack_used;
 
     json_t *json; /* the row's object in the document: every key, known or not */
 } eb_row;
@@ -171,6 +174,11 @@ double eb_efficiency(double ideal_ns, double median_ns);
 double eb_times_best(double best_median_ns, double median_ns);
 double eb_cpu_share(double cpu_ns, double real_ns);
 
+/* What a point took per task above its ideal: (time - ideal) / tasks, in ns
+ * (scale: the cost of a task, flat when it does not grow with the tasks).
+ * False when unknown (no ideal, no tasks). */
+bool eb_over_ideal_per_task_ns(double time_ns, double ideal_ns, int64_t tasks, double *out);
+
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len);
@@ -186,7 +194,8 @@ int eb_results_set_label(eb_results_doc *doc, const char *label);
 /* What a point's rows carry about it (docs/results-format.md). */
 typedef struct eb_point_desc {
     const char *workload, *executor, *pin;
-    const char *cpuset; /* NULL unless pinned to a --cpuset list */
+    const char *cpuset;     /* NULL unless pinned to a --cpuset list */
+    const char *coro_stack; /* NULL unless the point names a stack mode */
     int64_t workers, tasks;
     size_t param_count;
     const char *const *param_keys;
@@ -225,6 +234,7 @@ int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t idea
 int eb_row_set_int(eb_results_doc *doc, size_t i, const char *key, int64_t value);
 int eb_row_set_real(eb_results_doc *doc, size_t i, const char *key, double value);
 int eb_row_set_bool(eb_results_doc *doc, size_t i, const char *key, bool value);
+int eb_row_set_string(eb_results_doc *doc, size_t i, const char *key, const char *value);
 int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *values, size_t n);
 /* Removes a number from row `i`: true with *out when it held one. */
 bool eb_row_take_number(eb_results_doc *doc, size_t i, const char *key, double *out);

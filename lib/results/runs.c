@@ -13,9 +13,9 @@ static char *run_key(const eb_row *row, eb_run_keying keying)
     char *key = NULL;
     int n;
     if (keying == EB_KEY_BY_POINT && row->is_point)
-        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%lld", row->workload,
+        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%s", row->workload,
                      row->executor, (long long)row->workers, (long long)row->tasks, row->pin,
-                     row->params, (long long)row->gil_interval_us);
+                     row->params, (long long)row->gil_interval_us, row->coro_stack);
     else
         n = asprintf(&key, "B\x1f%s", row->run_name);
     return n < 0 ? NULL : key;
@@ -31,8 +31,12 @@ static int push_sample(eb_run *run, const eb_row *row)
         double *cpu = realloc(run->cpu_ns, cap * sizeof *cpu);
         if (cpu == NULL) return -ENOMEM;
         run->cpu_ns = cpu;
+        const eb_row **rows = realloc((void *)run->rows, cap * sizeof *rows);
+        if (rows == NULL) return -ENOMEM;
+        run->rows = rows;
         run->cap = cap;
     }
+    run->rows[run->n] = row;
     run->real_ns[run->n] = row->real_ns;
     run->cpu_ns[run->n] = row->cpu_ns;
     run->n++;
@@ -103,6 +107,7 @@ void eb_runs_free(eb_run_set *set)
         free(set->runs[i].key);
         free(set->runs[i].real_ns);
         free(set->runs[i].cpu_ns);
+        free((void *)set->runs[i].rows);
     }
     free(set->runs);
     json_decref(set->index);
@@ -167,5 +172,19 @@ bool eb_results_run_figures(const eb_results_doc *doc, const char *run_name, eb_
     if (ok && run.first != NULL) eb_run_figures_of(&run, out);
     free(run.real_ns);
     free(run.cpu_ns);
+    free((void *)run.rows);
     return out->valid && run.errors == 0;
+}
+
+bool eb_run_number_median(const eb_run *run, const char *key, double *out)
+{
+    double *values = run->n > 0 ? malloc(run->n * sizeof *values) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; values != NULL && i < run->n; i++)
+        if (eb_row_number(run->rows[i], key, &values[n])) n++;
+    bool found = n > 0;
+    if (found) *out = eb_stats_median(values, n);
+    free(values);
+    if (!found && run->agg_median != NULL) found = eb_row_number(run->agg_median, key, out);
+    return found;
 }

@@ -15,6 +15,7 @@ typedef struct eb_run {
     char *key;
     const eb_row *first;      /* its first row, for names and point fields */
     double *real_ns, *cpu_ns; /* usable iteration rows, in document order */
+    const eb_row **rows;      /* those rows */
     size_t n, cap;
     const eb_row *agg_median; /* aggregate rows, used when no iteration row is usable */
     const eb_row *agg_cv;
@@ -55,6 +56,12 @@ typedef struct eb_run_figures {
 } eb_run_figures;
 
 void eb_run_figures_of(const eb_run *run, eb_run_figures *out);
+
+/* The median over the run's usable repetitions of the number at `key` (a
+ * counter: cold_run_ns, max_rss_per_task_bytes, ...), or its median
+ * aggregate's when no repetition row is there: true with *out, false when
+ * no row holds one (or out of memory). */
+bool eb_run_number_median(const eb_run *run, const char *key, double *out);
 
 /* The figures of the run whose rows have this run_name (an execbench point:
  * eb_results_point_run_name). False when it has no usable figures (only

@@ -22,16 +22,18 @@ typedef struct eb_job_result {
     int64_t max_rss_kib;       /* peak, children included */
     eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
     uint64_t steals;           /* hybrid: ready coroutines idle threads took from others */
-    /* The coroutine executor's stacks (zero elsewhere), for the document
-     * (issue 16 phase B): the mode (0 separate, 1 copy: coro.h), each
-     * coroutine's stack (separate) or the shared run stack (copy), the slots
-     * found resident in a pool kept from an earlier run of this process (a
-     * warm run), and in copy mode the deepest frames saved, the bytes
-     * copied out and back in, and the save buffers' peak. */
+    /* The coroutine executor's stacks (zero elsewhere), for the document:
+     * the mode (0 separate, 1 copy: coro.h), each coroutine's stack
+     * (separate) or the shared run stack (copy), the slots (separate) or
+     * control blocks (copy) and the timer entries found resident, kept from
+     * an earlier run of this process (0: a cold run), and in copy mode the
+     * deepest frames saved, the bytes copied out and back in, and the save
+     * buffers' peak. */
     struct {
         int stack_mode;
         uint64_t stack_bytes;
         uint64_t reused_slots;
+        uint64_t reused_timers;
         uint64_t control_bytes;
         uint64_t max_frames_bytes;
         uint64_t copied_bytes;

@@ -1,6 +1,8 @@
 /* coro_stacks.c — see coro_stacks.h. */
 #include "coro_stacks.h"
 
+#include "timer_store.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -79,6 +81,7 @@ static bool reuse_home(eb_coro_stacks *cs, uint64_t max_coros, size_t run_reques
 void eb_coro_stacks_cache_clear(void)
 {
     eb_stack_pool_cache_clear();
+    eb_timer_store_cache_clear();
     pthread_mutex_lock(&kept_lock);
     kept_home all[EB_STACK_POOL_KEPT];
     unsigned n = kept_count;
@@ -88,6 +91,11 @@ void eb_coro_stacks_cache_clear(void)
     pthread_mutex_unlock(&kept_lock);
     for (unsigned i = 0; i < n; i++)
         unmap_home(&all[i]);
+}
+
+eb_coro_stack_mode eb_coro_stacks_auto_mode(uint64_t max_coros)
+{
+    return eb_stack_pool_guards_fit(max_coros) ? EB_CORO_STACK_SEPARATE : EB_CORO_STACK_COPY;
 }
 
 int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config)

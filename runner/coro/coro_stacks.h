@@ -50,6 +50,18 @@ typedef struct eb_coro_stacks {
     size_t run_request;      /* COPY: the run stack size asked for */
 } eb_coro_stacks;
 
+/* The mode for max_coros coroutines when none is asked for (the runner's
+ * --coro-stack auto): SEPARATE while every stack gets its guard page
+ * (stack_pool.h's rule, 8 x coroutines <= vm.max_map_count: 8,191 with the
+ * default 65,530), COPY beyond, where separate stacks would be unguarded
+ * one-page stacks with a canary. There COPY keeps a real guard page (below
+ * its one run stack) in a seventh of the memory, and on this 2-core VM
+ * started and woke 1,000,000 io.sleep coroutines at 1.17-1.19x their ideal
+ * warm and 1.30-1.32x cold against 1.39-1.40x and 2.5-4.7x (100,000: 1.18-
+ * 1.23x and 1.34-1.42x against 1.45-1.50x and 2.4-2.9x). Below it SEPARATE
+ * keeps a switch free of copies whatever a task's frames hold. */
+eb_coro_stack_mode eb_coro_stacks_auto_mode(uint64_t max_coros);
+
 /* 0, -EINVAL (bad mode or count), -ENOMEM (no address space). */
 int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config);
 /* Gives everything back: kept for the next init that fits (a SEPARATE pool by
@@ -58,7 +70,8 @@ int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config)
  * memory resident. */
 void eb_coro_stacks_destroy(eb_coro_stacks *cs);
 
-/* Unmaps everything kept, in both modes. */
+/* Unmaps everything kept, in both modes, and the schedulers' kept timer
+ * arrays (timer_store.h): the next job starts cold. */
 void eb_coro_stacks_cache_clear(void);
 
 /* A new coroutine for fn(ctx, arg), not yet run, its slot set (SEPARATE: the

@@ -362,8 +362,7 @@ static void member_free(eb_sched *s)
     free(s->runq);
     free(s->fd_result);
     eb_coro_stacks_destroy(&s->stacks);
-    free(s->heap);
-    free(s->ring);
+    eb_timer_store_give(&s->timers);
     free(s);
 }
 
@@ -398,16 +397,12 @@ int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
         s->group = g;
         s->index = i;
         s->rng = 0x9e3779b97f4a7c15u * (i + 1);
-        timer *heap = realloc(s->heap, (size_t)total * sizeof *heap);
-        if (heap != NULL) s->heap = heap;
-        timer *ring = realloc(s->ring, (size_t)total * sizeof *ring);
-        if (ring != NULL) s->ring = ring; /* empty: the modulus may change */
+        if ((rc = eb_sched_timers_take(s, total)) != 0) break; /* room for all */
         s->runq = aligned_alloc(64, sizeof *s->runq);
-        if (heap == NULL || ring == NULL || s->runq == NULL) {
+        if (s->runq == NULL) {
             rc = -ENOMEM;
             break;
         }
-        s->timer_cap = (size_t)total;
         eb_run_ring_init(s->runq);
         s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (s->wake_fd < 0) {

@@ -7,6 +7,7 @@
 
 #include "run_ring.h"
 #include "scheduler.h"
+#include "timer_store.h"
 #include "wait.h"
 
 #include <signal.h>
@@ -66,6 +67,7 @@ struct eb_sched {
     timer *ring; /* timers parked in deadline order, oldest first (timer_push) */
     size_t ring_head, ring_len;
     size_t timer_cap; /* the heap's and the ring's room: max_coros, a group's total in one */
+    eb_timer_store timers; /* where heap and ring live, kept between schedulers */
     eb_coro *current;
     eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
     uint64_t alive;
@@ -90,6 +92,10 @@ struct eb_sched {
 };
 
 /* ---- timers (sched_timers.c) ---- */
+/* The heap and the ring for `capacity` timers, from the kept arrays when
+ * they fit (timer_store.h; what was found resident goes to the stats), the
+ * ones held before given back. 0 or -errno. */
+int eb_sched_timers_take(eb_sched *s, uint64_t capacity);
 void eb_sched_timer_push(eb_sched *s, timer t);
 /* The earliest timer, or NULL when none is parked. */
 const timer *eb_sched_timer_first(const eb_sched *s);

@@ -3,6 +3,23 @@
  * sched_internal.h). */
 #include "sched_internal.h"
 
+#include <errno.h>
+
+int eb_sched_timers_take(eb_sched *s, uint64_t capacity)
+{
+    if (s->heap_len > 0 || s->ring_len > 0) return -EBUSY; /* only while none is parked */
+    eb_timer_store_give(&s->timers);
+    s->heap = s->ring = NULL;
+    int rc = eb_timer_store_take(&s->timers, capacity, sizeof(timer));
+    if (rc != 0) return rc;
+    s->heap = s->timers.heap;
+    s->ring = s->timers.ring;
+    s->timer_cap = (size_t)capacity;
+    s->ring_head = 0;
+    s->stats.timers_reused = s->timers.reused;
+    return 0;
+}
+
 /* ---- the timer heap ---------------------------------------------------- */
 
 /* Four children per node (as Go's timers): half the levels of a binary heap,
@@ -17,6 +34,7 @@ static bool earlier(const timer *a, const timer *b)
 static void heap_push(eb_sched *s, timer t)
 {
     size_t i = s->heap_len++;
+    if (s->heap_len > s->timers.heap_touched) s->timers.heap_touched = s->heap_len;
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
         if (!earlier(&t, &s->heap[parent])) break;
@@ -52,11 +70,19 @@ static eb_coro *heap_pop(eb_sched *s)
  * others go to the heap. With 10,000,000 parked, the heap's pop (12 levels
  * of a 240 MB array) made the wake-ups fall behind their deadlines. The
  * earliest timer is the earlier of the ring's head and the heap's top. */
+/* Ring position head + i (i <= capacity): a compare, not a 64-bit division
+ * (tens of cycles, three per parked coroutine). */
+static size_t ring_wrap(const eb_sched *s, size_t i)
+{
+    return i >= s->timer_cap ? i - s->timer_cap : i;
+}
+
 void eb_sched_timer_push(eb_sched *s, timer t)
 {
-    size_t cap = s->timer_cap;
-    if (s->ring_len == 0 || !earlier(&t, &s->ring[(s->ring_head + s->ring_len - 1) % cap])) {
-        s->ring[(s->ring_head + s->ring_len++) % cap] = t;
+    if (s->ring_len == 0 || !earlier(&t, &s->ring[ring_wrap(s, s->ring_head + s->ring_len - 1)])) {
+        size_t at = ring_wrap(s, s->ring_head + s->ring_len++);
+        s->ring[at] = t;
+        if (at >= s->timers.ring_touched) s->timers.ring_touched = at + 1;
         return;
     }
     heap_push(s, t);
@@ -74,7 +100,7 @@ eb_coro *eb_sched_timer_pop(eb_sched *s)
     if (s->ring_len == 0 || (s->heap_len > 0 && earlier(&s->heap[0], &s->ring[s->ring_head])))
         return heap_pop(s);
     eb_coro *co = s->ring[s->ring_head].co;
-    s->ring_head = (s->ring_head + 1) % s->timer_cap;
+    s->ring_head = ring_wrap(s, s->ring_head + 1);
     s->ring_len--;
     return co;
 }

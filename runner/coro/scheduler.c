@@ -272,10 +272,7 @@ int eb_sched_create_with(const eb_sched_config *config, size_t record_bytes, eb_
     if (s == NULL) return -ENOMEM;
     s->config = *config;
     s->wake_fd = -1;
-    s->timer_cap = (size_t)config->max_coros;
-    s->heap = malloc(s->timer_cap * sizeof *s->heap);
-    s->ring = malloc(s->timer_cap * sizeof *s->ring);
-    int rc = s->heap == NULL || s->ring == NULL ? -ENOMEM : 0;
+    int rc = eb_sched_timers_take(s, config->max_coros);
     eb_coro_stacks_config where = {
         .mode = config->stack_mode,
         .max_coros = config->max_coros,
@@ -287,8 +284,7 @@ int eb_sched_create_with(const eb_sched_config *config, size_t record_bytes, eb_
     };
     if (rc == 0) rc = eb_coro_stacks_init(&s->stacks, &where);
     if (rc != 0) {
-        free(s->heap);
-        free(s->ring);
+        eb_timer_store_give(&s->timers);
         free(s);
         return rc;
     }
@@ -303,8 +299,7 @@ void eb_sched_destroy(eb_sched *s)
     eb_reactor_destroy(s->reactor);
     free(s->fd_result);
     eb_coro_stacks_destroy(&s->stacks);
-    free(s->heap);
-    free(s->ring);
+    eb_timer_store_give(&s->timers);
     free(s);
 }
 

@@ -84,9 +84,12 @@ typedef struct eb_sched_stats {
     uint64_t fd_parks;     /* waits on a file descriptor that parked a coroutine */
     uint64_t steals;       /* group: ready coroutines this member took from others */
     uint64_t wakeups;      /* group: sleeping members this one woke to steal */
+    uint64_t timers_reused; /* timer entries found resident, kept from an earlier
+                               scheduler (timer_store.h); 0: fresh arrays */
 } eb_sched_stats;
 
-/* Creates a scheduler and its stack pool: 0, -EINVAL, -ENOMEM. */
+/* Creates a scheduler, its stack pool and its timer arrays (kept ones when
+ * they fit: timer_store.h): 0, -EINVAL, -ENOMEM. */
 int eb_sched_create(const eb_sched_config *config, eb_sched **out);
 void eb_sched_destroy(eb_sched *s);
 

@@ -247,6 +247,7 @@ const eb_executor eb_executor_hybrid = {
                    "stolen by idle threads; W coroutines in flight in total (0: unbounded)",
     .allows_unbounded = true,
     .parallel = true,
+    .memory = EB_FIT_HYBRID,
     .thread_per_core = true,
     .attaches_gil = true,
     .run = hybrid_run_job,

@@ -159,5 +159,6 @@ const eb_executor eb_executor_threaded = {
     .allows_unbounded = false,
     .parallel = true,
     .attaches_gil = true,
+    .memory = EB_FIT_THREADED,
     .run = threaded_run,
 };

@@ -78,6 +78,7 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
         .param_count = s->param.count,
         .gil = s->gil,
         .gil_interval_us = s->gil_interval_us,
+        .coro_stacks = s->coro_stack,
     };
     for (size_t i = 0; i < eb_setting_count; i++)
         cli->plan_flags |= eb_setting_table[i].plan && s->given[i];

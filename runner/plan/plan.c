@@ -36,6 +36,25 @@ static unsigned resolve_workers(const eb_executor *e, int64_t given, unsigned co
     return (unsigned)given;
 }
 
+const char *eb_point_coro_stack_name(int coro_stack)
+{
+    return coro_stack == EB_JOB_CORO_STACK_AUTO
+               ? "auto"
+               : eb_coro_stack_mode_name((eb_coro_stack_mode)coro_stack);
+}
+
+int eb_point_coro_stack_parse(const char *text, int *out)
+{
+    eb_coro_stack_mode mode;
+    if (strcmp(text, "auto") == 0)
+        *out = EB_JOB_CORO_STACK_AUTO;
+    else if (eb_coro_stack_mode_parse(text, &mode) == 0)
+        *out = (int)mode;
+    else
+        return -EINVAL;
+    return 0;
+}
+
 void eb_point_format_name(eb_point *p)
 {
     char params[200] = "";
@@ -55,8 +74,11 @@ void eb_point_format_name(eb_point *p)
         snprintf(pin, sizeof pin, "%s", p->pin->name);
     char gil[32] = ""; /* only with a GIL: free points keep the names they always had */
     if (p->gil_interval_us > 0) snprintf(gil, sizeof gil, "/gil:%" PRId64, p->gil_interval_us);
-    snprintf(p->name, sizeof p->name, "%s/exec:%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s%s",
-             p->workload->name, p->executor->name, p->tasks, p->workers, params, pin, gil);
+    char stack[32] = "";
+    if (p->executor->coroutines && p->coro_stack != EB_JOB_CORO_STACK_AUTO)
+        snprintf(stack, sizeof stack, "/stack:%s", eb_point_coro_stack_name(p->coro_stack));
+    snprintf(p->name, sizeof p->name, "%s/exec:%s%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s%s",
+             p->workload->name, p->executor->name, stack, p->tasks, p->workers, params, pin, gil);
 }
 
 void eb_point_job(const eb_point *p, eb_job *job)
@@ -65,6 +87,7 @@ void eb_point_job(const eb_point *p, eb_job *job)
     job->workload = p->workload;
     job->tasks = p->tasks;
     job->workers = p->workers;
+    job->coro_stack = p->coro_stack;
     memcpy(job->params, p->params, sizeof job->params);
 }
 
@@ -228,9 +251,16 @@ static int expand(eb_plan *plan, eb_block_lists *b, unsigned cores, char *why, s
                                                   pt.executor);
                                     continue;
                                 }
-                                eb_point_format_name(&pt);
-                                int rc = plan_push(plan, &pt, why, why_len);
-                                if (rc != 0) return rc;
+                                /* the stack modes: one point each on coroutines, one
+                                 * point (auto, unnamed) elsewhere */
+                                for (int si = 0; si < b->coro_stack_count; si++) {
+                                    pt.coro_stack = pt.executor->coroutines
+                                                        ? b->coro_stacks[si]
+                                                        : EB_JOB_CORO_STACK_AUTO;
+                                    eb_point_format_name(&pt);
+                                    int rc = plan_push(plan, &pt, why, why_len);
+                                    if (rc != 0) return rc;
+                                }
                             }
                         }
                     }

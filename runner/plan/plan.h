@@ -27,6 +27,10 @@ typedef struct eb_point {
     char cpuset[EB_CPUSET_MAX]; /* the list, when the policy takes one (--cpuset) */
     int64_t params[EB_MAX_PARAMS];
     int64_t gil_interval_us; /* 0: free threads; else a GIL with this switch interval */
+    /* executors with .coroutines: the stack mode asked for (job.h's
+     * coro_stack: EB_JOB_CORO_STACK_AUTO unless --coro-stack names one);
+     * EB_JOB_CORO_STACK_AUTO for the others */
+    int coro_stack;
     /* The family name: "io.sleep/exec:coroutine/tasks:160/workers:0/
      * latency_us:10000/pin:compact" (and "/gil:5000" with a GIL); libbenchmark
      * appends "/manual_time". */
@@ -35,7 +39,8 @@ typedef struct eb_point {
 
 /* One cross product, as text. NULL fields take their defaults: every visible
  * workload, every executor, workers "auto", each workload's default tasks,
- * pin "compact", no --cpuset, every parameter at its default. */
+ * pin "compact", no --cpuset, every parameter at its default, coroutine
+ * stacks "auto". */
 typedef struct eb_plan_block {
     const char *workloads;     /* "cpu.sumsq,io.sleep" or "all" */
     const char *executors;     /* "sequential,threaded" or "all" */
@@ -48,6 +53,7 @@ typedef struct eb_plan_block {
     size_t param_count;
     const char *gil;             /* "off", "on" or "off,on" (NULL: off) */
     const char *gil_interval_us; /* "5000,100": with gil on (NULL: 5000) */
+    const char *coro_stacks; /* "auto,separate,copy": for executors with .coroutines */
 } eb_plan_block;
 
 typedef struct eb_plan {
@@ -70,7 +76,14 @@ void eb_plan_free(eb_plan *plan);
 int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topology *topo,
                       FILE *notes, char *why, size_t why_len);
 
-/* Formats a point's family name into point->name. */
+/* --coro-stack's values: "auto" (EB_JOB_CORO_STACK_AUTO) or a mode's name
+ * (coro.h); parse: 0 or -EINVAL. */
+const char *eb_point_coro_stack_name(int coro_stack);
+int eb_point_coro_stack_parse(const char *text, int *out);
+
+/* Formats a point's family name into point->name: "/stack:<mode>" after the
+ * executor when a coroutine point asks for a mode other than auto, so a
+ * point of the default mode keeps its name. */
 void eb_point_format_name(eb_point *point);
 
 /* The job the point describes, unallocated: what a workload's task_wait_ns

@@ -182,6 +182,30 @@ static int resolve_pins(eb_block_lists *b, const char *pin, const char *cpuset,
     return rc;
 }
 
+static int resolve_coro_stacks(eb_block_lists *b, const char *text, char *why, size_t why_len)
+{
+    if (text == NULL) {
+        b->coro_stacks[b->coro_stack_count++] = EB_JOB_CORO_STACK_AUTO;
+        return 0;
+    }
+    char known[80];
+    eb_names_coro_stacks(known, sizeof known);
+    eb_list l = {0};
+    int rc = list_split(&l, text, "--coro-stack", why, why_len);
+    for (int i = 0; rc == 0 && i < l.count; i++) {
+        int mode;
+        if (eb_point_coro_stack_parse(l.item[i], &mode) != 0)
+            rc = eb_fail(why, why_len, -EINVAL, "--coro-stack: unknown mode '%s'; use %s",
+                         l.item[i], known);
+        else if (b->coro_stack_count == (int)(sizeof b->coro_stacks / sizeof *b->coro_stacks))
+            rc = eb_fail(why, why_len, -E2BIG, "--coro-stack: give each mode once");
+        else
+            b->coro_stacks[b->coro_stack_count++] = mode;
+    }
+    list_free(&l);
+    return rc;
+}
+
 /* Splits "key=v1,v2"; the key must be declared by a selected workload and
  * every value must fit each such workload's bounds. */
 static int resolve_params(eb_block_lists *b, const char *const *params, size_t count, char *why,
@@ -315,6 +339,7 @@ int eb_block_resolve(eb_block_lists *b, const eb_plan_block *block, const eb_top
     if (rc == 0) rc = resolve_pins(b, block->pin, block->cpuset, topo, why, why_len);
     if (rc == 0) rc = resolve_params(b, block->params, block->param_count, why, why_len);
     if (rc == 0) rc = resolve_gil(b, block->gil, block->gil_interval_us, why, why_len);
+    if (rc == 0) rc = resolve_coro_stacks(b, block->coro_stacks, why, why_len);
     return rc;
 }
 

@@ -30,6 +30,8 @@ typedef struct eb_block_lists {
     const eb_pin_policy *pins[16];
     int pin_count;
     const char *cpuset;
+    int coro_stacks[4]; /* eb_point.coro_stack values */
+    int coro_stack_count;
     /* params: per key given, its values */
     const char *param_key[EB_MAX_PARAMS * 4];
     eb_list param_values[EB_MAX_PARAMS * 4];

@@ -69,6 +69,8 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
         add_arg(&a, "--gil=on");
         add_arg(&a, "--gil-interval-us=%" PRId64, p->gil_interval_us);
     }
+    if (p->executor->coroutines)
+        add_arg(&a, "--coro-stack=%s", eb_point_coro_stack_name(p->coro_stack));
     if (eb_settings_point_args(s, add_setting, &a) < 0) a.failed = true;
     if (a.failed) {
         eb_point_args_free(a.v);

@@ -239,6 +239,59 @@ static const eb_plan_block crossover[] = {
      PARAMS("n=0,300000,1000000,3000000,10000000,30000000,100000000", "latency_us=10000")},
 };
 
+/* Scale (issue 16): how the cost of a task grows with the tasks, every task
+ * of io.sleep in flight, waits of 1 s so every start fits inside them:
+ * coroutines of both stack modes at 10^3..10^6 and 10,000,000 with copied
+ * stacks (5 s waits: ~6 GB, refused up front where it cannot fit), threads
+ * at 10^2..10^4 and processes at 10..10^3 (beyond this machine's thread or
+ * process limits: an error row naming the limit). Warm: the repetitions,
+ * each finding what the warm-up kept; cold: each point's cold_run_ns, the
+ * first run in its fresh process. tools/plot.py draws scale.png from it. */
+static const eb_plan_block scale[] = {
+    {.workloads = "io.sleep",
+     .executors = "coroutine",
+     .workers = "0",
+     .tasks = "1000,10000,100000,1000000",
+     .coro_stacks = "separate,copy",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "coroutine",
+     .workers = "0",
+     .tasks = "10000000",
+     .coro_stacks = "copy",
+     PARAMS("latency_us=5000000")},
+    {.workloads = "io.sleep",
+     .executors = "threaded",
+     .workers = "100",
+     .tasks = "100",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "threaded",
+     .workers = "1000",
+     .tasks = "1000",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "threaded",
+     .workers = "10000",
+     .tasks = "10000",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "multiprocess",
+     .workers = "10",
+     .tasks = "10",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "multiprocess",
+     .workers = "100",
+     .tasks = "100",
+     PARAMS("latency_us=1000000")},
+    {.workloads = "io.sleep",
+     .executors = "multiprocess",
+     .workers = "1000",
+     .tasks = "1000",
+     PARAMS("latency_us=1000000")},
+};
+
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
 
 const eb_preset eb_presets[] = {
@@ -254,6 +307,10 @@ const eb_preset eb_presets[] = {
      "mix.waitsum from pure waiting toward pure CPU under every executor: which wins where "
      "(tools/plot.py draws crossover.png), minutes",
      3, 0, BLOCKS(crossover)},
+    {"scale",
+     "io.sleep from 10^3 to 10^7 waits in flight: coroutines (both stack modes), threads, "
+     "processes, warm and cold (scale.png), minutes",
+     3, 0, BLOCKS(scale)},
 };
 const size_t eb_preset_count = sizeof eb_presets / sizeof *eb_presets;
 

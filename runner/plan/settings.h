@@ -40,6 +40,7 @@ typedef struct eb_settings {
     const char *workload, *executor, *workers, *tasks, *pin, *cpuset;
     eb_setting_values param;
     const char *gil, *gil_interval_us; /* the GIL emulation (gil.h): off/on, its intervals */
+    const char *coro_stack;
     /* Measurement: what every point of a run shares (the point gets them). */
     int64_t coro_backend; /* an eb_coro_backend */
     int64_t repetitions;
@@ -140,6 +141,7 @@ void eb_names_executors(char *buf, size_t len);
 void eb_names_executor_workers(char *buf, size_t len);
 void eb_names_pin_policies(char *buf, size_t len);
 void eb_names_backends(char *buf, size_t len);
+void eb_names_coro_stacks(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
 void eb_names_reactors(char *buf, size_t len);
 const char *eb_names_reactor(size_t i);
@@ -249,6 +251,21 @@ const eb_setting eb_setting_table[] = {
      .help = "with --gil on: the switch interval in microseconds (CPython's "
              "sys.setswitchinterval), {range}",
      .default_text = "5000, as CPython's"},
+    {.flag = "coro-stack",
+     .arg = "LIST",
+     .kind = EB_SETTING_LIST,
+     .section = EB_SECTION_PLAN,
+     .offset = EB_AT(coro_stack),
+     .plan = true,
+     .names = eb_names_coro_stacks,
+     .help = "where coroutines keep their frames: {names}; separate: a stack each (a 64 KiB "
+             "guarded one while 8 x coroutines <= vm.max_map_count, else a 4 KiB page); copy: "
+             "one run stack per thread, a parked coroutine's frames copied to a buffer of "
+             "their size (~580 B a task); a mode other than auto is named in the point "
+             "(/stack:copy)",
+     .default_text = "auto: separate while every stack gets a guard page (up to 8,191 "
+                     "coroutines in flight with vm.max_map_count 65530), copy beyond (README: "
+                     "Scale)"},
 
     /* Measurement */
     {.flag = "coro-backend",

@@ -167,6 +167,14 @@ int eb_check_server_cpuset(const char *value, char *why, size_t why_len)
     return 0;
 }
 
+void eb_names_coro_stacks(char *buf, size_t len)
+{
+    const char *names[] = {eb_point_coro_stack_name(EB_JOB_CORO_STACK_AUTO),
+                           eb_point_coro_stack_name(EB_CORO_STACK_SEPARATE),
+                           eb_point_coro_stack_name(EB_CORO_STACK_COPY)};
+    join(buf, len, names, sizeof names / sizeof *names, " or ");
+}
+
 int eb_check_preset(const char *value, char *why, size_t why_len)
 {
     if (eb_preset_find(value) != NULL) return 0;

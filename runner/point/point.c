@@ -34,6 +34,7 @@ typedef struct point_run {
     bool warmed;
     int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
     int rep;             /* repetitions completed */
+    int coro_stack_used; /* the stack mode the coroutines ran with; -1: none ran */
     char failed[1024];   /* the first failure, for every later repetition too */
     eb_pu_map *pus;      /* [repetitions] */
     int64_t *durations;  /* scratch, [tasks] */
@@ -103,6 +104,29 @@ static void record_workload(eb_state *s, const eb_job_result *out)
         eb_state_counter(s, EB_KEY_REQUEST_CPU_NS, cpu / (double)f->requests, EB_COUNTER_DEFAULT);
 }
 
+/* Where this repetition's coroutines lived (job_run.h: eb_job_result.coro):
+ * coro_stacks_reused and coro_timers_reused say what it found kept from an
+ * earlier run of this process (0: nothing, a cold start). */
+static void record_coro(point_run *c, eb_state *s, const eb_job_result *out)
+{
+    const struct {
+        const char *key;
+        uint64_t value;
+    } figures[] = {
+        {EB_KEY_CORO_STACK_BYTES, out->coro.stack_bytes},
+        {EB_KEY_CORO_STACKS_REUSED, out->coro.reused_slots},
+        {EB_KEY_CORO_TIMERS_REUSED, out->coro.reused_timers},
+        {EB_KEY_CORO_CONTROL_BYTES, out->coro.control_bytes},
+        {EB_KEY_CORO_FRAMES_MAX_BYTES, out->coro.max_frames_bytes},
+        {EB_KEY_CORO_COPIED_BYTES, out->coro.copied_bytes},
+        {EB_KEY_CORO_BUFFER_PEAK_BYTES, out->coro.peak_buffer_bytes},
+        {EB_KEY_CORO_ARENA_BYTES, out->coro.arena_bytes},
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++)
+        eb_state_counter(s, figures[i].key, (double)figures[i].value, EB_COUNTER_DEFAULT);
+    c->coro_stack_used = out->coro.stack_mode;
+}
+
 static void record(point_run *c, eb_state *s, const eb_job_result *out)
 {
     const eb_job *job = &c->job;
@@ -141,6 +165,7 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     }
     if (c->point->executor->thread_per_core)
         eb_state_counter(s, EB_KEY_STEALS, (double)out->steals, EB_COUNTER_DEFAULT);
+    if (c->point->executor->coroutines) record_coro(c, s, out);
     eb_state_set_items_processed(s, (int64_t)job->tasks);
     record_workload(s, out);
 
@@ -211,6 +236,7 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     job->threads = threads;
     job->pin = *pin;
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
+    job->coro_stack = p->coro_stack;
     job->seed = (uint64_t)c->settings->seed;
     job->reactor = (eb_reactor_kind)c->settings->reactor;
     job->server_threads = (unsigned)c->settings->server_threads;
@@ -253,6 +279,9 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
                        eb_plural(p->tasks, "task", "tasks"), eb_strerror(rc), limit[0] ? ": " : "",
                        limit);
     }
+    if (p->executor->prepare != NULL && (rc = p->executor->prepare(job)) != 0)
+        return eb_fail(why, why_len, rc, "%s: could not prepare the job: %s", p->executor->name,
+                       eb_strerror(rc));
     c->durations = calloc(p->tasks, sizeof *c->durations);
     c->pus = calloc((size_t)c->settings->repetitions, sizeof *c->pus);
     if (c->durations == NULL || c->pus == NULL) {
@@ -329,7 +358,7 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
     int64_t slack = prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
     eb_crash_install(EB_REPORT_FD);
 
-    point_run c = {.point = point, .settings = settings};
+    point_run c = {.point = point, .settings = settings, .coro_stack_used = -1};
     eb_pin_plan *pin = NULL;
     char why[1024] = "";
     int status = 3;
@@ -355,7 +384,11 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
                     error.column, error.text);
         else if (eb_results_adopt("libbenchmark's report", root, &doc, reason, sizeof reason) != 0)
             snprintf(why, sizeof why, "%s", reason);
-        else if ((rc = eb_point_enrich(&doc, point, c.pus, c.rep, slack)) != 0)
+        else if ((rc = eb_point_enrich(
+                      &doc, point, c.pus, c.rep, slack,
+                      c.coro_stack_used >= 0
+                          ? eb_coro_stack_mode_name((eb_coro_stack_mode)c.coro_stack_used)
+                          : NULL)) != 0)
             eb_fail(why, sizeof why, rc, "could not add to libbenchmark's report: %s",
                     eb_strerror(rc));
         else if ((rc = print_report(&doc, &c.job)) == 0)
