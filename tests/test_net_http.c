@@ -4,7 +4,8 @@
  * server's faults (silent, truncated, wrong body, 500, dying, killed from
  * outside) are each an error row with a precise message while the run goes
  * on; 10,000 concurrent keep-alive connections complete; a file-descriptor
- * limit met is the limit's message, never a hang; a connection per request
+ * limit met (by 100 workers or by 10,000 coroutines) is the limit's message,
+ * never a hang; a connection per request
  * survives 100,000 requests (the TIME_WAIT is the server's) and costs more
  * CPU per request than a kept one; the server's threads and cpuset reach
  * it. */
@@ -457,6 +458,43 @@ EB_TEST(epoll_running_out_of_file_descriptors_is_the_limits_message_not_a_hang)
 EB_TEST(io_uring_running_out_of_file_descriptors_is_the_limits_message_not_a_hang)
 {
     running_out_of_fds_is_the_limits_message(EB_REACTOR_IO_URING);
+}
+
+static void ten_thousand_connections_past_the_limit(eb_reactor_kind kind)
+{
+    eb_sandbox s = {.nofile = 1024};
+    char why[200];
+    if (!sandbox_possible(&s, why, sizeof why)) EB_SKIP("%s", why);
+    /* 10,000 coroutines connect at once, ~1,000 get a file: the rest are
+     * refused while those wait their 2 s; the point ends when they have */
+    const char *plan[] = {"--workload",       "net.http",
+                          "--executor",       "coroutine",
+                          "--tasks",          "10000",
+                          "--param",          "latency_us=2000000",
+                          "--param",          "body_bytes=256",
+                          "--repetitions",    "1",
+                          "--warmup",         "0",
+                          reactor_flag(kind), NULL};
+    doc_run r;
+    int64_t start = eb_now_ns();
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 1);
+    check_error(doc, "net.http/exec:coroutine/tasks:10000/workers:0/",
+                "coroutine *: task * failed: Too many open files: GET /task/* on 127.0.0.1:*: "
+                "cannot connect: Too many open files (out of file descriptors: raise the limit, "
+                "ulimit -n); the server (pid *) is running*: RLIMIT_NOFILE (ulimit -n) is 1024 "
+                "open files per process (hard limit 1024); raise it (ulimit -n) or run fewer "
+                "tasks at once (--workers)");
+    EB_CHECK(eb_now_ns() - start < INT64_C(60000000000));
+    doc_run_end(&r);
+}
+
+EB_TEST(epoll_ten_thousand_connections_past_the_fd_limit_are_the_limits_message_not_a_hang)
+{
+    ten_thousand_connections_past_the_limit(EB_REACTOR_EPOLL);
+}
+EB_TEST(io_uring_ten_thousand_connections_past_the_fd_limit_are_the_limits_message_not_a_hang)
+{
+    ten_thousand_connections_past_the_limit(EB_REACTOR_IO_URING);
 }
 
 /* ---- the server's settings ------------------------------------------------------- */
