@@ -5,10 +5,9 @@
  * outside) are each an error row with a precise message while the run goes
  * on; 10,000 concurrent keep-alive connections complete; a file-descriptor
  * limit met (by 100 workers or by 10,000 coroutines) is the limit's message,
- * never a hang; a connection per request
- * survives 100,000 requests (the TIME_WAIT is the server's) and costs more
- * CPU per request than a kept one; the server's threads and cpuset reach
- * it. */
+ * never a hang; a connection per request survives 100,000 requests (the
+ * TIME_WAIT is the server's) and costs more CPU per request than a kept
+ * one; the server's threads and cpuset reach it. */
 #include "doc_check.h"
 #include "eb_test.h"
 #include "execbench_process.h"
