@@ -4,9 +4,10 @@
  * server's faults (silent, truncated, wrong body, 500, dying, killed from
  * outside) are each an error row with a precise message while the run goes
  * on; 10,000 concurrent keep-alive connections complete; a file-descriptor
- * limit met is the limit's message, never a hang; a connection per request
- * survives 100,000 requests (the TIME_WAIT is the server's); the server's
- * threads and cpuset reach it. */
+ * limit met (by 100 workers or by 10,000 coroutines) is the limit's message,
+ * never a hang; a connection per request survives 100,000 requests (the
+ * TIME_WAIT is the server's) and costs more CPU per request than a kept
+ * one; the server's threads and cpuset reach it. */
 #include "doc_check.h"
 #include "eb_test.h"
 #include "execbench_process.h"
@@ -366,6 +367,53 @@ EB_TEST(io_uring_a_connection_per_request_survives_100000_requests)
     a_connection_per_request_survives_100000_requests(EB_REACTOR_IO_URING);
 }
 
+/* The median request_cpu_ns of the point named by `prefix` (its median row). */
+static double median_request_cpu(json_t *doc, const char *prefix)
+{
+    json_t *all[16];
+    size_t n = doc_point_rows(doc, prefix, all, 16);
+    for (size_t i = 0; i < n; i++) {
+        json_t *agg = json_object_get(all[i], "aggregate_name");
+        if (json_is_string(agg) && strcmp(json_string_value(agg), "median") == 0)
+            return json_number_value(json_object_get(all[i], "request_cpu_ns"));
+    }
+    EB_CHECKF(false, "%s: no median row", prefix);
+    return 0;
+}
+
+static void a_connection_per_request_costs_more_cpu(eb_reactor_kind kind)
+{
+    /* back to back (latency 0), so the CPU is the requests': a connection
+     * per request adds socket, connect, accept and both closes to each;
+     * CPU time, not wall time, so another process's load moves it little */
+    const char *plan[] = {
+        "--workload", "net.http",         "--executor", "coroutine",     "--workers",
+        "10",         "--tasks",          "3000",       "--param",       "latency_us=0",
+        "--param",    "keepalive=0,2",    "--param",    "body_bytes=64", "--repetitions",
+        "5",          reactor_flag(kind), NULL};
+    doc_run r;
+    json_t *doc = doc_run_plan(&r, &(eb_sandbox){0}, plan, 0, 2);
+    double per_connection = median_request_cpu(
+        doc,
+        "net.http/exec:coroutine/tasks:3000/workers:10/latency_us:0/body_bytes:64/keepalive:0/");
+    double kept = median_request_cpu(
+        doc,
+        "net.http/exec:coroutine/tasks:3000/workers:10/latency_us:0/body_bytes:64/keepalive:2/");
+    EB_CHECKF(kept > 0 && per_connection > kept,
+              "CPU per request: %.0f ns with a connection each, %.0f ns kept", per_connection,
+              kept);
+    doc_run_end(&r);
+}
+
+EB_TEST(epoll_a_connection_per_request_costs_more_cpu_per_request_than_a_kept_one)
+{
+    a_connection_per_request_costs_more_cpu(EB_REACTOR_EPOLL);
+}
+EB_TEST(io_uring_a_connection_per_request_costs_more_cpu_per_request_than_a_kept_one)
+{
+    a_connection_per_request_costs_more_cpu(EB_REACTOR_IO_URING);
+}
+
 /* ---- limits ----------------------------------------------------------------------- */
 
 static void running_out_of_fds_is_the_limits_message(eb_reactor_kind kind)
@@ -415,6 +463,43 @@ EB_TEST(epoll_running_out_of_file_descriptors_is_the_limits_message_not_a_hang)
 EB_TEST(io_uring_running_out_of_file_descriptors_is_the_limits_message_not_a_hang)
 {
     running_out_of_fds_is_the_limits_message(EB_REACTOR_IO_URING);
+}
+
+static void ten_thousand_connections_past_the_limit(eb_reactor_kind kind)
+{
+    eb_sandbox s = {.nofile = 1024};
+    char why[200];
+    if (!sandbox_possible(&s, why, sizeof why)) EB_SKIP("%s", why);
+    /* 10,000 coroutines connect at once, ~1,000 get a file: the rest are
+     * refused while those wait their 2 s; the point ends when they have */
+    const char *plan[] = {"--workload",       "net.http",
+                          "--executor",       "coroutine",
+                          "--tasks",          "10000",
+                          "--param",          "latency_us=2000000",
+                          "--param",          "body_bytes=256",
+                          "--repetitions",    "1",
+                          "--warmup",         "0",
+                          reactor_flag(kind), NULL};
+    doc_run r;
+    int64_t start = eb_now_ns();
+    json_t *doc = doc_run_plan(&r, &s, plan, 1, 1);
+    check_error(doc, "net.http/exec:coroutine/tasks:10000/workers:0/",
+                "coroutine *: task * failed: Too many open files: GET /task/* on 127.0.0.1:*: "
+                "cannot connect: Too many open files (out of file descriptors: raise the limit, "
+                "ulimit -n); the server (pid *) is running*: RLIMIT_NOFILE (ulimit -n) is 1024 "
+                "open files per process (hard limit 1024); raise it (ulimit -n) or run fewer "
+                "tasks at once (--workers)");
+    EB_CHECK(eb_now_ns() - start < INT64_C(60000000000));
+    doc_run_end(&r);
+}
+
+EB_TEST(epoll_ten_thousand_connections_past_the_fd_limit_are_the_limits_message_not_a_hang)
+{
+    ten_thousand_connections_past_the_limit(EB_REACTOR_EPOLL);
+}
+EB_TEST(io_uring_ten_thousand_connections_past_the_fd_limit_are_the_limits_message_not_a_hang)
+{
+    ten_thousand_connections_past_the_limit(EB_REACTOR_IO_URING);
 }
 
 /* ---- the server's settings ------------------------------------------------------- */
