@@ -59,10 +59,12 @@ static uint64_t task_cost(uint64_t task, const void *arg)
     return job->workload->task_cost(job, task);
 }
 
-/* ideal_ns (or -1 when unknown) and its basis for point p. */
+/* ideal_ns (or -1 when unknown) and its basis for point p; *share, the
+ * ideal's share of the reference's time when it is drawn from it, else -1. */
 static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
-                        const eb_topology *topo, char *basis, size_t len)
+                        const eb_topology *topo, double *share_out, char *basis, size_t len)
 {
+    *share_out = -1.0;
     eb_job job;
     eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
@@ -86,6 +88,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     }
     if (!p->executor->parallel) {
         snprintf(basis, len, "sequential median %.3f ms (one thread)", median / 1e6);
+        *share_out = 1.0;
         return (int64_t)llround(median);
     }
     unsigned cores = cores_for(p, topo);
@@ -124,6 +127,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "in the best schedule of %" PRIu64 " whole %s on %s%s)",
                  median / 1e6, share, p->tasks, tasks_word, on, found);
     }
+    *share_out = share;
     return (int64_t)llround(median * share);
 }
 
@@ -142,7 +146,8 @@ void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo
         char run_name[EB_POINT_NAME_MAX + 16], basis[400];
         eb_results_point_run_name(p->name, run_name, sizeof run_name);
         if (!present(&doc->results, run_name)) continue;
-        int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
-        eb_results_set_ideal(&doc->results, run_name, ideal, basis);
+        double share;
+        int64_t ideal = ideal_of(doc, plan, p, topo, &share, basis, sizeof basis);
+        eb_results_set_ideal(&doc->results, run_name, ideal, share, basis);
     }
 }

@@ -45,6 +45,8 @@
 #define EB_KEY_MAX_RSS_KIB "max_rss_kib"
 #define EB_KEY_TASK_LATENCY_P50_NS "task_latency_p50_ns"
 #define EB_KEY_TASK_LATENCY_P99_NS "task_latency_p99_ns"
+/* The run queue wait of the job's threads (/proc/thread-self/schedstat). */
+#define EB_KEY_RUN_DELAY_NS "run_delay_ns"
 /* The job's CPU as a counter, on its way to cpu_time: never in a document. */
 #define EB_KEY_JOB_CPU_NS "eb_cpu_ns"
 
@@ -61,6 +63,30 @@
 #define EB_KEY_PARAMS "params"
 #define EB_KEY_IDEAL_NS "ideal_ns"
 #define EB_KEY_IDEAL_BASIS "ideal_basis"
+/* CPU work: ideal_ns as a share of the reference's time (the runner's ideal
+ * scales the reference; a round's efficiency scales the round's reference). */
+#define EB_KEY_IDEAL_SHARE "ideal_share"
+
+/* A row of an interleaved run (--order interleaved): each repetition's round
+ * and what the machine did meanwhile. */
+#define EB_KEY_ROUND "round"
+#define EB_KEY_START_NS "start_ns"
+#define EB_KEY_STEAL_NS "steal_ns"
+#define EB_KEY_FOREIGN_CPU_NS "foreign_cpu_ns"
+#define EB_KEY_DISTURBED "disturbed"
+/* The reference point's second run in the round (the A/A pair). */
+#define EB_KEY_AA_REAL_NS "aa_real_ns"
+/* On a point's median aggregate: the paired figures and how its rounds went. */
+#define EB_KEY_SPEEDUP "speedup"
+#define EB_KEY_SPEEDUP_LOW "speedup_low"
+#define EB_KEY_SPEEDUP_HIGH "speedup_high"
+#define EB_KEY_EFFICIENCY "efficiency"
+#define EB_KEY_EFFICIENCY_LOW "efficiency_low"
+#define EB_KEY_EFFICIENCY_HIGH "efficiency_high"
+#define EB_KEY_PAIRS "pairs"
+#define EB_KEY_CONVERGED "converged"
+#define EB_KEY_ROUNDS_DISTURBED "rounds_disturbed"
+#define EB_KEY_ROUNDS_REDONE "rounds_redone"
 
 /* context: libbenchmark's keys. */
 #define EB_KEY_DATE "date"
@@ -105,6 +131,40 @@
 #define EB_KEY_REPEAT_RUN "repeat_run"
 #define EB_KEY_REPEAT_INDEX "index"
 #define EB_KEY_REPEAT_OF "of"
+/* context.execbench of an interleaved run: the measurement settings the
+ * readers need (named here and by the settings table), every sub-round, every
+ * group of points paired against one reference, and the noise floor. */
+/* A served point's reply: the CPU its process used for the command (never in
+ * a run's document: the runner takes it out). */
+#define EB_KEY_OWN_CPU_NS "own_cpu_ns"
+#define EB_KEY_SEED "seed"
+#define EB_KEY_ORDER "order"
+#define EB_KEY_INTERVAL "interval"
+#define EB_KEY_PROBE "probe"
+#define EB_KEY_PROBE_ELEMENTS "elements"
+#define EB_KEY_PROBE_RUNS "runs"
+#define EB_KEY_ROUNDS "rounds"
+#define EB_KEY_GROUP "group"
+#define EB_KEY_END_NS "end_ns"
+#define EB_KEY_RUN_ORDER "run_order"
+#define EB_KEY_RUN_REAL_NS "run_real_ns"
+#define EB_KEY_PROBE_PUS "probe_pus"
+#define EB_KEY_PROBE_BEFORE_NS "probe_before_ns"
+#define EB_KEY_PROBE_AFTER_NS "probe_after_ns"
+#define EB_KEY_PROBE_DRIFT "probe_drift"
+#define EB_KEY_CAPACITY_NS "capacity_ns"
+#define EB_KEY_REASONS "reasons"
+#define EB_KEY_SET_ASIDE "set_aside"
+#define EB_KEY_GROUPS "groups"
+#define EB_KEY_REFERENCE "reference"
+#define EB_KEY_ROUNDS_KEPT "rounds_kept"
+#define EB_KEY_ROUNDS_SET_ASIDE "rounds_set_aside"
+#define EB_KEY_STOPPED_BY "stopped_by"
+#define EB_KEY_NOISE_FLOOR "noise_floor"
+#define EB_KEY_NOISE_FLOOR_PCT "noise_floor_pct"
+#define EB_KEY_MEDIAN "median"
+#define EB_KEY_LOW "low"
+#define EB_KEY_HIGH "high"
 /* context.execbench also holds "cpu_time" and "real_time" (EB_KEY_CPU_TIME,
  * EB_KEY_REAL_TIME): a sentence each on what the rows' values mean. */
 
@@ -156,6 +216,7 @@ typedef enum eb_key_scope {
     X(EB_KEY_MAX_RSS_KIB, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                       \
     X(EB_KEY_TASK_LATENCY_P50_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
     X(EB_KEY_TASK_LATENCY_P99_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
+    X(EB_KEY_RUN_DELAY_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
     X(EB_KEY_JOB_CPU_NS, EB_KIND_COUNTER, EB_SCOPE_ROW)                                            \
     X(EB_KEY_WORKER_PUS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                              \
     X(EB_KEY_WORKER_PUS_VARIED, EB_KIND_BOOL, EB_SCOPE_ROW)                                        \
@@ -169,6 +230,23 @@ typedef enum eb_key_scope {
     X(EB_KEY_PARAMS, EB_KIND_OBJECT, EB_SCOPE_ROW)                                                 \
     X(EB_KEY_IDEAL_NS, EB_KIND_NUMBER, EB_SCOPE_ROW)                                               \
     X(EB_KEY_IDEAL_BASIS, EB_KIND_STRING, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_IDEAL_SHARE, EB_KIND_NUMBER, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_ROUND, EB_KIND_COUNT, EB_SCOPE_ROW)                                                   \
+    X(EB_KEY_START_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_STEAL_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_FOREIGN_CPU_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                          \
+    X(EB_KEY_DISTURBED, EB_KIND_BOOL, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_AA_REAL_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                              \
+    X(EB_KEY_SPEEDUP, EB_KIND_NUMBER, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_SPEEDUP_LOW, EB_KIND_NUMBER, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_SPEEDUP_HIGH, EB_KIND_NUMBER, EB_SCOPE_ROW)                                           \
+    X(EB_KEY_EFFICIENCY, EB_KIND_NUMBER, EB_SCOPE_ROW)                                             \
+    X(EB_KEY_EFFICIENCY_LOW, EB_KIND_NUMBER, EB_SCOPE_ROW)                                         \
+    X(EB_KEY_EFFICIENCY_HIGH, EB_KIND_NUMBER, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_PAIRS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                   \
+    X(EB_KEY_CONVERGED, EB_KIND_BOOL, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_ROUNDS_DISTURBED, EB_KIND_COUNT, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_ROUNDS_REDONE, EB_KIND_COUNT, EB_SCOPE_ROW)                                           \
     X(EB_KEY_DATE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                               \
     X(EB_KEY_HOST_NAME, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                          \
     X(EB_KEY_EXECUTABLE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                         \
@@ -207,7 +285,36 @@ typedef enum eb_key_scope {
     X(EB_KEY_RSS_KIB_AT_END, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                    \
     X(EB_KEY_REPEAT_RUN, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                       \
     X(EB_KEY_REPEAT_INDEX, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                      \
-    X(EB_KEY_REPEAT_OF, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)
+    X(EB_KEY_REPEAT_OF, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_OWN_CPU_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_SEED, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                              \
+    X(EB_KEY_ORDER, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_INTERVAL, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_PROBE, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_PROBE_ELEMENTS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                    \
+    X(EB_KEY_PROBE_RUNS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_ROUNDS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_GROUP, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_END_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_RUN_ORDER, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_RUN_REAL_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_PROBE_PUS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_PROBE_BEFORE_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                   \
+    X(EB_KEY_PROBE_AFTER_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                    \
+    X(EB_KEY_PROBE_DRIFT, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                      \
+    X(EB_KEY_CAPACITY_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_REASONS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                           \
+    X(EB_KEY_SET_ASIDE, EB_KIND_BOOL, EB_SCOPE_EXECBENCH)                                          \
+    X(EB_KEY_GROUPS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_REFERENCE, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_ROUNDS_KEPT, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_ROUNDS_SET_ASIDE, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                  \
+    X(EB_KEY_STOPPED_BY, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_NOISE_FLOOR, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                      \
+    X(EB_KEY_NOISE_FLOOR_PCT, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                  \
+    X(EB_KEY_MEDIAN, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                           \
+    X(EB_KEY_LOW, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                              \
+    X(EB_KEY_HIGH, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)
 
 typedef struct eb_key_info {
     const char *name;

@@ -19,6 +19,8 @@ typedef struct eb_job_result {
     int64_t ctx_switches_voluntary;
     int64_t ctx_switches_involuntary;
     int64_t max_rss_kib;       /* peak, children included */
+    int64_t run_delay_ns;      /* the workers' threads' wait for a CPU while runnable
+                                  (/proc/thread-self/schedstat); -1 where not given */
     /* The coroutine executor's stacks (zero elsewhere), for the document
      * (issue 16 phase B): the mode (0 separate, 1 copy: coro.h), each
      * coroutine's stack (separate) or the shared run stack (copy), the slots

@@ -2,6 +2,7 @@
 #include "parse.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -45,6 +46,32 @@ int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
     int64_t ns = (int64_t)llround(v * 1e9);
     if (ns <= 0) return -ERANGE;
     *out_ns = ns;
+    return 0;
+}
+
+/* Digits with at most one '.', nothing else: no signs, exponents, inf or nan. */
+static bool plain_decimal(const char *text)
+{
+    int dots = 0, digits = 0;
+    for (const char *q = text; *q != '\0'; q++) {
+        if (*q == '.')
+            dots++;
+        else if (isdigit((unsigned char)*q))
+            digits++;
+        else
+            return false;
+    }
+    return dots <= 1 && digits > 0;
+}
+
+int eb_parse_hundredths(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    if (text == NULL || !plain_decimal(text)) return -EINVAL;
+    char *end;
+    double v = strtod(text, &end);
+    if (*end != '\0' || !isfinite(v)) return -EINVAL;
+    if (v * 100.0 > (double)max + 0.5 || v * 100.0 < (double)min - 0.5) return -ERANGE;
+    *out = (int64_t)llround(v * 100.0);
     return 0;
 }
 

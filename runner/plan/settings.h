@@ -43,19 +43,36 @@ typedef struct eb_settings {
     int64_t warmup;
     int64_t timeout_ns;
     int64_t seed;
+    /* Rounds (--order interleaved): the order, the stopping rule and its
+     * bounds, what counts as a disturbed round (percentages in hundredths:
+     * 300 = 3%) and how many of a group's disturbed rounds are run again. */
+    int64_t order; /* an eb_order */
+    int64_t target_ci;
+    int64_t max_rounds;
+    int64_t time_budget_ns;
+    int64_t redo_limit;
+    int64_t max_foreign_cpu, max_steal, max_probe_drift;
     /* Output and what the program does. */
     const char *out;
     int64_t repeat_run;
     eb_setting_optional micro;
     bool quiet, list, help, version;
     bool point; /* hidden: run one point in this process (the parent's child) */
+    bool serve; /* hidden: with --point, stay alive and run when told (protocol.h) */
 
     bool given[64]; /* by table entry: given on the command line */
 } eb_settings;
 
+/* --order: how the repetitions of the plan's points follow one another. */
+typedef enum eb_order {
+    EB_ORDER_INTERLEAVED = 0, /* in rounds: one repetition of every point, shuffled */
+    EB_ORDER_BLOCKED,         /* every repetition of a point, then the next point */
+} eb_order;
+
 typedef enum eb_setting_kind {
     EB_SETTING_INT,      /* a whole number in [min, max] (int64_t) */
     EB_SETTING_SECONDS,  /* decimal seconds in (0, max]; kept in ns (int64_t) */
+    EB_SETTING_PERCENT,  /* a decimal percentage in [min, max] hundredths; kept in hundredths */
     EB_SETTING_CHOICE,   /* one of choice(0), choice(1), ...; kept as its index (int64_t) */
     EB_SETTING_TEXT,     /* a non-empty string, given once (const char *) */
     EB_SETTING_LIST,     /* a comma-separated list, given once; the plan reads it */
@@ -77,8 +94,8 @@ typedef struct eb_setting {
     eb_setting_kind kind;
     eb_setting_section section;
     size_t offset;                   /* of its value in eb_settings */
-    int64_t min, max;                /* INT: bounds; SECONDS: max, in seconds */
-    int64_t value;                   /* INT, CHOICE: the default; SECONDS: in seconds */
+    int64_t min, max;                /* INT, PERCENT: bounds; SECONDS: max, in seconds */
+    int64_t value;                   /* INT, CHOICE, PERCENT: the default; SECONDS: in seconds */
     const char *(*choice)(size_t i); /* CHOICE: the i-th name; NULL past the last */
     const char *noun;                /* CHOICE: what a name is, in messages ("backend") */
     /* --help: the text, then "(default: ...)" from default_text or the value.
@@ -134,6 +151,8 @@ void eb_names_executor_workers(char *buf, size_t len);
 void eb_names_pin_policies(char *buf, size_t len);
 void eb_names_backends(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
+void eb_names_orders(char *buf, size_t len);
+const char *eb_names_order(size_t i);
 int eb_check_preset(const char *value, char *why, size_t why_len);
 int eb_check_micro_filter(const char *value, char *why, size_t why_len);
 
@@ -273,9 +292,98 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = INT64_MAX,
      .value = 1,
-     .help = "seed for workloads with randomness",
+     .help = "seed for workloads with randomness, the order of the rounds and the bootstrap "
+             "of the intervals",
      .point = true,
-     .context_key = "seed"},
+     .context_key = EB_KEY_SEED},
+    {.flag = "order",
+     .arg = "NAME",
+     .kind = EB_SETTING_CHOICE,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(order),
+     .value = EB_ORDER_INTERLEAVED,
+     .choice = eb_names_order,
+     .noun = "order",
+     .names = eb_names_orders,
+     .help = "interleaved: rounds of one repetition of every point, each group of points "
+             "compared with one reference in an order shuffled from --seed, each point a process "
+             "kept alive, ratios paired within the round; blocked: every repetition of a point in "
+             "a fresh process, then the next point (--repetitions rounds or repetitions)",
+     .context_key = EB_KEY_ORDER},
+    {.flag = "target-ci",
+     .arg = "PCT",
+     .kind = EB_SETTING_PERCENT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(target_ci),
+     .min = 0,
+     .max = 10000,
+     .value = 300,
+     .help = "interleaved: add rounds to a group until the 95% interval of each of its speedups "
+             "and efficiencies is within +-PCT of it; 0 runs --repetitions rounds",
+     .context_key = "target_ci_pct"},
+    {.flag = "max-rounds",
+     .arg = "N",
+     .kind = EB_SETTING_INT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(max_rounds),
+     .min = 1,
+     .max = 1000,
+     .value = 30,
+     .help = "interleaved: rounds a group may take to meet --target-ci, {range}",
+     .context_key = "max_rounds"},
+    {.flag = "time-budget",
+     .arg = "SECONDS",
+     .kind = EB_SETTING_SECONDS,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(time_budget_ns),
+     .max = 7 * 86400,
+     .value = 150,
+     .help = "interleaved: no round is added past this much of the run (for --target-ci or to "
+             "redo a disturbed round); --repetitions rounds always run",
+     .context_key = "time_budget_s"},
+    {.flag = "redo-limit",
+     .arg = "N",
+     .kind = EB_SETTING_INT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(redo_limit),
+     .min = 0,
+     .max = 1000,
+     .value = 10,
+     .help = "interleaved: disturbed rounds of a group set aside and run again, {range}; "
+             "beyond it a disturbed round is kept, marked",
+     .context_key = "redo_limit"},
+    {.flag = "max-foreign-cpu",
+     .arg = "PCT",
+     .kind = EB_SETTING_PERCENT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(max_foreign_cpu),
+     .min = 0,
+     .max = 10000,
+     .value = 1000,
+     .help = "a round is disturbed when CPU time not execbench's (/proc/stat's busy time less "
+             "execbench's own rusage) on the CPUs it used passes PCT of their time",
+     .context_key = "max_foreign_cpu_pct"},
+    {.flag = "max-steal",
+     .arg = "PCT",
+     .kind = EB_SETTING_PERCENT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(max_steal),
+     .min = 0,
+     .max = 10000,
+     .value = 500,
+     .help = "... or when the hypervisor's steal time on them passes PCT of it",
+     .context_key = "max_steal_pct"},
+    {.flag = "max-probe-drift",
+     .arg = "PCT",
+     .kind = EB_SETTING_PERCENT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(max_probe_drift),
+     .min = 0,
+     .max = 10000,
+     .value = 1000,
+     .help = "... or when the speed probe (about 1 ms of sumsq on each of them) ran more than "
+             "PCT slower or faster after the round than before it",
+     .context_key = "max_probe_drift_pct"},
 
     /* Output */
     {.flag = "out",
@@ -337,6 +445,11 @@ const eb_setting eb_setting_table[] = {
      .section = EB_SECTION_HIDDEN,
      .offset = EB_AT(point),
      .help = "run the one point the flags name, in this process"},
+    {.flag = "serve",
+     .kind = EB_SETTING_SWITCH,
+     .section = EB_SECTION_HIDDEN,
+     .offset = EB_AT(serve),
+     .help = "with --point: stay alive and run a repetition when told on fd 5"},
 };
 const size_t eb_setting_count = sizeof eb_setting_table / sizeof *eb_setting_table;
 

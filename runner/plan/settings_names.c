@@ -136,6 +136,22 @@ void eb_names_backends(char *buf, size_t len)
     join(buf, len, names, n, " or ");
 }
 
+const char *eb_names_order(size_t i)
+{
+    static const char *const orders[] = {[EB_ORDER_INTERLEAVED] = "interleaved",
+                                         [EB_ORDER_BLOCKED] = "blocked"};
+    return i < sizeof orders / sizeof *orders ? orders[i] : NULL;
+}
+
+void eb_names_orders(char *buf, size_t len)
+{
+    const char *names[MAX_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; eb_names_order(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = eb_names_order(i);
+    join(buf, len, names, n, " or ");
+}
+
 int eb_check_preset(const char *value, char *why, size_t why_len)
 {
     if (eb_preset_find(value) != NULL) return 0;
