@@ -173,9 +173,9 @@ static bool finished(rounds_run *r, rgroup *g)
     } else if (widest <= (double)s->target_ci / 10000.0) {
         g->stopped_by = "target";
     } else if (g->kept >= (size_t)s->max_rounds) {
-        g->stopped_by = "max_rounds";
+        g->stopped_by = "max-rounds";
     } else if (budget_spent) {
-        g->stopped_by = "time_budget";
+        g->stopped_by = "time-budget";
     } else {
         return false;
     }

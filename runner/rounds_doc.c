@@ -100,7 +100,7 @@ size_t eb_rounds_document(rounds_run *r)
         eb_group_record rec = {.group = g->name,
                                .rounds_kept = (int64_t)g->kept,
                                .rounds_set_aside = (int64_t)g->set_aside,
-                               .stopped_by = g->stopped_by != NULL ? g->stopped_by : "interrupted",
+                               .stopped_by = g->stopped_by != NULL ? g->stopped_by : "interruption",
                                .noise_floor = {.estimate = -1.0}};
         char ref_name[EB_POINT_NAME_MAX + 16];
         if (g->ref != NULL) {

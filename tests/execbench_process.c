@@ -24,16 +24,39 @@ const char *execbench_path(void)
     return path;
 }
 
+static bool names(const char *const *args, const char *flag)
+{
+    size_t len = strlen(flag);
+    for (size_t i = 0; args[i] != NULL; i++)
+        if (strncmp(args[i], flag, len) == 0 && (args[i][len] == '\0' || args[i][len] == '='))
+            return true;
+    return false;
+}
+
+void execbench_argv(const char *const *args, const char **argv, size_t cap)
+{
+    size_t n = 0;
+    argv[n++] = execbench_path();
+    for (; args[n - 1] != NULL; n++) {
+        EB_REQUIRE(n + 5 < cap);
+        argv[n] = args[n - 1];
+    }
+    if (!names(args, "--target-ci")) {
+        argv[n++] = "--target-ci";
+        argv[n++] = "0";
+    }
+    if (!names(args, "--redo-limit")) {
+        argv[n++] = "--redo-limit";
+        argv[n++] = "0";
+    }
+    argv[n] = NULL;
+}
+
 void proc_start(eb_proc *p, const char *const *args)
 {
     memset(p, 0, sizeof *p);
-    const char *argv[64] = {execbench_path()};
-    int n = 1;
-    for (; args[n - 1] != NULL; n++) {
-        EB_REQUIRE(n < 63);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
+    const char *argv[72];
+    execbench_argv(args, argv, sizeof argv / sizeof *argv);
     int out[2], err[2];
     EB_REQUIRE(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
     posix_spawn_file_actions_t fa;

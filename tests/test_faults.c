@@ -401,7 +401,7 @@ static void check_interrupt(int sig, const char *name)
     const char *args[] = {
         "--workload", "io.sleep", "--executor", "multiprocess",  "--workers", "3",        "--tasks",
         "3",          "--param",  param,        "--repetitions", "2",         "--warmup", "0",
-        "--out",      out,        NULL};
+        "--order",    "blocked",  "--out",      out,             NULL};
     eb_proc p;
     proc_start(&p, args);
     pid_t pids[8];

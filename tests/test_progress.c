@@ -311,6 +311,8 @@ EB_TEST(on_an_80_column_terminal_every_progress_line_fits)
                           "jitter_pct=0",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -348,6 +350,8 @@ EB_TEST(through_a_pipe_each_finished_point_is_one_line_with_the_run_time_and_wha
                           "latency_us=20000",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -393,6 +397,8 @@ EB_TEST(through_a_pipe_a_long_point_says_every_10_s_which_repetition_runs)
                           "0",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};

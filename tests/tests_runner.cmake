@@ -26,7 +26,7 @@ add_dependencies(test_cli execbench)
 
 eb_add_c_test(test_e2e
   SOURCES test_e2e.c
-  LIBS eb_job_fixture eb_execbench_process)
+  LIBS eb_job_fixture eb_execbench_process eb_runner)
 add_dependencies(test_e2e execbench execbench-micro)
 
 # Progress: its pieces, and build/execbench on a pseudo-terminal and a pipe.

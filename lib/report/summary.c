@@ -208,7 +208,7 @@ static int compute(builder *b, size_t d)
          * decimal); without one, when the figure as shown ("100.00%") is. */
         bool interval = eb_interval_known(&f->ratios.efficiency);
         if (f->efficiency >= 0.0 &&
-            (interval ? eb_beyond_bound(f->ratios.efficiency.low, EB_INTERVAL_PERCENT_STEP)
+            (interval ? eb_beyond_bound_interval(f->ratios.efficiency.low, EB_INTERVAL_PERCENT_STEP)
                       : eb_beyond_bound(f->efficiency, 1e-4)))
             f->beyond = b->any_beyond = true;
         if (f->efficiency >= 0.0 || f->speedup >= 0.0) {
@@ -551,11 +551,14 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
         for (size_t d = 0; d < b->doc_count; d++) {
             const figures *f = fig(b, e, d);
             if (!f->beyond) continue;
+            /* With an interval wholly beyond the bound, the spread of the
+             * repetitions explains nothing: the noise clause is left out. */
+            bool interval = eb_interval_known(&f->ratios.efficiency);
             eb_bound_rows rows = {
                 .efficiency = f->efficiency,
                 .real_ns = f->f.median_ns,
                 .cpu_ns = f->f.cpu_median_ns,
-                .cv = f->f.has_cv ? f->f.cv : -1.0,
+                .cv = f->f.has_cv && !interval ? f->f.cv : -1.0,
                 .ref_real_ns = -1.0,
                 .ref_cpu_ns = -1.0,
                 .ref_cv = -1.0,
@@ -564,14 +567,19 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
                 const figures *ref = fig(b, f->base, d);
                 rows.ref_real_ns = ref->f.median_ns;
                 rows.ref_cpu_ns = ref->f.cpu_median_ns;
-                rows.ref_cv = ref->f.has_cv ? ref->f.cv : -1.0;
+                rows.ref_cv = ref->f.has_cv && !interval ? ref->f.cv : -1.0;
             }
-            char who[512], label[40], cause[400], pct[32];
+            char who[512], label[40], cause[400], pct[64];
             eb_bound_cause(&rows, cause, sizeof cause);
+            if (interval)
+                eb_fmt_percent_interval(f->efficiency, f->ratios.efficiency.low,
+                                        f->ratios.efficiency.high, pct, sizeof pct);
+            else
+                eb_fmt_percent(f->efficiency, false, pct, sizeof pct);
             int rc = eb_table_note(t, EB_BOUND_MARK " %s%s: %s of the ideal: %s",
                                    doc_label(b, d, label, sizeof label),
                                    point_label(b->ents[e].per_doc[d]->first, who, sizeof who),
-                                   eb_fmt_percent(f->efficiency, false, pct, sizeof pct), cause);
+                                   pct, cause);
             if (rc != 0) return rc;
         }
     }
@@ -677,12 +685,12 @@ static int footnotes(const builder *b, eb_report *r)
                                    "workload, tasks and params over this median; efficiency: "
                                    "ideal_ns over the median (100%% = the ideal).");
     if (rc == 0 && b->any_interval)
-        rc = eb_report_footnote(r, "[low-high]: the 95%% interval (percentile bootstrap of the "
-                                   "%s, seeded with the document's seed).",
+        rc = eb_report_footnote(r, "intervals: [low-high] is the 95%% interval (percentile "
+                                   "bootstrap of the %s, seeded with the document's seed).",
                                 b->any_paired ? "rounds" : "repetitions");
     if (rc == 0 && b->any_no_interval)
-        rc = eb_report_footnote(r, "[?]: no interval can be drawn (fewer than 2 repetitions, "
-                                   "or aggregates only).");
+        rc = eb_report_footnote(r, "intervals: [?] says none can be drawn (fewer than 2 "
+                                   "repetitions, or aggregates only).");
     if (rc == 0 && b->any_winner)
         rc = eb_report_footnote(r, "*: the fastest point of its workload, tasks and params.");
     if (rc == 0 && b->any_beyond)

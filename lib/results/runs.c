@@ -224,7 +224,12 @@ int eb_run_ratios(const eb_run *run, const eb_run *reference, uint64_t seed, eb_
     out->paired = false;
     if (run->n == 0) return 0;
     int rc = 0;
-    if (reference != NULL && reference->n > 0) {
+    if (reference == run) {
+        /* the reference against itself: 1 by definition, no interval (its
+         * noise is its A/A pair's: eb_run_noise_floor) */
+        out->speedup = (eb_interval){.estimate = 1.0, .low = NAN, .high = NAN, .n = run->n};
+        out->paired = has_rounds(run);
+    } else if (reference != NULL && reference->n > 0) {
         if (has_rounds(run) && has_rounds(reference)) {
             /* pairs: this run's sample and the reference's of the same round */
             double *ref = malloc(run->n * sizeof *ref), *own = malloc(run->n * sizeof *own);

@@ -127,7 +127,9 @@ typedef struct eb_group_record {
     const char *group;
     const char *reference; /* its reference's run_name, or NULL */
     int64_t rounds_kept, rounds_set_aside;
-    const char *stopped_by; /* "target", "repetitions", "max_rounds", "time_budget", ... */
+    /* why it stopped: "target" (met), "repetitions" (no target, or nothing
+     * to converge), "max-rounds", "time-budget", "failed", "interruption" */
+    const char *stopped_by;
     eb_interval noise_floor; /* the reference's A/A pair; estimate < 0 when none */
 } eb_group_record;
 

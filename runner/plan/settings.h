@@ -9,6 +9,7 @@
 #define EB_SETTINGS_H
 
 #include "results.h"
+#include "settings_names.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -139,22 +140,6 @@ bool eb_settings_point_equal(const eb_settings *a, const eb_settings *b);
 
 /* Records every setting that has a context key in context.execbench. */
 int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc);
-
-/* What the table's entries call (settings_names.c): names from the
- * registries for --help and messages, and checks of a value. */
-void eb_names_presets(char *buf, size_t len);
-void eb_names_preset_repetitions(char *buf, size_t len);
-void eb_names_workloads(char *buf, size_t len);
-void eb_names_workload_tasks(char *buf, size_t len);
-void eb_names_executors(char *buf, size_t len);
-void eb_names_executor_workers(char *buf, size_t len);
-void eb_names_pin_policies(char *buf, size_t len);
-void eb_names_backends(char *buf, size_t len);
-const char *eb_names_backend(size_t i);
-void eb_names_orders(char *buf, size_t len);
-const char *eb_names_order(size_t i);
-int eb_check_preset(const char *value, char *why, size_t why_len);
-int eb_check_micro_filter(const char *value, char *why, size_t why_len);
 
 /* ---- the table ------------------------------------------------------------------
  * Compiled into settings.c alone (which defines EB_SETTINGS_TABLE); it is here
@@ -305,10 +290,9 @@ const eb_setting eb_setting_table[] = {
      .choice = eb_names_order,
      .noun = "order",
      .names = eb_names_orders,
-     .help = "interleaved: rounds of one repetition of every point, each group of points "
-             "compared with one reference in an order shuffled from --seed, each point a process "
-             "kept alive, ratios paired within the round; blocked: every repetition of a point in "
-             "a fresh process, then the next point (--repetitions rounds or repetitions)",
+     .help = "interleaved: rounds of one repetition of each point (a process kept alive), "
+             "shuffled from --seed, ratios paired within a round; blocked: all repetitions of "
+             "a point in a fresh process, then the next",
      .context_key = EB_KEY_ORDER},
     {.flag = "target-ci",
      .arg = "PCT",
@@ -318,8 +302,8 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = 10000,
      .value = 300,
-     .help = "interleaved: add rounds to a group until the 95% interval of each of its speedups "
-             "and efficiencies is within +-PCT of it; 0 runs --repetitions rounds",
+     .help = "interleaved: add rounds until each speedup's and efficiency's 95% interval is "
+             "within +-PCT; 0: --repetitions rounds",
      .context_key = "target_ci_pct"},
     {.flag = "max-rounds",
      .arg = "N",
@@ -338,8 +322,8 @@ const eb_setting eb_setting_table[] = {
      .offset = EB_AT(time_budget_ns),
      .max = 7 * 86400,
      .value = 150,
-     .help = "interleaved: no round is added past this much of the run (for --target-ci or to "
-             "redo a disturbed round); --repetitions rounds always run",
+     .help = "interleaved: no round added (for --target-ci, or a redo) past this much of the "
+             "run; --repetitions rounds always run",
      .context_key = "time_budget_s"},
     {.flag = "redo-limit",
      .arg = "N",
@@ -349,8 +333,8 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = 1000,
      .value = 10,
-     .help = "interleaved: disturbed rounds of a group set aside and run again, {range}; "
-             "beyond it a disturbed round is kept, marked",
+     .help = "disturbed rounds of a group set aside and run again, {range}; beyond, kept and "
+             "marked",
      .context_key = "redo_limit"},
     {.flag = "max-foreign-cpu",
      .arg = "PCT",
@@ -360,8 +344,8 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = 10000,
      .value = 1000,
-     .help = "a round is disturbed when CPU time not execbench's (/proc/stat's busy time less "
-             "execbench's own rusage) on the CPUs it used passes PCT of their time",
+     .help = "a round is disturbed when busy time not execbench's (/proc/stat less its "
+             "rusage) on the CPUs it used passes PCT of their time,",
      .context_key = "max_foreign_cpu_pct"},
     {.flag = "max-steal",
      .arg = "PCT",
@@ -371,7 +355,7 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = 10000,
      .value = 500,
-     .help = "... or when the hypervisor's steal time on them passes PCT of it",
+     .help = "... or their steal time passes PCT,",
      .context_key = "max_steal_pct"},
     {.flag = "max-probe-drift",
      .arg = "PCT",
@@ -381,8 +365,7 @@ const eb_setting eb_setting_table[] = {
      .min = 0,
      .max = 10000,
      .value = 1000,
-     .help = "... or when the speed probe (about 1 ms of sumsq on each of them) ran more than "
-             "PCT slower or faster after the round than before it",
+     .help = "... or a probe of ~1 ms of sumsq on each moved by PCT from before to after it",
      .context_key = "max_probe_drift_pct"},
 
     /* Output */
