@@ -13,8 +13,9 @@ import json
 import re
 import sys
 
-# Present or not by what happened, not by what the code writes.
-OPTIONAL = {"worker_pus_varied", "interrupted_by"}
+# Present or not by what happened, not by what the code writes (run_delay_ns:
+# where the kernel gives /proc/thread-self/schedstat).
+OPTIONAL = {"worker_pus_varied", "interrupted_by", "run_delay_ns"}
 
 
 def kind(v):

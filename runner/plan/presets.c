@@ -110,7 +110,8 @@ static const eb_plan_block seeds[] = {
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
 
 const eb_preset eb_presets[] = {
-    {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, BLOCKS(quick)},
+    {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, BLOCKS(quick),
+     .fixed_rounds = true},
     {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 10,
      BLOCKS(standard)},
     {"seeds", "the articles' experiment: 20 x 5,000,000 sums, 160 x 89 ms requests, pool of 5", 3,
