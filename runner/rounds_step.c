@@ -119,19 +119,23 @@ static void keep(rgroup *g, run_out *outs, size_t n, int64_t round, bool disturb
     g->kept++;
 }
 
-/* "kept, widest +-2.1%" or "disturbed (...): set aside" for the progress. */
+/* What the progress says of the sub-round: "round 3 kept, +-2.1%" (the
+ * widest interval so far), "round 3 kept though disturbed: ..." (the redo
+ * budget spent), or "set aside: ...". */
 static void outcome(const rounds_run *r, const rgroup *g, bool disturbed, bool aside,
                     const char *reasons, char *buf, size_t len)
 {
     if (aside) {
-        snprintf(buf, len, "disturbed (%s): set aside, run again", reasons);
+        snprintf(buf, len, "set aside, to run again: %s", reasons);
         return;
     }
     double widest = eb_rounds_widest(r, g);
     char width[48] = "";
-    if (widest >= 0 && widest < 1e9) snprintf(width, sizeof width, ", widest interval +-%.1f%%", 100 * widest);
-    snprintf(buf, len, "round %zu kept%s%s%s%s", g->kept, width, disturbed ? "; disturbed (" : "",
-             disturbed ? reasons : "", disturbed ? "): the redo budget is spent" : "");
+    if (widest >= 0 && widest < 1e9) snprintf(width, sizeof width, ", +-%.1f%%", 100 * widest);
+    if (disturbed)
+        snprintf(buf, len, "round %zu kept though disturbed: %s", g->kept, reasons);
+    else
+        snprintf(buf, len, "round %zu kept%s", g->kept, width);
 }
 
 int eb_rounds_step(rounds_run *r, rgroup *g, int64_t round)
