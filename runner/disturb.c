@@ -26,8 +26,8 @@ int eb_cpu_times_read(eb_cpu_times *t)
         unsigned cpu;
         unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal;
         if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9') continue;
-        if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
-                   &sys, &idle, &iowait, &irq, &softirq, &steal) != 9 ||
+        if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice, &sys,
+                   &idle, &iowait, &irq, &softirq, &steal) != 9 ||
             cpu > 65535)
             continue;
         if (cpu >= t->count) {
@@ -48,7 +48,8 @@ int eb_cpu_times_read(eb_cpu_times *t)
                 t->busy_ns[i] = t->steal_ns[i] = -1;
             t->count = count;
         }
-        t->busy_ns[cpu] = (int64_t)llround((double)(user + nice + sys + irq + softirq) * ns_per_tick);
+        t->busy_ns[cpu] =
+            (int64_t)llround((double)(user + nice + sys + irq + softirq) * ns_per_tick);
         t->steal_ns[cpu] = (int64_t)llround((double)steal * ns_per_tick);
     }
     fclose(f);
@@ -150,8 +151,7 @@ static void clause(char *buf, size_t len, const char *what, double share, int64_
              100.0 * share, (double)limit / 100.0);
 }
 
-bool eb_round_disturbed(const eb_settings *s, const eb_round_load *load, char *reasons,
-                        size_t len)
+bool eb_round_disturbed(const eb_settings *s, const eb_round_load *load, char *reasons, size_t len)
 {
     if (len > 0) reasons[0] = '\0';
     double capacity = load->capacity_ns > 0 ? (double)load->capacity_ns : 0.0;

@@ -74,7 +74,6 @@ typedef struct eb_round_load {
 /* Whether `load` passes a threshold of `s`; each measure that does is one
  * clause of `reasons` ("foreign CPU 23.4% > 10%; probe drift 12.1% > 10%"),
  * "" when none. */
-bool eb_round_disturbed(const eb_settings *s, const eb_round_load *load, char *reasons,
-                        size_t len);
+bool eb_round_disturbed(const eb_settings *s, const eb_round_load *load, char *reasons, size_t len);
 
 #endif

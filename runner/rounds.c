@@ -45,8 +45,8 @@ static void group_name(const eb_point *p, char *buf, size_t len)
 {
     int used = snprintf(buf, len, "%s/tasks:%" PRIu64, p->workload->name, p->tasks);
     for (size_t i = 0; i < p->workload->param_count && used > 0 && (size_t)used < len; i++)
-        used += snprintf(buf + used, len - (size_t)used, "/%s:%" PRId64,
-                         p->workload->params[i].key, p->params[i]);
+        used += snprintf(buf + used, len - (size_t)used, "/%s:%" PRId64, p->workload->params[i].key,
+                         p->params[i]);
 }
 
 static void add_pu(rgroup *g, int pu)
@@ -61,9 +61,8 @@ static void add_point_pus(rgroup *g, const eb_point *p, const eb_topology *topo)
 {
     eb_pin_plan *pin = NULL;
     char why[160];
-    if (p->pin->pins &&
-        eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, &pin,
-                           why, sizeof why) == 0) {
+    if (p->pin->pins && eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL,
+                                           p->workers, &pin, why, sizeof why) == 0) {
         unsigned workers = p->workers > 0 ? p->workers : 1;
         for (unsigned w = 0; w < workers && w < pin->count; w++)
             add_pu(g, pin->pu_os_index[w]);
@@ -145,11 +144,11 @@ static bool warm_up(rounds_run *r, rpoint *p, size_t shown, size_t total)
     } else if (strncmp(reply, "error ", 6) == 0) {
         eb_rounds_fail(p, reply + 6);
     } else if (strcmp(reply, "ok") != 0) {
-        snprintf(message, sizeof message, "point process answered '%.200s' to its warm-up",
-                 reply);
+        snprintf(message, sizeof message, "point process answered '%.200s' to its warm-up", reply);
         eb_rounds_fail(p, message);
     }
-    if (r->interrupted == 0) eb_progress_done(r->progress, !p->failed, p->failed ? p->error : "warmed up");
+    if (r->interrupted == 0)
+        eb_progress_done(r->progress, !p->failed, p->failed ? p->error : "warmed up");
     r->progress->position = NULL;
     return !p->failed;
 }

@@ -22,9 +22,10 @@ double eb_rounds_widest(const rounds_run *r, const rgroup *g)
         eb_interval iv;
         /* a speedup: paired with the reference's run of the same kept round */
         if (ref != NULL && p != ref && ref->kept_n == p->kept_n) {
-            double hw = eb_paired_speedup(ref->times, p->times, p->kept_n, (uint64_t)r->s->seed, &iv) == 0
-                            ? eb_interval_half_width(&iv)
-                            : INFINITY;
+            double hw =
+                eb_paired_speedup(ref->times, p->times, p->kept_n, (uint64_t)r->s->seed, &iv) == 0
+                    ? eb_interval_half_width(&iv)
+                    : INFINITY;
             if (hw > widest) widest = hw;
         }
         /* an efficiency against a fixed ideal (waits); a CPU one is a speedup scaled */

@@ -18,9 +18,9 @@
 /* One run of the sub-round, as it went. */
 typedef struct run_out {
     rpoint *p;
-    bool twin;                /* the reference's second run */
-    bool ok;                  /* a usable repetition */
-    eb_results_doc part;      /* its reply, when ok */
+    bool twin;           /* the reference's second run */
+    bool ok;             /* a usable repetition */
+    eb_results_doc part; /* its reply, when ok */
     int64_t real_ns, start_ns, steal_ns, foreign_ns, own_ns;
 } run_out;
 

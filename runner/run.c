@@ -302,8 +302,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     if (estimated) eb_estimate_free(&estimate);
     eb_doc_set_ideals(&doc, plan, topo);
     /* each point's speedup and efficiency with their intervals, on its median row */
-    eb_results_set_figures(&doc.results,
-                           rounds ? (double)plan->settings.target_ci / 10000.0 : 0.0);
+    eb_results_set_figures(&doc.results, rounds ? (double)plan->settings.target_ci / 10000.0 : 0.0);
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
     eb_self_usage at_end;
     eb_self_usage_read(&at_end);

@@ -35,12 +35,10 @@ static bool names(const char *const *args, const char *flag)
 
 void execbench_argv(const char *const *args, const char **argv, size_t cap)
 {
+    /* first: the test's own flags after them keep their meaning (a flag
+     * that lacks its value at the end still does) */
     size_t n = 0;
     argv[n++] = execbench_path();
-    for (; args[n - 1] != NULL; n++) {
-        EB_REQUIRE(n + 5 < cap);
-        argv[n] = args[n - 1];
-    }
     if (!names(args, "--target-ci")) {
         argv[n++] = "--target-ci";
         argv[n++] = "0";
@@ -48,6 +46,10 @@ void execbench_argv(const char *const *args, const char **argv, size_t cap)
     if (!names(args, "--redo-limit")) {
         argv[n++] = "--redo-limit";
         argv[n++] = "0";
+    }
+    for (size_t i = 0; args[i] != NULL; i++) {
+        EB_REQUIRE(n + 1 < cap);
+        argv[n++] = args[i];
     }
     argv[n] = NULL;
 }

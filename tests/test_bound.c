@@ -134,8 +134,8 @@ EB_TEST(the_runner_table_marks_figures_beyond_their_bound_and_names_the_cause)
                            "time than this point") != NULL,
               "%s", text);
     /* multiprocess 2 workers: 98.4%, within its bound, unmarked */
-    EB_CHECKF(strstr(text, "98.4% [97.7-98.8]\n") != NULL && strstr(text, "98.8] !") == NULL,
-              "%s", text);
+    EB_CHECKF(strstr(text, "98.4% [97.7-98.8]\n") != NULL && strstr(text, "98.8] !") == NULL, "%s",
+              text);
     /* and all of it as execbench-compare summary prints the same document */
     char *expected = read_text(golden);
     EB_CHECKF(len == strlen(expected) + 1 && text[0] == '\n' && strcmp(text + 1, expected) == 0,

@@ -404,15 +404,24 @@ static void check_interrupt(int sig, const char *name, bool interleaved)
         }
     }
     /* a 1 ms point that finishes, then a point that would wait a long time */
-    const char *args[] = {"--workload", "io.sleep",
-                          "--executor", "sequential",
-                          "--tasks",    "1",
-                          "--param",    param,
-                          "--warmup",   "0",
-                          "--repetitions", "1",
-                          "--order",    interleaved ? "interleaved" : "blocked",
-                          "--seed",     seed,
-                          "--out",      out,
+    const char *args[] = {"--workload",
+                          "io.sleep",
+                          "--executor",
+                          "sequential",
+                          "--tasks",
+                          "1",
+                          "--param",
+                          param,
+                          "--warmup",
+                          "0",
+                          "--repetitions",
+                          "1",
+                          "--order",
+                          interleaved ? "interleaved" : "blocked",
+                          "--seed",
+                          seed,
+                          "--out",
+                          out,
                           NULL};
     eb_proc p;
     proc_start(&p, args);

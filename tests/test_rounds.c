@@ -92,10 +92,10 @@ EB_TEST(the_order_of_each_round_is_drawn_from_the_seed_alone)
     json_t *orders[3];
     const char *seeds[3] = {"7", "7", "8"};
     for (int k = 0; k < 3; k++) {
-        const char *args[] = {"--workload", "cpu.sumsq", "--executor", "sequential,threaded",
-                              "--workers",  "1,2",       "--tasks",    "2",
+        const char *args[] = {"--workload", "cpu.sumsq", "--executor",    "sequential,threaded",
+                              "--workers",  "1,2",       "--tasks",       "2",
                               "--param",    "n=20000",   "--repetitions", "4",
-                              "--seed",     seeds[k],    "--quiet",    NULL};
+                              "--seed",     seeds[k],    "--quiet",       NULL};
         eb_proc p;
         json_t *doc = run_doc(dir, args, 0, &p);
         json_t *rounds = json_object_get(execbench_of(doc), "rounds");
@@ -124,18 +124,18 @@ EB_TEST(the_order_of_each_round_is_drawn_from_the_seed_alone)
 /* A document of two points, each repetition with its round: the machine's
  * speed changes from round to round (x1, x2, x0.5, ...), the point is always
  * 2x faster than the reference within a round. */
-static const char paired_doc[] =
-    "{\"context\": {\"execbench\": {\"seed\": 5}}, \"benchmarks\": ["
-#define ROW(exec, round, ms)                                                                      \
-    "{\"name\": \"w/" exec "\", \"run_name\": \"w/" exec "\", \"run_type\": \"iteration\","       \
+static const char paired_doc[] = "{\"context\": {\"execbench\": {\"seed\": 5}}, \"benchmarks\": ["
+#define ROW(exec, round, ms)                                                                       \
+    "{\"name\": \"w/" exec "\", \"run_name\": \"w/" exec "\", \"run_type\": \"iteration\","        \
     " \"real_time\": " ms ", \"cpu_time\": " ms ", \"time_unit\": \"ms\", \"workload\": \"cpu\","  \
     " \"executor\": \"" exec "\", \"workers\": 1, \"tasks\": 4, \"pin\": \"compact\","             \
     " \"round\": " round "}"
-    ROW("sequential", "0", "10") "," ROW("sequential", "1", "20") "," ROW("sequential", "2", "5")
-        "," ROW("sequential", "3", "40") "," ROW("sequential", "4", "12") ","
+    ROW("sequential", "0", "10") "," ROW("sequential", "1", "20") "," ROW(
+        "sequential", "2", "5") "," ROW("sequential", "3", "40") "," ROW("sequential", "4",
+                                                                         "12") ","
     /* the point's rows out of order: pairs go by round, not by position */
-    ROW("threaded", "3", "20") "," ROW("threaded", "0", "5") "," ROW("threaded", "4", "6") ","
-        ROW("threaded", "2", "2.5") "," ROW("threaded", "1", "10") "]}";
+    ROW("threaded", "3", "20") "," ROW("threaded", "0", "5") "," ROW("threaded", "4", "6") "," ROW(
+        "threaded", "2", "2.5") "," ROW("threaded", "1", "10") "]}";
 #undef ROW
 
 EB_TEST(speedups_are_paired_with_the_reference_run_of_the_same_round)
@@ -244,16 +244,20 @@ EB_TEST(an_interval_needs_two_values_and_scales_with_its_figure)
 /* io.sleep: waits, as steady as this machine gets; one group, a reference and
  * two workers. The group's record in the context says why it stopped. */
 static void check_stop(const char *target, const char *max_rounds, const char *budget,
-                       const char *stopped_by, int64_t kept_min, int64_t kept_max,
-                       int converged)
+                       const char *stopped_by, int64_t kept_min, int64_t kept_max, int converged)
 {
     char dir[64];
     tmpdir_make(dir, sizeof dir);
-    const char *args[] = {"--workload",    "io.sleep", "--executor",  "sequential,threaded",
-                          "--workers",     "2",        "--tasks",     "4",
-                          "--param",       "latency_us=2000", "--repetitions", "3",
-                          "--target-ci",   target,     "--max-rounds", max_rounds,
-                          "--time-budget", budget,     "--redo-limit", "0",
+    const char *args[] = {"--workload",    "io.sleep",
+                          "--executor",    "sequential,threaded",
+                          "--workers",     "2",
+                          "--tasks",       "4",
+                          "--param",       "latency_us=2000",
+                          "--repetitions", "3",
+                          "--target-ci",   target,
+                          "--max-rounds",  max_rounds,
+                          "--time-budget", budget,
+                          "--redo-limit",  "0",
                           "--quiet",       NULL};
     eb_proc p;
     json_t *doc = run_doc(dir, args, 0, &p);
@@ -309,18 +313,17 @@ EB_TEST(a_round_is_disturbed_past_each_threshold_and_says_which)
     eb_settings s;
     eb_settings_init(&s); /* 10% foreign CPU, 5% steal, 10% probe drift */
     char why[400];
-    eb_round_load quiet = {.capacity_ns = 1000000000, .foreign_ns = 90000000, .steal_ns = 40000000,
-                           .drift = 0.09};
+    eb_round_load quiet = {
+        .capacity_ns = 1000000000, .foreign_ns = 90000000, .steal_ns = 40000000, .drift = 0.09};
     EB_CHECKF(!eb_round_disturbed(&s, &quiet, why, sizeof why) && why[0] == '\0', "%s", why);
-    eb_round_load busy = {.capacity_ns = 1000000000, .foreign_ns = 234000000, .steal_ns = 0,
-                          .drift = -1};
+    eb_round_load busy = {
+        .capacity_ns = 1000000000, .foreign_ns = 234000000, .steal_ns = 0, .drift = -1};
     EB_CHECK(eb_round_disturbed(&s, &busy, why, sizeof why));
     EB_CHECKF(strcmp(why, "foreign CPU 23.4% > 10%") == 0, "%s", why);
-    eb_round_load all = {.capacity_ns = 1000000000, .foreign_ns = 200000000,
-                         .steal_ns = 60000000, .drift = 0.121};
+    eb_round_load all = {
+        .capacity_ns = 1000000000, .foreign_ns = 200000000, .steal_ns = 60000000, .drift = 0.121};
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why));
-    EB_CHECKF(strcmp(why, "foreign CPU 20.0% > 10%; steal 6.0% > 5%; probe drift 12.1% > 10%") ==
-                  0,
+    EB_CHECKF(strcmp(why, "foreign CPU 20.0% > 10%; steal 6.0% > 5%; probe drift 12.1% > 10%") == 0,
               "%s", why);
     s.max_probe_drift = 2000; /* --max-probe-drift 20 */
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why) && strstr(why, "probe") == NULL);
@@ -372,11 +375,11 @@ EB_TEST(a_hog_on_the_machine_is_detected_and_its_rounds_redone)
     char dir[64];
     tmpdir_make(dir, sizeof dir);
     pid_t hog = start_hog("1000", "3000", "60");
-    const char *args[] = {"--workload",   "cpu.sumsq", "--executor",  "sequential,threaded",
-                          "--workers",    "2",         "--tasks",     "8",
-                          "--param",      "n=20000000", "--repetitions", "25",
-                          "--target-ci",  "0",         "--redo-limit", "5",
-                          "--time-budget", "600",      "--quiet",     NULL};
+    const char *args[] = {"--workload",    "cpu.sumsq",  "--executor",    "sequential,threaded",
+                          "--workers",     "2",          "--tasks",       "8",
+                          "--param",       "n=20000000", "--repetitions", "25",
+                          "--target-ci",   "0",          "--redo-limit",  "5",
+                          "--time-budget", "600",        "--quiet",       NULL};
     eb_proc p;
     json_t *doc = run_doc(dir, args, 0, &p);
     kill(hog, SIGTERM);
@@ -392,9 +395,10 @@ EB_TEST(a_hog_on_the_machine_is_detected_and_its_rounds_redone)
         json_t *reasons = json_object_get(r, "reasons");
         EB_CHECKF(json_array_size(reasons) > 0, "round %zu disturbed without a reason", i);
         const char *first = json_string_value(json_array_get(reasons, 0));
-        EB_CHECKF(first != NULL && (strncmp(first, "foreign CPU ", 12) == 0 ||
-                                    strncmp(first, "steal ", 6) == 0 ||
-                                    strncmp(first, "probe drift ", 12) == 0) &&
+        EB_CHECKF(first != NULL &&
+                      (strncmp(first, "foreign CPU ", 12) == 0 ||
+                       strncmp(first, "steal ", 6) == 0 ||
+                       strncmp(first, "probe drift ", 12) == 0) &&
                       strstr(first, "% > ") != NULL,
                   "reason: %s", first ? first : "(none)");
     }
@@ -431,10 +435,9 @@ EB_TEST(the_runner_computes_aggregates_as_libbenchmark_does)
 {
     char dir[64];
     tmpdir_make(dir, sizeof dir);
-    const char *args[] = {"--workload", "cpu.sumsq", "--executor",    "threaded",
-                          "--workers",  "2",         "--tasks",       "4",
-                          "--param",    "n=100000",  "--repetitions", "5",
-                          "--order",    "blocked",   "--quiet",       NULL};
+    const char *args[] = {"--workload", "cpu.sumsq", "--executor", "threaded", "--workers",     "2",
+                          "--tasks",    "4",         "--param",    "n=100000", "--repetitions", "5",
+                          "--order",    "blocked",   "--quiet",    NULL};
     eb_proc p;
     json_t *doc = run_doc(dir, args, 0, &p);
     json_t *rows = json_object_get(doc, "benchmarks");
@@ -484,8 +487,7 @@ EB_TEST(the_runner_computes_aggregates_as_libbenchmark_does)
 static void check_type(json_t *obj, const char *key, json_type type, const char *where)
 {
     json_t *v = json_object_get(obj, key);
-    bool ok = v != NULL && (json_typeof(v) == type ||
-                            (type == JSON_REAL && json_is_integer(v)) ||
+    bool ok = v != NULL && (json_typeof(v) == type || (type == JSON_REAL && json_is_integer(v)) ||
                             (type == JSON_TRUE && json_is_boolean(v)));
     EB_CHECKF(ok, "%s: %s missing or of the wrong type", where, key);
 }
@@ -496,19 +498,19 @@ EB_TEST(an_interleaved_document_holds_every_rounds_key_and_documents_it)
 {
     char dir[64];
     tmpdir_make(dir, sizeof dir);
-    const char *args[] = {"--workload",   "cpu.sumsq", "--executor",    "sequential,threaded",
-                          "--workers",    "2",         "--tasks",       "4",
-                          "--param",      "n=200000",  "--repetitions", "3",
-                          "--target-ci",  "50",        "--redo-limit",  "1",
+    const char *args[] = {"--workload",  "cpu.sumsq", "--executor",    "sequential,threaded",
+                          "--workers",   "2",         "--tasks",       "4",
+                          "--param",     "n=200000",  "--repetitions", "3",
+                          "--target-ci", "50",        "--redo-limit",  "1",
                           NULL};
     eb_proc p;
     json_t *doc = run_doc(dir, args, 0, &p);
     json_t *e = execbench_of(doc);
     EB_CHECK(strcmp(json_string_value(json_object_get(e, "order")), "interleaved") == 0);
-    static const char *const context_keys[] = {"order", "target_ci_pct", "max_rounds",
-                                               "time_budget_s", "redo_limit",
-                                               "max_foreign_cpu_pct", "max_steal_pct",
-                                               "max_probe_drift_pct", "interval"};
+    static const char *const context_keys[] = {
+        "order",         "target_ci_pct",       "max_rounds",
+        "time_budget_s", "redo_limit",          "max_foreign_cpu_pct",
+        "max_steal_pct", "max_probe_drift_pct", "interval"};
     for (size_t i = 0; i < sizeof context_keys / sizeof *context_keys; i++)
         EB_CHECKF(json_object_get(e, context_keys[i]) != NULL, "context: no %s", context_keys[i]);
     check_type(e, "noise_floor_pct", JSON_REAL, "context");
@@ -518,14 +520,14 @@ EB_TEST(an_interleaved_document_holds_every_rounds_key_and_documents_it)
     static const struct {
         const char *key;
         json_type type;
-    } round_keys[] = {{"round", JSON_INTEGER},          {"group", JSON_STRING},
-                      {"start_ns", JSON_INTEGER},       {"end_ns", JSON_INTEGER},
-                      {"run_order", JSON_ARRAY},        {"run_real_ns", JSON_ARRAY},
-                      {"probe_pus", JSON_ARRAY},        {"probe_before_ns", JSON_ARRAY},
-                      {"probe_after_ns", JSON_ARRAY},   {"probe_drift", JSON_REAL},
-                      {"capacity_ns", JSON_INTEGER},    {"foreign_cpu_ns", JSON_INTEGER},
-                      {"steal_ns", JSON_INTEGER},       {"disturbed", JSON_TRUE},
-                      {"reasons", JSON_ARRAY},          {"set_aside", JSON_TRUE}};
+    } round_keys[] = {{"round", JSON_INTEGER},        {"group", JSON_STRING},
+                      {"start_ns", JSON_INTEGER},     {"end_ns", JSON_INTEGER},
+                      {"run_order", JSON_ARRAY},      {"run_real_ns", JSON_ARRAY},
+                      {"probe_pus", JSON_ARRAY},      {"probe_before_ns", JSON_ARRAY},
+                      {"probe_after_ns", JSON_ARRAY}, {"probe_drift", JSON_REAL},
+                      {"capacity_ns", JSON_INTEGER},  {"foreign_cpu_ns", JSON_INTEGER},
+                      {"steal_ns", JSON_INTEGER},     {"disturbed", JSON_TRUE},
+                      {"reasons", JSON_ARRAY},        {"set_aside", JSON_TRUE}};
     for (size_t i = 0; i < sizeof round_keys / sizeof *round_keys; i++)
         check_type(round, round_keys[i].key, round_keys[i].type, "rounds[0]");
     json_t *group = json_array_get(json_object_get(e, "groups"), 0);
@@ -546,8 +548,8 @@ EB_TEST(an_interleaved_document_holds_every_rounds_key_and_documents_it)
     json_array_foreach(json_object_get(doc, "benchmarks"), i, row)
     {
         const char *type = json_string_value(json_object_get(row, "run_type"));
-        bool reference = strcmp(json_string_value(json_object_get(row, "executor")),
-                                "sequential") == 0;
+        bool reference =
+            strcmp(json_string_value(json_object_get(row, "executor")), "sequential") == 0;
         if (strcmp(type, "iteration") == 0) {
             check_type(row, "round", JSON_INTEGER, "row");
             check_type(row, "start_ns", JSON_INTEGER, "row");
@@ -589,16 +591,53 @@ EB_TEST(an_interleaved_document_holds_every_rounds_key_and_documents_it)
     size_t cap = 0;
     EB_REQUIRE(getdelim(&md, &cap, '\0', f) > 0);
     fclose(f);
-    static const char *const documented[] = {
-        "round", "start_ns", "steal_ns", "foreign_cpu_ns", "disturbed", "aa_real_ns",
-        "run_delay_ns", "ideal_share", "speedup", "speedup_low", "speedup_high", "efficiency",
-        "efficiency_low", "efficiency_high", "pairs", "converged", "rounds_disturbed",
-        "rounds_redone", "order", "target_ci_pct", "max_rounds", "time_budget_s", "redo_limit",
-        "max_foreign_cpu_pct", "max_steal_pct", "max_probe_drift_pct", "interval", "probe",
-        "rounds", "group", "end_ns", "run_order", "run_real_ns", "probe_pus", "probe_before_ns",
-        "probe_after_ns", "probe_drift", "capacity_ns", "reasons", "set_aside", "groups",
-        "reference", "rounds_kept", "rounds_set_aside", "stopped_by", "noise_floor",
-        "noise_floor_pct"};
+    static const char *const documented[] = {"round",
+                                             "start_ns",
+                                             "steal_ns",
+                                             "foreign_cpu_ns",
+                                             "disturbed",
+                                             "aa_real_ns",
+                                             "run_delay_ns",
+                                             "ideal_share",
+                                             "speedup",
+                                             "speedup_low",
+                                             "speedup_high",
+                                             "efficiency",
+                                             "efficiency_low",
+                                             "efficiency_high",
+                                             "pairs",
+                                             "converged",
+                                             "rounds_disturbed",
+                                             "rounds_redone",
+                                             "order",
+                                             "target_ci_pct",
+                                             "max_rounds",
+                                             "time_budget_s",
+                                             "redo_limit",
+                                             "max_foreign_cpu_pct",
+                                             "max_steal_pct",
+                                             "max_probe_drift_pct",
+                                             "interval",
+                                             "probe",
+                                             "rounds",
+                                             "group",
+                                             "end_ns",
+                                             "run_order",
+                                             "run_real_ns",
+                                             "probe_pus",
+                                             "probe_before_ns",
+                                             "probe_after_ns",
+                                             "probe_drift",
+                                             "capacity_ns",
+                                             "reasons",
+                                             "set_aside",
+                                             "groups",
+                                             "reference",
+                                             "rounds_kept",
+                                             "rounds_set_aside",
+                                             "stopped_by",
+                                             "noise_floor",
+                                             "noise_floor_pct"};
     for (size_t k = 0; k < sizeof documented / sizeof *documented; k++) {
         char quoted[64];
         snprintf(quoted, sizeof quoted, "`%s`", documented[k]);
@@ -616,10 +655,10 @@ EB_TEST(through_a_pipe_an_interleaved_run_says_each_warm_up_and_each_round_in_a_
 {
     char dir[64];
     tmpdir_make(dir, sizeof dir);
-    const char *args[] = {"--workload", "io.sleep", "--executor",    "sequential,threaded",
-                          "--workers",  "2",        "--tasks",       "2",
-                          "--param",    "latency_us=1000", "--repetitions", "3",
-                          NULL};
+    const char *args[] = {
+        "--workload", "io.sleep", "--executor", "sequential,threaded", "--workers",     "2",
+        "--tasks",    "2",        "--param",    "latency_us=1000",     "--repetitions", "3",
+        NULL};
     eb_proc p;
     json_t *doc = run_doc(dir, args, 0, &p);
     EB_CHECKF(strncmp(p.err, "[1/2] io.sleep/exec:sequential/", 31) == 0, "%s", p.err);

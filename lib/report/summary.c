@@ -473,7 +473,8 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
             if (known)
                 eb_fmt_percent_interval(f->efficiency, ei->low, ei->high, buf, sizeof buf);
             else
-                snprintf(buf2, sizeof buf2, "%s%s", eb_fmt_percent(f->efficiency, false, buf, sizeof buf),
+                snprintf(buf2, sizeof buf2, "%s%s",
+                         eb_fmt_percent(f->efficiency, false, buf, sizeof buf),
                          f->efficiency > 1.0 ? " [?]" : "");
             snprintf(text, sizeof text, "%s%s", known ? buf : buf2, mark);
             SET(c + PD_EFFICIENCY, eb_cell_real(f->efficiency, text, bound_style));
@@ -485,9 +486,9 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         }
         if (f->ratios.paired) SET(c + PD_PAIRS, eb_cell_int((int64_t)si->n, EB_STYLE_PLAIN));
         if (run->agg_median != NULL && run->agg_median->converged >= 0)
-            SET(c + PD_CONVERGED, eb_cell_bool(run->agg_median->converged == 1,
-                                               run->agg_median->converged == 1 ? "yes" : "no",
-                                               EB_STYLE_PLAIN));
+            SET(c + PD_CONVERGED,
+                eb_cell_bool(run->agg_median->converged == 1,
+                             run->agg_median->converged == 1 ? "yes" : "no", EB_STYLE_PLAIN));
         if (run->ideal_ns >= 0.0)
             SET(c + PD_IDEAL, eb_cell_real(run->ideal_ns, NULL, EB_STYLE_PLAIN));
         double bound = f->has_base && run->ideal_ns >= 0.0
@@ -576,10 +577,9 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
                                         f->ratios.efficiency.high, pct, sizeof pct);
             else
                 eb_fmt_percent(f->efficiency, false, pct, sizeof pct);
-            int rc = eb_table_note(t, EB_BOUND_MARK " %s%s: %s of the ideal: %s",
-                                   doc_label(b, d, label, sizeof label),
-                                   point_label(b->ents[e].per_doc[d]->first, who, sizeof who),
-                                   pct, cause);
+            int rc = eb_table_note(
+                t, EB_BOUND_MARK " %s%s: %s of the ideal: %s", doc_label(b, d, label, sizeof label),
+                point_label(b->ents[e].per_doc[d]->first, who, sizeof who), pct, cause);
             if (rc != 0) return rc;
         }
     }
@@ -602,22 +602,22 @@ static int round_notes(const builder *b, eb_table *t, size_t table)
             if (eb_row_is_reference(run->first) &&
                 eb_run_noise_floor(run, b->docs[d].seed, &nf) == 0 && nf.estimate > 0.0 &&
                 eb_interval_known(&nf))
-                rc = eb_table_note(t,
-                                   "%snoise floor: %s against itself in the same round (A/A): "
-                                   "%s over %zu rounds, +-%.1f%%",
-                                   doc_label(b, d, label, sizeof label),
-                                   point_label(run->first, who, sizeof who),
-                                   eb_fmt_ratio_interval(nf.estimate, nf.low, nf.high, ratio,
-                                                         sizeof ratio),
-                                   nf.n, 100.0 * eb_interval_half_width(&nf));
+                rc = eb_table_note(
+                    t,
+                    "%snoise floor: %s against itself in the same round (A/A): "
+                    "%s over %zu rounds, +-%.1f%%",
+                    doc_label(b, d, label, sizeof label), point_label(run->first, who, sizeof who),
+                    eb_fmt_ratio_interval(nf.estimate, nf.low, nf.high, ratio, sizeof ratio), nf.n,
+                    100.0 * eb_interval_half_width(&nf));
             const figures *f = fig(b, e, d);
             if (rc == 0 && run->agg_median != NULL && run->agg_median->converged == 0) {
                 double hw = eb_interval_half_width(&f->ratios.speedup);
                 double he = eb_interval_half_width(&f->ratios.efficiency);
                 if (!(hw > he)) hw = he;
-                rc = eb_table_note(t, "%sdid not converge: %s: an interval of +-%.1f%% after %zu rounds",
-                                   doc_label(b, d, label, sizeof label),
-                                   point_label(run->first, who, sizeof who), 100.0 * hw, run->n);
+                rc = eb_table_note(
+                    t, "%sdid not converge: %s: an interval of +-%.1f%% after %zu rounds",
+                    doc_label(b, d, label, sizeof label), point_label(run->first, who, sizeof who),
+                    100.0 * hw, run->n);
             }
             if (rc != 0) return rc;
         }
@@ -685,8 +685,9 @@ static int footnotes(const builder *b, eb_report *r)
                                    "workload, tasks and params over this median; efficiency: "
                                    "ideal_ns over the median (100%% = the ideal).");
     if (rc == 0 && b->any_interval)
-        rc = eb_report_footnote(r, "intervals: [low-high] is the 95%% interval (percentile "
-                                   "bootstrap of the %s, seeded with the document's seed).",
+        rc = eb_report_footnote(r,
+                                "intervals: [low-high] is the 95%% interval (percentile "
+                                "bootstrap of the %s, seeded with the document's seed).",
                                 b->any_paired ? "rounds" : "repetitions");
     if (rc == 0 && b->any_no_interval)
         rc = eb_report_footnote(r, "intervals: [?] says none can be drawn (fewer than 2 "

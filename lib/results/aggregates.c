@@ -63,11 +63,10 @@ static double statistic(agg a, const double *v, size_t n)
  * repetition's own, and what follows worker_pus, set with it. */
 static bool not_copied(const char *key)
 {
-    static const char *const keys[] = {EB_KEY_REPETITION_INDEX, EB_KEY_ROUND,
-                                       EB_KEY_START_NS,         EB_KEY_STEAL_NS,
-                                       EB_KEY_FOREIGN_CPU_NS,   EB_KEY_DISTURBED,
-                                       EB_KEY_AA_REAL_NS,       EB_KEY_MAX_RSS_PER_TASK_BYTES,
-                                       EB_KEY_WORKER_PUS_VARIED};
+    static const char *const keys[] = {
+        EB_KEY_REPETITION_INDEX, EB_KEY_ROUND,     EB_KEY_START_NS,   EB_KEY_STEAL_NS,
+        EB_KEY_FOREIGN_CPU_NS,   EB_KEY_DISTURBED, EB_KEY_AA_REAL_NS, EB_KEY_MAX_RSS_PER_TASK_BYTES,
+        EB_KEY_WORKER_PUS_VARIED};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strcmp(key, keys[i]) == 0) return true;
     return false;

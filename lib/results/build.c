@@ -189,8 +189,8 @@ int eb_results_add_error(eb_results_doc *doc, const char *name, int64_t family, 
     return rc;
 }
 
-int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns,
-                         double share, const char *basis)
+int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns, double share,
+                         const char *basis)
 {
     for (size_t i = 0; i < doc->row_count; i++) {
         eb_row *row = &doc->rows[i];

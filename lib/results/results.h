@@ -228,8 +228,8 @@ int eb_results_add_error(eb_results_doc *doc, const char *name, int64_t family, 
 /* Sets ideal_ns (when ideal_ns >= 0), ideal_basis and, for an ideal drawn
  * from the reference's time (CPU work), ideal_share (when share > 0) on the
  * rows of run `run_name` that are no error rows. 0 or -ENOMEM. */
-int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns,
-                         double share, const char *basis);
+int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns, double share,
+                         const char *basis);
 
 /* Appends Google Benchmark's aggregate rows of run `run_name` after the
  * document's rows: _mean, _median, _stddev and _cv over its usable

@@ -53,8 +53,7 @@ static int append_to(eb_results_doc *doc, const char *key, json_t *obj)
     if (eb == NULL && (eb = json_object()) != NULL && put(context, EB_KEY_EXECBENCH, eb) != 0)
         eb = NULL;
     json_t *array = eb != NULL ? json_object_get(eb, key) : NULL;
-    if (eb != NULL && array == NULL && (array = json_array()) != NULL &&
-        put(eb, key, array) != 0)
+    if (eb != NULL && array == NULL && (array = json_array()) != NULL && put(eb, key, array) != 0)
         array = NULL;
     int rc = array != NULL && json_array_append(array, obj) == 0 ? 0 : -ENOMEM;
     json_decref(obj);
@@ -79,7 +78,8 @@ int eb_results_add_round(eb_results_doc *doc, const eb_round_record *r)
     if (rc == 0) rc = put(o, EB_KEY_PROBE_BEFORE_NS, integers(r->probe_before_ns, probes));
     if (rc == 0) rc = put(o, EB_KEY_PROBE_AFTER_NS, integers(r->probe_after_ns, probes));
     if (rc == 0)
-        rc = put(o, EB_KEY_PROBE_DRIFT, r->probe_drift >= 0 ? json_real(r->probe_drift) : json_null());
+        rc = put(o, EB_KEY_PROBE_DRIFT,
+                 r->probe_drift >= 0 ? json_real(r->probe_drift) : json_null());
     if (rc == 0) rc = put(o, EB_KEY_CAPACITY_NS, json_integer((json_int_t)r->capacity_ns));
     if (rc == 0) rc = put(o, EB_KEY_FOREIGN_CPU_NS, json_integer((json_int_t)r->foreign_cpu_ns));
     if (rc == 0) rc = put(o, EB_KEY_STEAL_NS, json_integer((json_int_t)r->steal_ns));
@@ -117,7 +117,8 @@ int eb_results_add_group(eb_results_doc *doc, const eb_group_record *g)
     if (rc == 0)
         rc = put(o, EB_KEY_REFERENCE, g->reference ? json_string(g->reference) : json_null());
     if (rc == 0) rc = put(o, EB_KEY_ROUNDS_KEPT, json_integer((json_int_t)g->rounds_kept));
-    if (rc == 0) rc = put(o, EB_KEY_ROUNDS_SET_ASIDE, json_integer((json_int_t)g->rounds_set_aside));
+    if (rc == 0)
+        rc = put(o, EB_KEY_ROUNDS_SET_ASIDE, json_integer((json_int_t)g->rounds_set_aside));
     if (rc == 0) rc = put(o, EB_KEY_STOPPED_BY, json_string(g->stopped_by));
     if (rc == 0) rc = put(o, EB_KEY_NOISE_FLOOR, interval_object(&g->noise_floor));
     if (rc != 0) {
@@ -161,8 +162,7 @@ int eb_results_set_figures(eb_results_doc *doc, double target)
         const eb_run *run = &set.runs[r];
         if (!run->first->is_point || run->n == 0) continue;
         if ((names[r] = strdup(run->first->run_name)) == NULL) rc = -ENOMEM;
-        if (rc == 0)
-            rc = eb_run_ratios(run, eb_runs_reference(&set, run), doc->seed, &ratios[r]);
+        if (rc == 0) rc = eb_run_ratios(run, eb_runs_reference(&set, run), doc->seed, &ratios[r]);
     }
     size_t count = set.count;
     eb_runs_free(&set);
@@ -177,8 +177,7 @@ int eb_results_set_figures(eb_results_doc *doc, double target)
         if (rc == 0)
             rc = set_interval(doc, i, &x->efficiency, EB_KEY_EFFICIENCY, EB_KEY_EFFICIENCY_LOW,
                               EB_KEY_EFFICIENCY_HIGH);
-        if (rc == 0 && x->paired)
-            rc = eb_row_set_int(doc, i, EB_KEY_PAIRS, (int64_t)x->speedup.n);
+        if (rc == 0 && x->paired) rc = eb_row_set_int(doc, i, EB_KEY_PAIRS, (int64_t)x->speedup.n);
         if (rc == 0 && target > 0.0) {
             bool converged = true;
             if (x->speedup.estimate > 0.0 && eb_interval_half_width(&x->speedup) > target)

@@ -112,9 +112,9 @@ typedef struct eb_round_record {
     const int64_t *run_order;   /* [runs] family indexes, in the order run (-1: none) */
     const int64_t *run_real_ns; /* [runs] wall times (-1: the run failed) */
     size_t probes;
-    const int *probe_pus;                          /* [probes] */
+    const int *probe_pus;                            /* [probes] */
     const int64_t *probe_before_ns, *probe_after_ns; /* [probes], -1 unknown */
-    double probe_drift;                            /* < 0: not probed */
+    double probe_drift;                              /* < 0: not probed */
     int64_t capacity_ns, foreign_cpu_ns, steal_ns;
     bool disturbed, set_aside;
     const char *reasons; /* "; "-separated clauses, "" when not disturbed */
@@ -138,6 +138,5 @@ int eb_results_add_group(eb_results_doc *doc, const eb_group_record *g);
 /* The row of run `run_name` with this aggregate_name ("" for its first
  * repetition row), or -1. */
 long eb_results_find_row(const eb_results_doc *doc, const char *run_name, const char *aggregate);
-
 
 #endif

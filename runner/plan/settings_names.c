@@ -138,8 +138,8 @@ void eb_names_backends(char *buf, size_t len)
 
 const char *eb_names_order(size_t i)
 {
-    static const char *const orders[] = {[EB_ORDER_INTERLEAVED] = "interleaved",
-                                         [EB_ORDER_BLOCKED] = "blocked"};
+    static const char *const orders[] = {
+        [EB_ORDER_INTERLEAVED] = "interleaved", [EB_ORDER_BLOCKED] = "blocked"};
     return i < sizeof orders / sizeof *orders ? orders[i] : NULL;
 }
 

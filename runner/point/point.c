@@ -147,8 +147,8 @@ static void bm_point(eb_state *s, void *arg)
     c->rep++;
 }
 
-int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_plan **pin,
-                     char *why, size_t why_len)
+int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_plan **pin, char *why,
+                     size_t why_len)
 {
     const eb_point *p = c->point;
     int rc = eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, pin,
@@ -298,8 +298,7 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
                 if ((rc = eb_point_print(&doc, &c.job, false)) == 0)
                     status = 0;
                 else
-                    eb_fail(why, sizeof why, rc, "could not write the report: %s",
-                            eb_strerror(rc));
+                    eb_fail(why, sizeof why, rc, "could not write the report: %s", eb_strerror(rc));
             }
             eb_results_free(&doc);
             free(text);

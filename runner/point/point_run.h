@@ -22,8 +22,8 @@ typedef struct point_run {
 
 /* The job, its pinning and scratch for `maps` repetitions: 0, or an error
  * with `why`. */
-int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_plan **pin,
-                     char *why, size_t why_len);
+int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_plan **pin, char *why,
+                     size_t why_len);
 /* The warm-up runs (--warmup), verified; a failure goes to c->failed. */
 void eb_point_warm_up(point_run *c);
 /* Registers the point with libbenchmark and initialises it for runs of

@@ -69,8 +69,8 @@ int eb_point_serve(point_run *c, int64_t timer_slack_ns)
         if (n == 0) return 0; /* the parent is done with this point */
         if (n < 0) {
             char why[160];
-            eb_fail(why, sizeof why, (int)n, "could not read a command on fd %d: %s",
-                    EB_COMMAND_FD, eb_strerror((int)n));
+            eb_fail(why, sizeof why, (int)n, "could not read a command on fd %d: %s", EB_COMMAND_FD,
+                    eb_strerror((int)n));
             eb_crash_report_line(why);
             return 3;
         }

@@ -159,7 +159,8 @@ int eb_child_start(const char *path, char *const argv[], bool command_pipe, eb_c
     c->out = (stream){.fd = p[0][0], .cap = 65536};
     c->err = (stream){.fd = p[1][0], .cap = sizeof r->err_tail, .tail = true, .buf = r->err_tail};
     c->rep = (stream){.fd = p[2][0], .cap = sizeof r->report, .buf = r->report};
-    c->prog = (stream){.fd = p[3][0], .cap = sizeof c->said_tail, .tail = true, .buf = c->said_tail};
+    c->prog =
+        (stream){.fd = p[3][0], .cap = sizeof c->said_tail, .tail = true, .buf = c->said_tail};
     c->out.buf = malloc(c->out.cap);
     if (c->out.buf == NULL) c->out.cap = 0;
     c->pidfd = pidfd_open(pid, 0); /* -1 on old kernels: fall back to polling waitpid */
