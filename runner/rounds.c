@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* How long a point process may take to leave once its command pipe ends. */
 #define STOP_GRACE_NS INT64_C(2000000000)
@@ -136,8 +137,10 @@ static bool warm_up(rounds_run *r, rpoint *p, size_t shown, size_t total)
     if (rc == 0)
         rc = eb_served_call(&p->served, EB_COMMAND_WARMUP, r->s->timeout_ns, eb_progress_tick,
                             r->progress, &reply, &len);
-    if (rc != 0) {
-        if (p->served.result.interrupted != 0) r->interrupted = p->served.result.interrupted;
+    if (rc != 0 && p->served.result.interrupted != 0) {
+        /* cut short, not failed: a point without a kept round is left out */
+        r->interrupted = p->served.result.interrupted;
+    } else if (rc != 0) {
         eb_child_describe(&p->served.result, r->s->timeout_ns, "point process", message,
                           sizeof message);
         eb_rounds_fail(p, message);
@@ -225,6 +228,13 @@ size_t eb_rounds_run(eb_doc *doc, const eb_plan *plan, const eb_topology *topo, 
                     .start_ns = run_start_ns};
     r.points = calloc(plan->count ? plan->count : 1, sizeof *r.points);
     size_t written = 0;
+    /* every point of a wave alive at once holds five pipes here: the soft
+     * limit on open files goes up to the hard one */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     if (r.points == NULL || build_groups(&r, topo) != 0) {
         fprintf(stderr, "execbench: out of memory planning the rounds\n");
         goto out;

@@ -142,12 +142,28 @@ int eb_rounds_step(rounds_run *r, rgroup *g, int64_t round)
 {
     const eb_settings *s = r->s;
     size_t n = 0;
-    run_out outs[2 * EB_ROUNDS_MAX_ALIVE + 1];
-    for (size_t i = 0; i < g->n && n < EB_ROUNDS_MAX_ALIVE; i++)
+    /* a run each, the reference's twice; the record's two arrays */
+    run_out *outs = calloc(g->n + 1, sizeof *outs);
+    size_t *order = calloc(g->n + 1, sizeof *order);
+    int64_t *run_order = calloc(g->n + 1, sizeof *run_order);
+    int64_t *run_real = calloc(g->n + 1, sizeof *run_real);
+    if (outs == NULL || order == NULL || run_order == NULL || run_real == NULL) {
+        free(outs);
+        free(order);
+        free(run_order);
+        free(run_real);
+        return 0; /* out of memory: the round is not run; the next one tries again */
+    }
+    for (size_t i = 0; i < g->n; i++)
         if (!g->pts[i]->failed) outs[n++] = (run_out){.p = g->pts[i]};
     if (g->ref != NULL && !g->ref->failed) outs[n++] = (run_out){.p = g->ref, .twin = true};
-    if (n == 0) return 0;
-    size_t order[2 * EB_ROUNDS_MAX_ALIVE + 1];
+    if (n == 0) { /* every point failed: nothing to run */
+        free(outs);
+        free(order);
+        free(run_order);
+        free(run_real);
+        return 0;
+    }
     eb_rounds_order((uint64_t)s->seed, round, g->index, n, order);
 
     char position[48];
@@ -183,7 +199,6 @@ int eb_rounds_step(rounds_run *r, rgroup *g, int64_t round)
     bool aside = disturbed && g->set_aside < (size_t)s->redo_limit && in_budget;
 
     /* the record of the sub-round, kept or not: nothing is dropped unsaid */
-    int64_t run_order[2 * EB_ROUNDS_MAX_ALIVE + 1], run_real[2 * EB_ROUNDS_MAX_ALIVE + 1];
     for (size_t k = 0; k < n; k++) {
         const run_out *o = &outs[order[k]];
         run_order[k] = (int64_t)o->p->index; /* its family index (rounds_doc.c) */
@@ -223,6 +238,10 @@ int eb_rounds_step(rounds_run *r, rgroup *g, int64_t round)
     }
     for (size_t k = 0; k < n; k++)
         eb_results_free(&outs[k].part);
+    free(outs);
+    free(order);
+    free(run_order);
+    free(run_real);
     r->progress->position = NULL;
     return interrupted;
 }

@@ -179,10 +179,15 @@ int eb_results_set_figures(eb_results_doc *doc, double target)
                               EB_KEY_EFFICIENCY_HIGH);
         if (rc == 0 && x->paired) rc = eb_row_set_int(doc, i, EB_KEY_PAIRS, (int64_t)x->speedup.n);
         if (rc == 0 && target > 0.0) {
-            bool converged = true;
-            if (x->speedup.estimate > 0.0 && eb_interval_half_width(&x->speedup) > target)
+            /* a reference's speedup, and a CPU reference's efficiency, are 1 by
+             * definition: nothing to converge */
+            bool converged = true, fixed = x->reference && x->efficiency.estimate > 0.0 &&
+                                           !eb_interval_known(&x->efficiency);
+            if (!x->reference && x->speedup.estimate > 0.0 &&
+                eb_interval_half_width(&x->speedup) > target)
                 converged = false;
-            if (x->efficiency.estimate > 0.0 && eb_interval_half_width(&x->efficiency) > target)
+            if (!fixed && x->efficiency.estimate > 0.0 &&
+                eb_interval_half_width(&x->efficiency) > target)
                 converged = false;
             rc = eb_row_set_bool(doc, i, EB_KEY_CONVERGED, converged);
         }

@@ -221,7 +221,7 @@ static eb_interval unknown(void)
 int eb_run_ratios(const eb_run *run, const eb_run *reference, uint64_t seed, eb_ratios *out)
 {
     out->speedup = out->efficiency = unknown();
-    out->paired = false;
+    out->paired = out->reference = false;
     if (run->n == 0) return 0;
     int rc = 0;
     if (reference == run) {
@@ -229,6 +229,7 @@ int eb_run_ratios(const eb_run *run, const eb_run *reference, uint64_t seed, eb_
          * noise is its A/A pair's: eb_run_noise_floor) */
         out->speedup = (eb_interval){.estimate = 1.0, .low = NAN, .high = NAN, .n = run->n};
         out->paired = has_rounds(run);
+        out->reference = true;
     } else if (reference != NULL && reference->n > 0) {
         if (has_rounds(run) && has_rounds(reference)) {
             /* pairs: this run's sample and the reference's of the same round */

@@ -80,6 +80,7 @@ typedef struct eb_ratios {
     eb_interval speedup;    /* estimate < 0 when unknown (no reference, no usable pair) */
     eb_interval efficiency; /* estimate < 0 when unknown (no ideal) */
     bool paired;
+    bool reference; /* the run is its own reference: a speedup of 1 by definition */
 } eb_ratios;
 
 /* `reference` may be NULL (then no speedup); `seed` seeds the bootstrap. 0 or -ENOMEM. */

@@ -25,30 +25,6 @@ int eb_parse_i64(const char *text, int64_t min, int64_t max, int64_t *out)
     return 0;
 }
 
-int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
-{
-    if (text == NULL || *text == '\0') return -EINVAL;
-    /* digits with at most one '.', nothing else: no signs, exponents, inf or nan */
-    int dots = 0, digits = 0;
-    for (const char *q = text; *q != '\0'; q++) {
-        if (*q == '.')
-            dots++;
-        else if (isdigit((unsigned char)*q))
-            digits++;
-        else
-            return -EINVAL;
-    }
-    if (dots > 1 || digits == 0) return -EINVAL;
-    char *end;
-    double v = strtod(text, &end);
-    if (*end != '\0' || !isfinite(v)) return -EINVAL;
-    if (v <= 0 || v > max_s) return -ERANGE;
-    int64_t ns = (int64_t)llround(v * 1e9);
-    if (ns <= 0) return -ERANGE;
-    *out_ns = ns;
-    return 0;
-}
-
 /* Digits with at most one '.', nothing else: no signs, exponents, inf or nan. */
 static bool plain_decimal(const char *text)
 {
@@ -62,6 +38,19 @@ static bool plain_decimal(const char *text)
             return false;
     }
     return dots <= 1 && digits > 0;
+}
+
+int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
+{
+    if (text == NULL || !plain_decimal(text)) return -EINVAL;
+    char *end;
+    double v = strtod(text, &end);
+    if (*end != '\0' || !isfinite(v)) return -EINVAL;
+    if (v <= 0 || v > max_s) return -ERANGE;
+    int64_t ns = (int64_t)llround(v * 1e9);
+    if (ns <= 0) return -ERANGE;
+    *out_ns = ns;
+    return 0;
 }
 
 int eb_parse_hundredths(const char *text, int64_t min, int64_t max, int64_t *out)

@@ -127,13 +127,19 @@ const char *eb_names_backend(size_t i)
     return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
 }
 
-void eb_names_backends(char *buf, size_t len)
+/* "a, b or c": every name of a choice setting (settings.h: .choice). */
+static void choice_names(const char *(*choice)(size_t), char *buf, size_t len)
 {
     const char *names[MAX_NAMES];
     size_t n = 0;
-    for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
-        names[n++] = eb_names_backend(i);
+    for (size_t i = 0; choice(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = choice(i);
     join(buf, len, names, n, " or ");
+}
+
+void eb_names_backends(char *buf, size_t len)
+{
+    choice_names(eb_names_backend, buf, len);
 }
 
 const char *eb_names_order(size_t i)
@@ -145,11 +151,7 @@ const char *eb_names_order(size_t i)
 
 void eb_names_orders(char *buf, size_t len)
 {
-    const char *names[MAX_NAMES];
-    size_t n = 0;
-    for (size_t i = 0; eb_names_order(i) != NULL && n < MAX_NAMES; i++)
-        names[n++] = eb_names_order(i);
-    join(buf, len, names, n, " or ");
+    choice_names(eb_names_order, buf, len);
 }
 
 int eb_check_preset(const char *value, char *why, size_t why_len)
