@@ -211,12 +211,9 @@ static int compute(builder *b, size_t d)
             (interval ? eb_beyond_bound_interval(f->ratios.efficiency.low, EB_INTERVAL_PERCENT_STEP)
                       : eb_beyond_bound(f->efficiency, 1e-4)))
             f->beyond = b->any_beyond = true;
-        if (f->efficiency >= 0.0 || f->speedup >= 0.0) {
-            if (interval || eb_interval_known(&f->ratios.speedup))
-                b->any_interval = true;
-            else if (f->efficiency > 1.0)
-                b->any_no_interval = true;
-        }
+        if (interval || eb_interval_known(&f->ratios.speedup)) b->any_interval = true;
+        /* the cell and its note read "[?]": the footnote says why */
+        if (!interval && f->efficiency > 1.0) b->any_no_interval = true;
         json_t *cur = json_object_get(best, g);
         if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 &&
             (size_t)json_integer_value(json_array_get(cur, 0)) == e)
@@ -570,13 +567,14 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
                 rows.ref_cpu_ns = ref->f.cpu_median_ns;
                 rows.ref_cv = ref->f.has_cv && !interval ? ref->f.cv : -1.0;
             }
-            char who[512], label[40], cause[400], pct[64];
+            char who[512], label[40], cause[400], pct[64], num[32];
             eb_bound_cause(&rows, cause, sizeof cause);
             if (interval)
                 eb_fmt_percent_interval(f->efficiency, f->ratios.efficiency.low,
                                         f->ratios.efficiency.high, pct, sizeof pct);
-            else
-                eb_fmt_percent(f->efficiency, false, pct, sizeof pct);
+            else /* above 100% only with its interval: "[?]" where none can be drawn */
+                snprintf(pct, sizeof pct, "%s [?]",
+                         eb_fmt_percent(f->efficiency, false, num, sizeof num));
             int rc = eb_table_note(
                 t, EB_BOUND_MARK " %s%s: %s of the ideal: %s", doc_label(b, d, label, sizeof label),
                 point_label(b->ents[e].per_doc[d]->first, who, sizeof who), pct, cause);
