@@ -291,8 +291,9 @@ const eb_setting eb_setting_table[] = {
      .noun = "order",
      .names = eb_names_orders,
      .help = "interleaved: rounds of one repetition of each point (a process kept alive), "
-             "shuffled from --seed, ratios paired within a round; blocked: all repetitions of "
-             "a point in a fresh process, then the next",
+             "shuffled from --seed, ratios paired within a round, the sequential point run "
+             "twice (A/A: the noise floor under the table), a disturbed round set aside and run "
+             "again; blocked: all repetitions of a point in a fresh process, then the next",
      .context_key = EB_KEY_ORDER},
     {.flag = "target-ci",
      .arg = "PCT",
