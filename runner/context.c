@@ -79,6 +79,16 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_int(d, e, EB_KEY_POINTS_PLANNED, (int64_t)plan->count);
     eb_results_context_string(d, e, EB_KEY_IDEAL, eb_ideal_description);
     eb_results_context_string(
+        d, e, EB_KEY_INTERVAL,
+        plan->settings.order == EB_ORDER_INTERLEAVED
+            ? "speedup, efficiency: the median over the rounds of the reference point's time "
+              "over this point's in the same round (a CPU efficiency: times ideal_share), with "
+              "a 95% percentile-bootstrap interval (2000 resamples of the rounds, splitmix64 "
+              "seeded with seed)"
+            : "speedup, efficiency: the reference point's median over this point's, with a "
+              "95% percentile-bootstrap interval (2000 resamples of each point's repetitions "
+              "on its own, splitmix64 seeded with seed)");
+    eb_results_context_string(
         d, e, EB_KEY_CPU_TIME,
         "cpu_time: user+sys CPU of the point's process and of its worker processes per job "
         "(getrusage), not libbenchmark's benchmark-thread time; children_cpu_ns is the part "

@@ -135,10 +135,12 @@ static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point 
     return (int64_t)llround(mb.ns);
 }
 
-/* ideal_ns (or -1 when unknown) and its basis for point p. */
+/* ideal_ns (or -1 when unknown) and its basis for point p; *share, the
+ * ideal's share of the reference's time when it is drawn from it, else -1. */
 static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
-                        const eb_topology *topo, char *basis, size_t len)
+                        const eb_topology *topo, double *share_out, char *basis, size_t len)
 {
+    *share_out = -1.0;
     eb_job job;
     eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
@@ -169,6 +171,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     if (!p->executor->parallel || p->gil_interval_us > 0) {
         snprintf(basis, len, "sequential median %.3f ms (%s)", median / 1e6,
                  p->gil_interval_us > 0 ? "a GIL: one thread computes at a time" : "one thread");
+        *share_out = 1.0;
         return (int64_t)llround(median);
     }
     eb_point_compute c;
@@ -210,6 +213,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "in the best schedule of %" PRIu64 " whole %s on %s%s)",
                  median / 1e6, share, p->tasks, tasks_word, on, found);
     }
+    *share_out = share;
     return (int64_t)llround(median * share);
 }
 
@@ -228,7 +232,8 @@ void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo
         char run_name[EB_POINT_NAME_MAX + 16], basis[400];
         eb_results_point_run_name(p->name, run_name, sizeof run_name);
         if (!present(&doc->results, run_name)) continue;
-        int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
-        eb_results_set_ideal(&doc->results, run_name, ideal, basis);
+        double share;
+        int64_t ideal = ideal_of(doc, plan, p, topo, &share, basis, sizeof basis);
+        eb_results_set_ideal(&doc->results, run_name, ideal, share, basis);
     }
 }

@@ -63,32 +63,50 @@ static int parse_report(const char *text, size_t len, eb_results_doc *part, char
     return 0;
 }
 
+int eb_doc_parse_point(const eb_point *point, const char *text, size_t len, eb_results_doc *part,
+                       char *why, size_t why_len)
+{
+    int rc = parse_report(text, len, part, why, why_len);
+    if (rc != 0) return rc;
+    char expected[EB_POINT_NAME_MAX + 16];
+    eb_results_point_run_name(point->name, expected, sizeof expected);
+    for (size_t i = 0; i < part->row_count; i++) {
+        const char *name = part->rows[i].name;
+        if (strncmp(name, expected, strlen(expected)) != 0) {
+            rc = eb_fail(why, why_len, -EINVAL, "reported a row named '%s', not '%s'", name,
+                         expected);
+            eb_results_free(part);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int eb_doc_add_parts(eb_doc *doc, const eb_point *point, eb_results_doc *parts, size_t n)
+{
+    bool failed = false;
+    const char *keys[EB_MAX_PARAMS];
+    eb_point_desc desc = describe(point, keys);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        failed |= parts[i].error_rows > 0;
+        if (rc == 0) rc = eb_results_append_point(&doc->results, &parts[i], doc->families, &desc);
+        eb_results_free(&parts[i]);
+    }
+    doc->families++;
+    doc->points++;
+    if (failed) doc->failed++;
+    return rc;
+}
+
 int eb_doc_add_point(eb_doc *doc, const eb_point *point, const char *text, size_t len, char *why,
                      size_t why_len)
 {
     eb_results_doc part;
-    int rc = parse_report(text, len, &part, why, why_len);
+    int rc = eb_doc_parse_point(point, text, len, &part, why, why_len);
     if (rc != 0) return rc;
-    char expected[EB_POINT_NAME_MAX + 16];
-    eb_results_point_run_name(point->name, expected, sizeof expected);
-    for (size_t i = 0; i < part.row_count; i++) {
-        const char *name = part.rows[i].name;
-        if (strncmp(name, expected, strlen(expected)) != 0) {
-            rc = eb_fail(why, why_len, -EINVAL, "reported a row named '%s', not '%s'", name,
-                         expected);
-            eb_results_free(&part);
-            return rc;
-        }
-    }
-    bool failed = part.error_rows > 0;
-    const char *keys[EB_MAX_PARAMS];
-    eb_point_desc desc = describe(point, keys);
-    rc = eb_results_append_point(&doc->results, &part, doc->families, &desc);
-    if (rc != 0) return eb_fail(why, why_len, rc, "out of memory adding its rows");
-    doc->families++;
-    doc->points++;
-    if (failed) doc->failed++;
-    return 0;
+    rc = eb_doc_add_parts(doc, point, &part, 1);
+    return rc != 0 ? eb_fail(why, why_len, rc, "out of memory adding its rows") : 0;
 }
 
 void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_settings *settings,

@@ -21,12 +21,14 @@ import json
 import re
 import sys
 
-# Present or not by what happened, not by what the code writes.
-OPTIONAL = {"worker_pus_varied", "interrupted_by"}
+# Present or not by what happened, not by what the code writes (run_delay_ns:
+# where the kernel gives /proc/thread-self/schedstat).
+OPTIONAL = {"worker_pus_varied", "interrupted_by", "run_delay_ns"}
 # Rows of a workload the kept document could not have (issue 14).
 ADDED_WORKLOADS = {"net.http"}
-# In a row the kept document has not: a new workload may have no ideal.
-OPTIONAL_NEW = {"ideal_ns"}
+# In a row the kept document has not: a new workload may have no ideal (nor
+# a share of it), and only a reference point has an A/A twin.
+OPTIONAL_NEW = {"ideal_ns", "ideal_share", "aa_real_ns"}
 
 # Keys added since the kept document, each documented in docs/results-format.md:
 # they may be in NEW where KEPT has none (issue 14: net.http's settings; issue 16: where the coroutines lived,

@@ -241,13 +241,8 @@ void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
         close(fd);
         snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
     }
-    const char *argv[64] = {execbench_path()};
-    int n = 1;
-    for (; args[n - 1] != NULL; n++) {
-        EB_REQUIRE(n < 63);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
+    const char *argv[72];
+    execbench_argv(args, argv, sizeof argv / sizeof *argv);
     int out[2], err[2];
     EB_REQUIRE(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
     fflush(NULL);

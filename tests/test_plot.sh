@@ -77,10 +77,10 @@ bound)
         check_png "$tmp/bound/$f.png"
         svg="$tmp/bound/$f.svg"
         grep -q '>!<' "$svg" || fail "$f.svg: no \"!\" mark"
-        grep -q "!: beyond the physical bound (efficiency above 100%" "$svg" ||
+        grep -q "!: beyond the physical bound (an efficiency above 100%" "$svg" ||
             fail "$f.svg: no footnote on the mark"
-        grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the sequential point&#39;s wall time is 52% above its CPU" "$svg" ||
-            grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the sequential point's wall time is 52% above its CPU" "$svg" ||
+        grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6% \[149.7-151.5\] of the ideal: the sequential point&#39;s wall time is 52% above its CPU" "$svg" ||
+            grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6% \[149.7-151.5\] of the ideal: the sequential point's wall time is 52% above its CPU" "$svg" ||
             fail "$f.svg: the descheduled reference is not named"
     done
     grep -q "spent 33% more CPU time than this point" "$tmp/bound/overview.svg" ||

@@ -365,6 +365,8 @@ EB_TEST(on_an_80_column_terminal_every_progress_line_fits)
                           "jitter_pct=0",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -402,6 +404,8 @@ EB_TEST(through_a_pipe_each_finished_point_is_one_line_with_the_run_time_and_wha
                           "latency_us=20000",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -435,20 +439,10 @@ EB_TEST(through_a_pipe_a_long_point_says_every_10_s_which_repetition_runs)
     char dir[64], out[128];
     tmpdir_make(dir, sizeof dir);
     snprintf(out, sizeof out, "%s/run.json", dir);
-    const char *args[] = {"--workload",
-                          "io.sleep",
-                          "--executor",
-                          "sequential",
-                          "--tasks",
-                          "1",
-                          "--param",
-                          "latency_us=5500000",
-                          "--warmup",
-                          "0",
-                          "--repetitions",
-                          "2",
-                          "--out",
-                          out,
+    const char *args[] = {"--workload", "io.sleep", "--executor",    "sequential",
+                          "--tasks",    "1",        "--param",       "latency_us=5500000",
+                          "--warmup",   "0",        "--repetitions", "2",
+                          "--order",    "blocked",  "--out",         out,
                           NULL};
     eb_proc p;
     int code = run_execbench(&p, args);

@@ -9,7 +9,8 @@ results/latest.json -> results/latest/):
   overview.png   per workload, grouped bars of the median time of each executor
                  at each worker count, min-max error bars, the ideal time marked
   scaling.png    speedup over the sequential point against workers, one line per
-                 executor, with the ideal speedup
+                 executor, each speedup with its 95% interval as an error bar (paired
+                 per round in an interleaved run), with the ideal speedup
   overheads.png  the micro.* benchmarks (execbench-micro) on a log axis
   crossover.png  only for a document with mix.waitsum at several CPU shares (the
                  crossover preset): each executor's median over the fastest's at
@@ -22,11 +23,12 @@ results/latest.json -> results/latest/):
 
 --svg writes an SVG beside each PNG (its text kept as text). Every figure
 drawn comes from `execbench-compare summary --format json` (the results
-library's: median, min, max, speedup, efficiency, the ideal and its speedup,
-which figures are beyond their physical bound and the likely cause; for the
-crossover each point's median over its group's fastest, the fastest's lead
-over the runner-up and the reference's CPU share): this script computes none
-of them, it draws them. Only the micro benchmarks'
+library's: median, min, max, speedup and efficiency with their 95% intervals,
+the ideal and its speedup, which figures are beyond their physical bound (with
+an interval: all of it) and the likely cause; for the crossover each point's
+median over its group's fastest, the fastest's lead over the runner-up and the
+reference's CPU share): this script computes none of them, it draws them. Only
+the micro benchmarks'
 counters (ns_per_switch, ...), which no library reads, are taken from the
 document itself. execbench-compare is --compare PATH, else
 $EXECBENCH_COMPARE, else build/execbench-compare beside tools/, else the one
@@ -128,6 +130,8 @@ class Run:
         self.spread = (lo, hi) if number(lo) and number(hi) else None
         self.ideal_ns = row.get("ideal_ns") if number(row.get("ideal_ns")) else None
         self.speedup = row.get("speedup") if number(row.get("speedup")) else None
+        lo, hi = row.get("speedup_low"), row.get("speedup_high")
+        self.speedup_interval = (lo, hi) if number(lo) and number(hi) else None
         self.ideal_speedup = (row.get("ideal_speedup") if number(row.get("ideal_speedup"))
                               else None)
         self.beyond = row.get("beyond_bound") is True
@@ -212,8 +216,9 @@ def footnotes(fig, lines):
         return 0
     width = int(fig.get_figwidth() * 17)  # characters of x-small text per line
     text = [textwrap.fill(line, width, subsequent_indent="    ") for line in
-            ["!: beyond the physical bound (efficiency above 100%, so a speedup above what the "
-             "ideal allows): a measurement artefact, not a result"] + lines]
+            ["!: beyond the physical bound (an efficiency above 100%, with an interval all of it; "
+             "so a speedup above what the ideal allows): a measurement artefact, not a result"]
+            + lines]
     text = "\n".join(text)
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize="x-small", color="#d62728")
     return text.count("\n") + 1
@@ -352,11 +357,18 @@ def scaling(plt, runs, report, source, banner=None):
             return tasks if w == 0 and tasks else w
 
         for e in executors:
-            pts = sorted((at(w), r.speedup) for w, r in by_exec[e].items()
+            pts = sorted((at(w), r.speedup, r.speedup_interval) for w, r in by_exec[e].items()
                          if r.speedup is not None and isinstance(at(w), int) and at(w) > 0)
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color=colour[e],
                         label=e)
+                # each speedup's 95% interval, where the report gives one
+                bars = [p for p in pts if p[2] is not None]
+                if bars:
+                    ax.errorbar([p[0] for p in bars], [p[1] for p in bars],
+                                yerr=[[max(p[1] - p[2][0], 0) for p in bars],
+                                      [max(p[2][1] - p[1], 0) for p in bars]],
+                                fmt="none", ecolor=colour[e], capsize=3, elinewidth=1)
             for w, r in by_exec[e].items():  # beyond the bound: ringed and marked "!"
                 if r.beyond and r.speedup is not None and isinstance(at(w), int) and at(w) > 0:
                     ax.plot([at(w)], [r.speedup], marker="o", markersize=12,
@@ -394,7 +406,8 @@ def scaling(plt, runs, report, source, banner=None):
         ax.grid(alpha=0.3)
         ax.set_title(group_title(g))
         ax.legend(fontsize="small")
-    fig.suptitle(headline(f"{title}: sequential median / median", banner), fontsize=11)
+    fig.suptitle(headline(f"{title}: sequential time / time, bars: 95% interval", banner),
+                 fontsize=11)
     title_room(fig, banner, footnotes(fig, bound_notes(report, drawable)))
     return fig
 

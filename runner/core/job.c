@@ -8,6 +8,7 @@
 #include "wait.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,7 @@ void eb_job_reset(eb_job *job)
         slot->pid = 0;
         slot->tasks_done = 0;
         slot->ready_ns = -1;
+        slot->delay_start_ns = slot->run_delay_ns = -1;
     }
     memset(job->task_result, 0, (size_t)job->tasks * sizeof(uint64_t));
     memset(job->task_start_ns, 0xff, (size_t)job->tasks * sizeof(int64_t)); /* -1 */
@@ -97,10 +99,40 @@ int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
     return rc;
 }
 
+/* The calling thread's time waiting on a run queue, from its schedstat
+ * (second field, ns); -1 when the kernel does not give it. */
+static int64_t run_delay_now(void)
+{
+    char buf[128];
+    int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    unsigned long long running, waiting;
+    return sscanf(buf, "%llu %llu", &running, &waiting) == 2 ? (int64_t)waiting : -1;
+}
+
+/* The worker slot the calling thread took (eb_job_worker_start), so that its
+ * last claim can close its run delay without an argument more. */
+static _Thread_local eb_worker_slot *this_worker;
+
+static void close_run_delay(eb_worker_slot *slot)
+{
+    int64_t now = slot->delay_start_ns >= 0 ? run_delay_now() : -1;
+    slot->run_delay_ns = now >= slot->delay_start_ns ? now - slot->delay_start_ns : -1;
+}
+
 bool eb_job_claim(eb_job *job, uint64_t *task)
 {
     uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
-    if (t >= job->tasks) return false;
+    if (t >= job->tasks) {
+        /* the worker's last claim: once (a coroutine's is early; eb_job_end
+         * closes the thread's own slot again) */
+        if (this_worker != NULL && this_worker->run_delay_ns < 0) close_run_delay(this_worker);
+        return false;
+    }
     *task = t;
     return true;
 }
@@ -112,6 +144,8 @@ int eb_job_worker_start(eb_job *job, unsigned worker)
     slot->pu = sched_getcpu();
     slot->pid = (int32_t)getpid();
     slot->ready_ns = eb_now_ns() - job->start_ns;
+    slot->delay_start_ns = run_delay_now();
+    this_worker = slot;
     return rc;
 }
 
@@ -157,6 +191,18 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
         eb_gil_stats now;
         eb_gil_get_stats(job->gil, &now);
         out->gil = eb_gil_stats_since(&mark->gil, &now);
+    }
+
+    /* This thread was a worker itself (sequential, coroutine): its delay to now. */
+    if (this_worker != NULL && this_worker >= job->worker &&
+        this_worker < job->worker + job->worker_slots)
+        close_run_delay(this_worker);
+    this_worker = NULL;
+    out->run_delay_ns = 0;
+    for (unsigned w = 0; w < job->worker_slots && out->run_delay_ns >= 0; w++) {
+        const eb_worker_slot *slot = &job->worker[w];
+        if (slot->ready_ns < 0) continue; /* never started */
+        out->run_delay_ns = slot->run_delay_ns >= 0 ? out->run_delay_ns + slot->run_delay_ns : -1;
     }
 }
 

@@ -32,6 +32,9 @@ typedef struct eb_worker_slot {
     int32_t pid;                               /* the worker's process (multiprocess) */
     int64_t tasks_done;
     int64_t ready_ns; /* eb_now_ns() when the worker was ready to take tasks */
+    /* Its thread's run-queue wait (schedstat) when it started, and from then
+     * to its last claim; -1 unknown. */
+    int64_t delay_start_ns, run_delay_ns;
 } eb_worker_slot;
 
 typedef struct eb_job {

@@ -22,6 +22,8 @@ typedef struct eb_job_result {
     int64_t max_rss_kib;       /* peak, children included */
     eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
     uint64_t steals;           /* hybrid: ready coroutines idle threads took from others */
+    int64_t run_delay_ns;      /* the workers' threads' wait for a CPU while runnable
+                                  (/proc/thread-self/schedstat); -1 where not given */
     /* The coroutine executor's stacks (zero elsewhere), for the document:
      * the mode (0 separate, 1 copy: coro.h), each coroutine's stack
      * (separate) or the shared run stack (copy), the slots (separate) or

@@ -91,11 +91,13 @@ int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan
     plan->settings = cli->settings;
     const char *preset = cli->settings.preset;
     int rc;
-    if (preset != NULL || !cli->plan_flags)
-        rc = eb_plan_add_preset(plan, eb_preset_find(preset ? preset : "default"),
-                                eb_settings_given(&cli->settings, "repetitions"), topo, notes, why,
-                                why_len);
-    else
+    if (preset != NULL || !cli->plan_flags) {
+        const eb_preset *p = eb_preset_find(preset ? preset : "default");
+        rc = eb_plan_add_preset(plan, p, eb_settings_given(&cli->settings, "repetitions"), topo,
+                                notes, why, why_len);
+        if (rc == 0 && p->fixed_rounds && !eb_settings_given(&cli->settings, "target-ci"))
+            plan->settings.target_ci = 0;
+    } else
         rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
     const char *server_cpuset = cli->settings.server_cpuset;
     eb_pin_plan *probe = NULL; /* its CPUs, against this machine's */

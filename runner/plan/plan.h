@@ -130,6 +130,9 @@ typedef struct eb_preset {
     int timeout_s;   /* per point, when longer than --timeout's default; 0: the default */
     const eb_plan_block *blocks;
     size_t block_count;
+    /* Interleaved, exactly `repetitions` rounds (--target-ci 0) unless
+     * --target-ci is given: a smoke test whose rows are known in advance. */
+    bool fixed_rounds;
 } eb_preset;
 
 extern const eb_preset eb_presets[];

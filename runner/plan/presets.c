@@ -295,7 +295,8 @@ static const eb_plan_block scale[] = {
 #define BLOCKS(b) .blocks = b, .block_count = sizeof b / sizeof *b
 
 const eb_preset eb_presets[] = {
-    {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, 0, BLOCKS(quick)},
+    {"quick", "CI smoke: every workload x executor at small sizes, seconds", 3, 0, BLOCKS(quick),
+     .fixed_rounds = true},
     {"default", "the full matrix with workers sweeps (what make bench runs), minutes", 10, 0,
      BLOCKS(standard)},
     /* 300 s a point: the 100 GETs in a loop take 4 x 40.8 s, warm-up included */

@@ -2,8 +2,7 @@
  * with getopt_long and our own one-line messages, the point process's
  * arguments and the context. (--help: settings_help.c; what the entries call:
  * settings_names.c.) */
-#define EB_SETTINGS_TABLE
-#include "settings.h"
+#include "settings_table.h"
 
 #include "err.h"
 #include "parse.h"
@@ -38,7 +37,8 @@ void eb_settings_init(eb_settings *s)
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
-        if (e->kind == EB_SETTING_INT || e->kind == EB_SETTING_CHOICE)
+        if (e->kind == EB_SETTING_INT || e->kind == EB_SETTING_CHOICE ||
+            e->kind == EB_SETTING_PERCENT)
             *(int64_t *)field(s, e) = e->value;
         else if (e->kind == EB_SETTING_SECONDS)
             *(int64_t *)field(s, e) = e->value * NS_PER_S;
@@ -166,6 +166,14 @@ static int set_value(const eb_setting *e, const char *text, eb_settings *s, char
                            "--%s: '%s' is not a number of seconds above 0 and up to %" PRId64
                            ", e.g. --%s 120 or 0.5",
                            e->flag, text, e->max, e->flag);
+        *(int64_t *)at = v;
+        return 0;
+    case EB_SETTING_PERCENT:
+        rc = eb_parse_hundredths(text, e->min, e->max, &v);
+        if (rc != 0)
+            return eb_fail(why, why_len, -EINVAL,
+                           "--%s: '%s' is not a percentage from %g to %g, e.g. --%s 2.5", e->flag,
+                           text, (double)e->min / 100.0, (double)e->max / 100.0, e->flag);
         *(int64_t *)at = v;
         return 0;
     case EB_SETTING_CHOICE: {
@@ -298,6 +306,9 @@ static void value_text(const eb_settings *s, const eb_setting *e, char *buf, siz
     case EB_SETTING_SECONDS:
         snprintf(buf, len, "%.9f", (double)v / 1e9);
         break;
+    case EB_SETTING_PERCENT:
+        snprintf(buf, len, "%.2f", (double)v / 100.0);
+        break;
     default:
         snprintf(buf, len, "%" PRId64, v);
     }
@@ -351,6 +362,9 @@ int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc)
         else if (e->kind == EB_SETTING_SECONDS)
             rc =
                 eb_results_context_real(doc, EB_CONTEXT_EXECBENCH, e->context_key, (double)v / 1e9);
+        else if (e->kind == EB_SETTING_PERCENT)
+            rc = eb_results_context_real(doc, EB_CONTEXT_EXECBENCH, e->context_key,
+                                         (double)v / 100.0);
         else
             rc = eb_results_context_int(doc, EB_CONTEXT_EXECBENCH, e->context_key, v);
     }

@@ -128,8 +128,8 @@ const char *eb_names_backend(size_t i)
     return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
 }
 
-/* "a or b": every name a CHOICE setting's choice() gives. */
-static void join_choices(const char *(*choice)(size_t i), char *buf, size_t len)
+/* "a, b or c": every name of a choice setting (settings.h: .choice). */
+static void choice_names(const char *(*choice)(size_t), char *buf, size_t len)
 {
     const char *names[MAX_NAMES];
     size_t n = 0;
@@ -140,7 +140,7 @@ static void join_choices(const char *(*choice)(size_t i), char *buf, size_t len)
 
 void eb_names_backends(char *buf, size_t len)
 {
-    join_choices(eb_names_backend, buf, len);
+    choice_names(eb_names_backend, buf, len);
 }
 
 const char *eb_names_reactor(size_t i)
@@ -151,7 +151,7 @@ const char *eb_names_reactor(size_t i)
 
 void eb_names_reactors(char *buf, size_t len)
 {
-    join_choices(eb_names_reactor, buf, len);
+    choice_names(eb_names_reactor, buf, len);
 }
 
 int eb_check_server_cpuset(const char *value, char *why, size_t why_len)
@@ -173,6 +173,18 @@ void eb_names_coro_stacks(char *buf, size_t len)
                            eb_point_coro_stack_name(EB_CORO_STACK_SEPARATE),
                            eb_point_coro_stack_name(EB_CORO_STACK_COPY)};
     join(buf, len, names, sizeof names / sizeof *names, " or ");
+}
+
+const char *eb_names_order(size_t i)
+{
+    static const char *const orders[] = {
+        [EB_ORDER_INTERLEAVED] = "interleaved", [EB_ORDER_BLOCKED] = "blocked"};
+    return i < sizeof orders / sizeof *orders ? orders[i] : NULL;
+}
+
+void eb_names_orders(char *buf, size_t len)
+{
+    choice_names(eb_names_order, buf, len);
 }
 
 int eb_check_preset(const char *value, char *why, size_t why_len)
