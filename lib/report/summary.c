@@ -275,21 +275,21 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         unsigned formats;
         bool left;
     } per_doc[] = {
-        [PD_N] = {"n", "n", EB_COL_BOTH, false},
+        [PD_N] = {EB_SUMMARY_COL_N, "n", EB_COL_BOTH, false},
         [PD_MEDIAN] = {"median", "median", EB_COL_HUMAN, false},
-        [PD_MEDIAN_NS] = {"median_ns", "median", EB_COL_MACHINE, false},
+        [PD_MEDIAN_NS] = {EB_SUMMARY_COL_MEDIAN_NS, "median", EB_COL_MACHINE, false},
         [PD_RANGE] = {"range", "min - max", EB_COL_HUMAN, false},
-        [PD_MIN] = {"min_ns", "min", EB_COL_MACHINE, false},
-        [PD_MAX] = {"max_ns", "max", EB_COL_MACHINE, false},
-        [PD_CV] = {"cv", "CV", EB_COL_BOTH, false},
-        [PD_SPEEDUP] = {"speedup", "speedup", EB_COL_BOTH, false},
-        [PD_EFFICIENCY] = {"efficiency", "efficiency", EB_COL_BOTH, false},
+        [PD_MIN] = {EB_SUMMARY_COL_MIN_NS, "min", EB_COL_MACHINE, false},
+        [PD_MAX] = {EB_SUMMARY_COL_MAX_NS, "max", EB_COL_MACHINE, false},
+        [PD_CV] = {EB_SUMMARY_COL_CV, "CV", EB_COL_BOTH, false},
+        [PD_SPEEDUP] = {EB_SUMMARY_COL_SPEEDUP, "speedup", EB_COL_BOTH, false},
+        [PD_EFFICIENCY] = {EB_SUMMARY_COL_EFFICIENCY, "efficiency", EB_COL_BOTH, false},
         [PD_IDEAL] = {EB_KEY_IDEAL_NS, "ideal", EB_COL_MACHINE, false},
         [PD_IDEAL_SPEEDUP] = {"ideal_speedup", "ideal speedup", EB_COL_MACHINE, false},
-        [PD_BEYOND] = {"beyond_bound", "beyond bound", EB_COL_MACHINE, false},
+        [PD_BEYOND] = {EB_SUMMARY_COL_BEYOND, "beyond bound", EB_COL_MACHINE, false},
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
-        [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
-        [PD_ERROR] = {"error", "error", EB_COL_MACHINE, true},
+        [PD_STATUS] = {EB_SUMMARY_COL_STATUS, "status", EB_COL_MACHINE, true},
+        [PD_ERROR] = {EB_SUMMARY_COL_ERROR, "error", EB_COL_MACHINE, true},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");

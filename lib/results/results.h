@@ -77,6 +77,9 @@ typedef struct eb_results_doc {
     const char *interrupted_by; /* "SIGINT"; "" when absent */
     int64_t points_planned, points_run;
     int64_t repeat_index, repeat_of; /* --repeat-run: this run's index (1..of) and the count */
+    /* "0.1.0 (git abc1234)": context.execbench.version, or the execbench_version
+     * execbench-micro gives libbenchmark's context; "" when absent. */
+    const char *version;
 
     eb_row *rows;
     size_t row_count, row_cap;
@@ -166,6 +169,9 @@ double eb_efficiency(double ideal_ns, double median_ns);
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len);
+/* And back: the point's name, its run_name without that suffix (a name
+ * without it is returned as it is). Returns buf. */
+const char *eb_results_point_name(const char *run_name, char *buf, size_t len);
 
 /* ---- building (the runner) and changing (the point process) ----------------- */
 

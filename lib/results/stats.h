@@ -59,4 +59,17 @@ int eb_stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny
 /* The standard normal survival function P(Z > z). */
 double eb_stats_normal_sf(double z);
 
+/* A distribution-free confidence interval of the median from the order
+ * statistics (the binomial sign-test interval): the narrowest
+ * [x(k), x(n+1-k)] whose coverage is at least `level`; when n is too small to
+ * reach it (n < 6 for 95%), [min, max], whose coverage is then below `level`
+ * (3 repetitions: 75%). */
+typedef struct eb_median_interval {
+    double lo, hi;
+    double coverage; /* the probability the interval holds the median: 1 - 2 P(B <= k-1) */
+} eb_median_interval;
+
+/* n >= 1 finite values, 0 < level < 1. Returns 0, -EINVAL, -ENOMEM. */
+int eb_stats_median_interval(const double *values, size_t n, double level, eb_median_interval *out);
+
 #endif
