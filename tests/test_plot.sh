@@ -8,6 +8,8 @@
 #   interrupted  a run stopped by SIGINT: said on stderr and at the top of each
 #             figure; stopped before any point: exit 2, that and not a filter hint
 #   limit     more than --max-input-bytes (/dev/zero): exit 2, one line
+#   trend     plot.py trend over the ten kept runs of tests/fixtures/ci/trend:
+#             trend.png, a panel per workload, the flagged change marked at run 6
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -113,8 +115,32 @@ limit)
     [ $? -eq 2 ] && grep -q "run-a.json: 74851 bytes, more than --max-input-bytes (1000 bytes)" "$tmp/err" ||
         fail "run-a.json over the limit: $(cat "$tmp/err")"
     ;;
+trend)
+    # plot.py trend: trend.png from execbench-compare trend over the ten kept runs
+    # (tests/fixtures/ci/trend), one panel per workload, the flagged change marked
+    mkdir -p "$tmp/runs"
+    for f in "$src"/tests/fixtures/ci/trend/*.json.gz; do
+        gzip -dc "$f" >"$tmp/runs/$(basename "$f" .gz)"
+    done
+    "$py" "$src/tools/plot.py" trend --svg "$tmp/runs" >"$tmp/out" 2>"$tmp/err" ||
+        fail "plot.py trend exited $?: $(cat "$tmp/err")"
+    check_png "$tmp/runs/trend.png"
+    grep -q "$tmp/runs/trend.png" "$tmp/out" || fail "trend.png not listed on stdout"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    svg=$tmp/runs/trend.svg
+    grep -q ">cpu.sumsq<" "$svg" && grep -q ">io.sleep<" "$svg" || fail "not one panel per workload"
+    grep -q "1 change flagged" "$svg" || fail "the title does not count the change"
+    grep -q "exec:coroutine/workers:0: +[0-9]*% slower from run 6" "$svg" ||
+        fail "the change is not marked at run 6"
+    [ "$(stat -c %s "$tmp/runs/trend.png")" -gt 40000 ] || fail "trend.png holds no lines"
+    # a folder with no document: one line, exit 2
+    mkdir "$tmp/none"
+    "$py" "$src/tools/plot.py" trend "$tmp/none" >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "no .json document" "$tmp/err" ||
+        fail "an empty folder: $(cat "$tmp/err")"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|trend" >&2
     exit 2
     ;;
 esac
