@@ -1,5 +1,6 @@
 # Issue 17: a team's CI. The gate script, trend, export and plot.py trend on
-# kept runner output (tests/fixtures/ci/), the orders of trend.
+# kept runner output (tests/fixtures/ci/), the orders of trend, and an
+# installation that works without the source tree.
 eb_add_c_test(test_trend_order
   SOURCES test_trend_order.c
   LIBS eb_compare)
@@ -26,4 +27,13 @@ endforeach()
 add_test(NAME test_plot.trend COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh trend)
 set_tests_properties(test_plot.trend PROPERTIES
   TIMEOUT 120 SKIP_RETURN_CODE 77
+  ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")
+
+# cmake --install into a scratch prefix: the commands run the quick preset
+# from a folder outside the source tree, find their helpers (execbench-micro,
+# the spawn target in libexec/) and each other, and have man pages.
+add_test(NAME install.installed_commands_work_outside_the_source_tree
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_install.sh)
+set_tests_properties(install.installed_commands_work_outside_the_source_tree PROPERTIES
+  TIMEOUT 300 SKIP_RETURN_CODE 77
   ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")
