@@ -13,6 +13,8 @@
 #   trend_flags_no_single_odd_run        a slowed run among normal ones (--order given):
 #                                        no change
 #   trend_orders_by_date_not_by_name     the same runs under shuffled names: run 6 still
+#   trend_counts_a_copy_once             latest.json beside the run it copies: 10 runs, the
+#                                        copy named as left out, the run's own name kept
 #   trend_orders_by_revision_in_the_history
 #                                        --order revision --repo (this checkout): the same;
 #                                        a revision git does not know is named (exit 2)
@@ -145,6 +147,20 @@ dates = [r["date"] for r in tables["runs"]["rows"]]
 assert dates == sorted(dates), dates
 flagged = [c for c in tables["changes"]["rows"] if c["verdict"] != "pending"]
 assert len(flagged) == 1 and flagged[0]["name"] == target and flagged[0]["run"] == 6, flagged
+PY
+    ;;
+trend_counts_a_copy_once)
+    unpack trend
+    cp "$tmp/trend/run-10.json" "$tmp/trend/latest.json" # what the runner leaves in results/
+    "$build/execbench-compare" --format json trend "$tmp/trend" >"$tmp/trend.json" 2>"$tmp/err" ||
+        fail "trend exited $?: $(cat "$tmp/err")"
+    "$py" - "$tmp/trend.json" <<'PY' || exit 1
+import json, sys
+report = json.load(open(sys.argv[1]))
+runs = next(t for t in report["tables"] if t["title"] == "runs")["rows"]
+assert report["runs"] == 10 and runs[-1]["file"].endswith("run-10.json"), runs[-1]
+assert any(l.endswith("latest.json: the same document as " + runs[-1]["file"]) for l in report["inputs"]), report["inputs"]
+assert report["changes"] == 1
 PY
     ;;
 trend_orders_by_revision_in_the_history)

@@ -14,6 +14,7 @@ foreach(case
     trend_flags_the_slowed_point_once
     trend_flags_no_single_odd_run
     trend_orders_by_date_not_by_name
+    trend_counts_a_copy_once
     trend_orders_by_revision_in_the_history
     export_has_one_series_per_point_and_ratio
     export_refuses_an_interrupted_run)

@@ -59,8 +59,9 @@ static const char usage_head[] =
     "                    DIR), ordered by --order; a change is flagged at run k\n"
     "                    when the --window runs before k and from k on differ in\n"
     "                    the U test over their pooled repetitions (p < --alpha),\n"
-    "                    their medians by more than --threshold, and each of those\n"
-    "                    runs stays on its side (the level persists)\n"
+    "                    their medians by more than --threshold, and the level\n"
+    "                    persists (each run after k beyond the old level, each\n"
+    "                    before short of the new, by half the threshold)\n"
     "\n"
     "options:\n"
     "  --format FMT      the output format (default: %s):\n";

@@ -54,7 +54,8 @@ typedef struct builder {
 /* ---- the runs ------------------------------------------------------------------ */
 
 /* The runs a history takes: an interrupted run only when allowed, and a
- * document once (results/latest.json is a copy of the newest run's file). */
+ * document once (results/latest.json is a copy of the newest run's file,
+ * whose own name is kept). */
 static int pick_runs(builder *b, size_t count, eb_report *r)
 {
     for (size_t i = 0; i < count; i++) {
@@ -66,15 +67,27 @@ static int pick_runs(builder *b, size_t count, eb_report *r)
                 return -ENOMEM;
             continue;
         }
-        const char *same = NULL;
-        for (size_t k = 0; k < b->run_count && same == NULL; k++)
-            if (json_equal(b->docs[b->order[k]].root, doc->root)) same = b->docs[b->order[k]].path;
-        if (same != NULL) {
-            if (eb_report_note(r, "left out: %s: the same document as %s", doc->path, same) != 0)
-                return -ENOMEM;
+        size_t k = 0;
+        while (k < b->run_count && !json_equal(b->docs[b->order[k]].root, doc->root))
+            k++;
+        if (k == b->run_count) {
+            b->order[b->run_count++] = i;
             continue;
         }
-        b->order[b->run_count++] = i;
+        /* The same run twice: the runner's copy (latest.json) gives way to the
+         * run's own file, whichever came first. */
+        const eb_results_doc *kept = &b->docs[b->order[k]];
+        const char *base = strrchr(kept->path, '/');
+        base = base ? base + 1 : kept->path;
+        const eb_results_doc *dropped = doc;
+        if (strncmp(base, "latest", 6) == 0) {
+            dropped = kept;
+            b->order[k] = i;
+            kept = doc;
+        }
+        if (eb_report_note(r, "left out: %s: the same document as %s", dropped->path, kept->path) !=
+            0)
+            return -ENOMEM;
     }
     return 0;
 }
