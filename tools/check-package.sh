@@ -70,6 +70,14 @@ EOF
 }
 
 if [ "$mode" = here ]; then
+    # Container images often tell dpkg to drop man pages (path-exclude in
+    # /etc/dpkg/dpkg.cfg.d/); this throwaway system keeps them, so that
+    # man execbench shows what the package installed.
+    for f in /etc/dpkg/dpkg.cfg.d/*; do
+        [ -f "$f" ] && grep -q '^path-exclude=/usr/share/man' "$f" || continue
+        echo "$prog: $f drops man pages; keeping them on this throwaway system"
+        sed -i 's|^path-exclude=/usr/share/man|#&|' "$f"
+    done
     DEB=$deb bash -c "$(inner)"
     exit
 fi

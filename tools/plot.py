@@ -252,6 +252,18 @@ def matplotlib_ticker():
     return matplotlib.ticker
 
 
+def log_time_axis(ax, medians):
+    """A log y axis where the medians span more than 30x, with plain numbers at
+    1-2-5 steps: one label per decade leaves a short span (2 to 80 ms) with a
+    single "10^1" to read by."""
+    if max(medians) > 30 * max(min(medians), 1e-12):
+        ax.set_yscale("log")
+        ticker = matplotlib_ticker()
+        ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+
+
 def empty_figure(plt, title, message, banner=None):
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.set_axis_off()
@@ -305,14 +317,7 @@ def overview(plt, runs, report, source, banner=None):
         ax.set_xticks(range(len(workers)), [workers_label(w) for w in workers])
         ax.set_xlabel("workers")
         ax.set_ylabel(f"median time ({unit})")
-        if max(medians) > 30 * max(min(medians), 1e-12):
-            ax.set_yscale("log")
-            # plain numbers at 1-2-5 steps: a log axis with one label per decade
-            # leaves a short span (2 to 80 ms) with a single "10^1" to read by
-            ticker = matplotlib_ticker()
-            ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-            ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-            ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        log_time_axis(ax, medians)
         ax.grid(axis="y", alpha=0.3, zorder=0)
         ax.set_title(group_title(g))
         ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
@@ -557,12 +562,7 @@ def trend_figure(plt, report):
                                                   "ec": "none", "alpha": 0.85},
                             textcoords="offset points", ha="right", fontsize="small",
                             color="#d62728" if change != "faster" else "#2ca02c")
-        if max(medians) > 30 * max(min(medians), 1e-12):
-            ax.set_yscale("log")
-            ticker = matplotlib_ticker()
-            ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-            ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-            ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        log_time_axis(ax, medians)
         ax.set_xticks(range(1, runs + 1), labels if len(labels) == runs else
                       [str(k) for k in range(1, runs + 1)], fontsize="small")
         ax.set_xlim(0.5, runs + 0.5)
@@ -573,7 +573,7 @@ def trend_figure(plt, report):
         ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     flagged = report.get("changes", 0)
     title = (f"Each benchmark across {runs} runs (lower is better): the median of each run, "
-             f"whiskers: the interval of the median; {flagged} change{'s' if flagged != 1 else ''}"
+             f"whiskers: the median's interval (95% where the repetitions allow, else min-max); {flagged} change{'s' if flagged != 1 else ''}"
              f" flagged by execbench-compare trend (a filled triangle: slower or faster from that "
              f"run on; a hollow ring: a change the runs after it do not yet confirm)")
     title = textwrap.fill(title, int(fig.get_figwidth() * 13))
