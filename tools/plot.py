@@ -572,11 +572,13 @@ def trend_figure(plt, report):
         ax.set_title(table["title"][len("history: "):])
         ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     flagged = report.get("changes", 0)
-    title = (f"Each benchmark across {runs} runs (lower is better): the median of each run, "
-             f"whiskers: the median's interval (95% where the repetitions allow, else min-max); {flagged} change{'s' if flagged != 1 else ''}"
-             f" flagged by execbench-compare trend (a filled triangle: slower or faster from that "
-             f"run on; a hollow ring: a change the runs after it do not yet confirm)")
-    title = textwrap.fill(title, int(fig.get_figwidth() * 13))
+    # The count on a line of its own, where the eye lands first (and no wrap splits it).
+    first = (f"Each benchmark across {runs} runs (lower is better): {flagged} "
+             f"change{'s' if flagged != 1 else ''} flagged by execbench-compare trend")
+    legend = ("dots: the median of each run; whiskers: the median's interval (95% where the "
+              "repetitions allow, else min-max); a filled triangle: slower or faster from that "
+              "run on; a hollow ring: a change the runs after it do not yet confirm")
+    title = first + "\n" + textwrap.fill(legend, int(fig.get_figwidth() * 13))
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - (0.25 + 0.17 * title.count("\n")) / fig.get_figheight()))
     return fig
