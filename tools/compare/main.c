@@ -68,7 +68,7 @@ static const char usage_head[] =
 
 static const char usage_tail[] =
     "  --filter REGEX    only benchmarks whose name matches (POSIX extended regex)\n"
-    "  --alpha A         diff: significance level of the U test (default 0.05)\n"
+    "  --alpha A         diff, trend: the U test's significance level (default 0.05)\n"
     "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent,\n"
     "                    exit 3 when a benchmark with a result in OLD has none in NEW\n"
     "                    (an error row there, or no row at all)\n"
