@@ -93,8 +93,16 @@ cleanup() {
 trap cleanup EXIT
 echo "$prog: debootstrap bookworm (minbase) into $root from $mirror"
 start=$(date +%s)
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
-    { tail -20 "$root.debootstrap.log" >&2; rm -f "$root.debootstrap.log"; exit 1; }
+# debootstrap fetches with wget, which does not retry: a second attempt, from
+# scratch, so that one dropped connection to the archive does not fail CI.
+for attempt in 1 2; do
+    debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 && break
+    tail -20 "$root.debootstrap.log" >&2
+    if [ $attempt = 2 ]; then rm -f "$root.debootstrap.log"; exit 1; fi
+    echo "$prog: debootstrap failed (above); once more in 30 s" >&2
+    rm -rf --one-file-system "$root" && mkdir "$root"
+    sleep 30
+done
 rm -f "$root.debootstrap.log"
 echo "$prog: debootstrap took $(($(date +%s) - start)) s"
 # /proc for /proc/self/exe (how the programs find one another), /sys for
