@@ -606,19 +606,31 @@ def trend_main(argv):
     except BadInput as e:
         fail(str(e))
     single_dir = len(args.inputs) == 1 and os.path.isdir(args.inputs[0])
-    out = args.out or (args.inputs[0] if single_dir else ".")
+    out = make_folder(args.out or (args.inputs[0] if single_dir else "."))
+    for path in save(fig, out, "trend", args.svg, dpi=110):
+        print(path)
+    return 0
+
+
+def make_folder(out):
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as e:
         fail(f"{out}: cannot create the folder: {e.strerror}")
-    for ext in ("png", "svg") if args.svg else ("png",):
-        path = os.path.join(out, f"trend.{ext}")
+    return out
+
+
+def save(fig, out, name, svg, dpi):
+    """name.png (and name.svg) in out; the paths written."""
+    written = []
+    for ext in ("png", "svg") if svg else ("png",):
+        path = os.path.join(out, f"{name}.{ext}")
         try:
-            fig.savefig(path, dpi=110)
+            fig.savefig(path, dpi=dpi)
         except OSError as e:
             fail(f"{path}: cannot write: {e.strerror}")
-        print(path)
-    return 0
+        written.append(path)
+    return written
 
 
 def import_pyplot():
@@ -667,22 +679,12 @@ def main(argv=None):
     if not any(r.median is not None for r in runs.values()):
         fail(f"{args.results}: no usable rows (every row failed or has no time)")
 
-    out = args.out or os.path.splitext(args.results)[0]
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as e:
-        fail(f"{out}: cannot create the folder: {e.strerror}")
+    out = make_folder(args.out or os.path.splitext(args.results)[0])
     source = os.path.basename(args.results)
     written = []
     for name, make in (("overview", overview), ("scaling", scaling), ("overheads", overheads)):
         fig = make(plt, runs, report, source, banner)
-        for ext in ("png", "svg") if args.svg else ("png",):
-            path = os.path.join(out, f"{name}.{ext}")
-            try:
-                fig.savefig(path, dpi=120)
-            except OSError as e:
-                fail(f"{path}: cannot write: {e.strerror}")
-            written.append(path)
+        written += save(fig, out, name, args.svg, dpi=120)
         plt.close(fig)
     for path in written:
         print(path)
