@@ -296,14 +296,17 @@ EB_TEST(threaded_executor_under_a_gil_verifies_and_counts_handoffs)
 
 EB_TEST(io_tasks_under_a_gil_still_overlap)
 {
-    /* 20 waits of 20 ms on 20 threads: about 20 ms, not 400 */
+    /* 20 waits of 20 ms on 20 threads: about 20 ms, not the 400 ms of waits
+     * held under the GIL one after another; half of that proves they
+     * overlapped, with room for slow thread starts (ThreadSanitizer's took
+     * 114 ms of a run under CI's load) */
     eb_job job;
     fixture_job(&job, "io.sleep", 20, 20, "latency_us", (int64_t)20000, NULL);
     job.gil = make_gil(EB_GIL_DEFAULT_INTERVAL_US, true);
     eb_job_result out;
     char why[256];
     EB_REQUIRE(fixture_run(&job, "threaded", &out, why, sizeof why) == 0);
-    EB_CHECKF(out.wall_ns < 20 * 20000000 / 4, "wall %lld ns", (long long)out.wall_ns);
+    EB_CHECKF(out.wall_ns < 20 * 20000000 / 2, "wall %lld ns", (long long)out.wall_ns);
     eb_gil_destroy(job.gil);
     eb_job_free(&job);
 }
