@@ -96,6 +96,9 @@ int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
 
 bool eb_job_claim(eb_job *job, uint64_t *task)
 {
+    if (job->claim != NULL)
+        return atomic_load_explicit(job->next_task, memory_order_relaxed) < job->tasks &&
+               job->claim(job->claim_arg, task);
     uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
     if (t >= job->tasks) return false;
     *task = t;

@@ -28,6 +28,10 @@ typedef struct eb_executor {
                                 results library names it in documents) */
     unsigned max_workers;    /* 0: no bound; else every point runs at most this many
                                 workers, whatever --workers says (sequential: 1) */
+    bool named_only;         /* never in --executor all (nor a preset's all): it needs
+                                a setup of its own (mpi: Open MPI, hosts) */
+    const char *absent;      /* NULL, or why this build lacks it (--list says so; the
+                                plan refuses it with this reason) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

@@ -284,6 +284,11 @@ int eb_settings_parse(int argc, char **argv, eb_settings *s, char *why, size_t w
 /* "value" of a setting the point gets, or the context records, into buf. */
 static void value_text(const eb_settings *s, const eb_setting *e, char *buf, size_t len)
 {
+    if (e->kind == EB_SETTING_TEXT) { /* "" when not given */
+        const char *t = *(const char *const *)cfield(s, e);
+        snprintf(buf, len, "%s", t != NULL ? t : "");
+        return;
+    }
     int64_t v = *(const int64_t *)cfield(s, e);
     switch (e->kind) {
     case EB_SETTING_CHOICE:
@@ -303,8 +308,9 @@ int eb_settings_point_args(const eb_settings *s, int (*add)(void *arg, const cha
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (!e->point) continue;
-        char value[64], flag[128];
+        char value[2048], flag[2100];
         value_text(s, e, value, sizeof value);
+        if (e->kind == EB_SETTING_TEXT && value[0] == '\0') continue; /* not given */
         snprintf(flag, sizeof flag, "--%s=%s", e->flag, value);
         if (add(arg, flag) != 0) return -ENOMEM;
         added++;
@@ -317,7 +323,7 @@ bool eb_settings_point_equal(const eb_settings *a, const eb_settings *b)
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (!e->point) continue;
-        char x[64], y[64];
+        char x[2048], y[2048];
         value_text(a, e, x, sizeof x);
         value_text(b, e, y, sizeof y);
         if (strcmp(x, y) != 0) return false;
@@ -331,8 +337,12 @@ int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc)
     for (size_t i = 0; rc == 0 && i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (e->context_key == NULL) continue;
-        int64_t v = *(const int64_t *)cfield(s, e);
-        if (e->kind == EB_SETTING_CHOICE)
+        const char *text = e->kind == EB_SETTING_TEXT ? *(const char *const *)cfield(s, e) : NULL;
+        int64_t v = e->kind == EB_SETTING_TEXT ? 0 : *(const int64_t *)cfield(s, e);
+        if (e->kind == EB_SETTING_TEXT) {
+            if (text != NULL)
+                rc = eb_results_context_string(doc, EB_CONTEXT_EXECBENCH, e->context_key, text);
+        } else if (e->kind == EB_SETTING_CHOICE)
             rc = eb_results_context_string(doc, EB_CONTEXT_EXECBENCH, e->context_key,
                                            e->choice((size_t)v));
         else if (e->kind == EB_SETTING_SECONDS)

@@ -49,6 +49,9 @@ typedef struct eb_settings {
     eb_setting_optional micro;
     bool quiet, list, help, version;
     bool point; /* hidden: run one point in this process (the parent's child) */
+    /* The mpi executor's (runner/executors/mpi_config.h; the point gets them). */
+    const char *mpi_hostfile, *mpi_hosts, *mpi_args, *rank_executor;
+    int64_t mpi_claim, mpi_binding, rank_workers;
 
     bool given[64]; /* by table entry: given on the command line */
 } eb_settings;
@@ -136,6 +139,11 @@ void eb_names_backends(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
 int eb_check_preset(const char *value, char *why, size_t why_len);
 int eb_check_micro_filter(const char *value, char *why, size_t why_len);
+/* The mpi executor's settings (settings_mpi.c). */
+const char *eb_names_mpi_claim(size_t i);
+const char *eb_names_mpi_binding(size_t i);
+void eb_names_rank_executors(char *buf, size_t len);
+int eb_check_rank_executor(const char *value, char *why, size_t why_len);
 
 /* ---- the table ------------------------------------------------------------------
  * Compiled into settings.c alone (which defines EB_SETTINGS_TABLE); it is here
@@ -276,6 +284,81 @@ const eb_setting eb_setting_table[] = {
      .help = "seed for workloads with randomness",
      .point = true,
      .context_key = "seed"},
+
+    /* The mpi executor (--executor mpi): ranks = --workers */
+    {.flag = "mpi-hostfile",
+     .arg = "FILE",
+     .kind = EB_SETTING_TEXT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(mpi_hostfile),
+     .help = "mpi: Open MPI's hostfile (a host per line, slots=N), passed to mpirun",
+     .default_text = "this host only",
+     .point = true,
+     .context_key = "mpi_hostfile"},
+    {.flag = "mpi-hosts",
+     .arg = "LIST",
+     .kind = EB_SETTING_TEXT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(mpi_hosts),
+     .help = "mpi: hosts for mpirun --host, e.g. a:2,b:2",
+     .default_text = "this host only",
+     .point = true,
+     .context_key = "mpi_hosts"},
+    {.flag = "mpi-args",
+     .arg = "ARGS",
+     .kind = EB_SETTING_TEXT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(mpi_args),
+     .help = "mpi: more mpirun arguments, split at blanks, e.g. \"--mca btl tcp,self\"",
+     .default_text = "none",
+     .point = true,
+     .context_key = "mpi_args"},
+    {.flag = "mpi-claim",
+     .arg = "NAME",
+     .kind = EB_SETTING_CHOICE,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(mpi_claim),
+     .value = 0,
+     .choice = eb_names_mpi_claim,
+     .noun = "claim",
+     .help = "mpi: how ranks take tasks: dynamic (fetch-and-add on a window at rank 0) or "
+             "static (rank r's contiguous block)",
+     .point = true,
+     .context_key = "mpi_claim"},
+    {.flag = "mpi-binding",
+     .arg = "NAME",
+     .kind = EB_SETTING_CHOICE,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(mpi_binding),
+     .value = 0,
+     .choice = eb_names_mpi_binding,
+     .noun = "binding",
+     .help = "mpi: execbench (--pin per local rank through hwloc; mpirun --bind-to none) or "
+             "openmpi (mpirun's own binding)",
+     .point = true,
+     .context_key = "mpi_binding"},
+    {.flag = "rank-executor",
+     .arg = "NAME",
+     .kind = EB_SETTING_TEXT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(rank_executor),
+     .names = eb_names_rank_executors,
+     .check = eb_check_rank_executor,
+     .help = "mpi: what runs each rank's share (MPI+X): {names}",
+     .default_text = "sequential",
+     .point = true,
+     .context_key = "rank_executor"},
+    {.flag = "rank-workers",
+     .arg = "N",
+     .kind = EB_SETTING_INT,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(rank_workers),
+     .min = 0,
+     .max = EB_MAX_WORKERS,
+     .value = 1,
+     .help = "mpi: workers of each rank's executor, {range}; 0 = unbounded (coroutine)",
+     .point = true,
+     .context_key = "rank_workers"},
 
     /* Output */
     {.flag = "out",

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "job_run.h"
 #include "oslimits.h"
+#include "point_mpi.h"
 #include "words.h"
 
 #include <errno.h>
@@ -166,6 +167,9 @@ static int prepare(point_run *c, const eb_topology *topo, eb_pin_plan **pin, cha
     job->pin = *pin;
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
     job->seed = (uint64_t)c->settings->seed;
+    static eb_mpi_config mpi; /* for the point's life */
+    eb_point_mpi_config(p, c->settings, &mpi);
+    job->executor_config = &mpi;
     if (p->workload->setup != NULL && (rc = p->workload->setup(job)) != 0) {
         return eb_fail(why, why_len, rc, "%s: setup failed: %s", p->workload->name,
                        eb_strerror(rc));
