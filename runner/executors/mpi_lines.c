@@ -25,6 +25,7 @@ struct eb_mpi_reader {
     size_t err_len;
     int64_t ready_ns, wall_ns; /* -1 until said */
     bool ended;
+    int *pids; /* [worker_slots]: each rank's pid, 0 unknown */
     int error_status;
     char error[640];
 };
@@ -34,12 +35,18 @@ eb_mpi_reader *eb_mpi_reader_new(eb_job *job)
     eb_mpi_reader *rd = calloc(1, sizeof *rd);
     if (rd == NULL) return NULL;
     rd->job = job;
+    rd->pids = calloc(job->worker_slots, sizeof *rd->pids);
+    if (rd->pids == NULL) {
+        free(rd);
+        return NULL;
+    }
     rd->ready_ns = rd->wall_ns = -1;
     return rd;
 }
 
 void eb_mpi_reader_free(eb_mpi_reader *rd)
 {
+    if (rd != NULL) free(rd->pids);
     free(rd);
 }
 
@@ -53,7 +60,9 @@ static void on_line(eb_mpi_reader *rd, const char *l)
     int64_t a, b, c;
     int r, pu, pid, n = 0;
     char host[65];
-    if (strcmp(l, "ready") == 0) {
+    if (sscanf(l, "who %d %64s %d", &r, host, &pid) == 3) {
+        if (r >= 0 && (unsigned)r < job->worker_slots) rd->pids[r] = pid;
+    } else if (strcmp(l, "ready") == 0) {
         rd->ready_ns = eb_now_ns() - job->start_ns;
     } else if (sscanf(l, "job %" SCNd64, &a) == 1) {
         rd->wall_ns = a;
@@ -130,7 +139,7 @@ static void mpirun_reason(const char *err, char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     int lines = 0;
-    for (const char *p = err; *p != '\0' && lines < 3;) {
+    for (const char *p = err; *p != '\0' && lines < 2;) {
         size_t n = strcspn(p, "\n");
         const char *s = p;
         size_t m = n;
@@ -141,7 +150,8 @@ static void mpirun_reason(const char *err, char *buf, size_t len)
         while (m > 0 && (s[m - 1] == ' ' || s[m - 1] == '\r')) m--;
         bool banner = m > 0 && strspn(s, "-*=") >= m;
         if (m > 0 && !banner && used + 2 < len) {
-            used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? " " : "", (int)m, s);
+            used +=
+                (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? "; " : "", (int)m, s);
             if (used >= len) used = len - 1;
             lines++;
         }
@@ -171,6 +181,8 @@ void eb_mpi_reader_finish(eb_mpi_reader *rd, int status, eb_job_result *out)
         sscanf(noticed, "process rank %d with PID %d on node %127s exited on signal %d", &r, &pid,
                host, &sig) == 4) {
         const char *abbrev = sigabbrev_np(sig);
+        /* Open MPI 4 says "PID 0": the pid rank 0 gave, when it did. */
+        if (pid == 0 && r >= 0 && (unsigned)r < rd->job->worker_slots) pid = rd->pids[r];
         eb_job_fail(out, -EINTR, "mpi rank %d (pid %d on %s) killed by signal %d (SIG%s)%s", r,
                     pid, host, sig, abbrev != NULL ? abbrev : "?",
                     rd->ready_ns >= 0 ? " during the job" : " before every rank was up");

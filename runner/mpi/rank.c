@@ -206,9 +206,15 @@ int main(int argc, char **argv)
     described_rank = rank;
     signal(SIGUSR1, on_describe);
 
-    /* Everyone started: the executor's launch cost ends here. */
-    MPI_Barrier(MPI_COMM_WORLD);
+    /* Everyone started: the executor's launch cost ends here. Who is who
+     * first, so that the executor can name a rank that dies later. */
+    rank_info *all = rank == 0 ? calloc((size_t)size, sizeof *all) : NULL;
+    rank_info spare;
+    MPI_Gather(&me, sizeof me, MPI_BYTE, all != NULL ? all : &spare, sizeof me, MPI_BYTE, 0,
+               MPI_COMM_WORLD);
     if (rank == 0) {
+        for (int r = 0; all != NULL && r < size; r++)
+            printf(EB_MPI_LINE " who %d %s %d\n", r, all[r].host, all[r].pid);
         printf(EB_MPI_LINE " ready\n");
         fflush(stdout);
     }
@@ -233,7 +239,6 @@ int main(int argc, char **argv)
      * times (the others hold -1), how often each task ran, and who did it. */
     uint64_t n = a.tasks;
     uint32_t *runs = calloc(n > 0 ? n : 1, sizeof *runs);
-    rank_info *all = rank == 0 ? calloc((size_t)size, sizeof *all) : NULL;
     bool have = me.status == 0 && runs != NULL && (rank != 0 || all != NULL);
     int ok = have ? 1 : 0, all_ok = 0;
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -251,7 +256,6 @@ int main(int argc, char **argv)
         MPI_Reduce(rank == 0 ? in_place : runs, runs, count, MPI_UINT32_T, MPI_SUM, 0,
                    MPI_COMM_WORLD);
     }
-    rank_info spare;
     MPI_Gather(&me, sizeof me, MPI_BYTE, all != NULL ? all : &spare, sizeof me, MPI_BYTE, 0,
                MPI_COMM_WORLD);
     if (rank == 0) {
