@@ -275,6 +275,7 @@ static int mpi_run(eb_job *job, eb_job_result *out)
     for (int i = 0; i < 2; i++)
         if (fds[i] >= 0) close(fds[i]);
     if (pid > 0) eb_mpi_reader_finish(rd, status, out);
+    atomic_store(job->next_task, job->tasks); /* every task was claimed, at the ranks */
     eb_mpi_reader_free(rd);
     free(c);
     return out->status;

@@ -336,7 +336,7 @@ int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
-        if (e->context_key == NULL) continue;
+        if (e->context_key == NULL || (e->context_if_given && !s->given[i])) continue;
         const char *text = e->kind == EB_SETTING_TEXT ? *(const char *const *)cfield(s, e) : NULL;
         int64_t v = e->kind == EB_SETTING_TEXT ? 0 : *(const int64_t *)cfield(s, e);
         if (e->kind == EB_SETTING_TEXT) {

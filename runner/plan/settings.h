@@ -94,6 +94,7 @@ typedef struct eb_setting {
     bool plan;                                                  /* a plan flag: not with --preset */
     bool point;              /* the point process gets it (point_args.c) */
     const char *context_key; /* recorded in context.execbench under it; NULL: not */
+    bool context_if_given;   /* only when given (a named-only executor's: mpi) */
 } eb_setting;
 
 /* The table, in --help's order (defined at the end of this file). */
@@ -294,7 +295,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: Open MPI's hostfile (a host per line, slots=N), passed to mpirun",
      .default_text = "this host only",
      .point = true,
-     .context_key = "mpi_hostfile"},
+     .context_key = "mpi_hostfile",
+     .context_if_given = true},
     {.flag = "mpi-hosts",
      .arg = "LIST",
      .kind = EB_SETTING_TEXT,
@@ -303,7 +305,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: hosts for mpirun --host, e.g. a:2,b:2",
      .default_text = "this host only",
      .point = true,
-     .context_key = "mpi_hosts"},
+     .context_key = "mpi_hosts",
+     .context_if_given = true},
     {.flag = "mpi-args",
      .arg = "ARGS",
      .kind = EB_SETTING_TEXT,
@@ -312,7 +315,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: more mpirun arguments, split at blanks, e.g. \"--mca btl tcp,self\"",
      .default_text = "none",
      .point = true,
-     .context_key = "mpi_args"},
+     .context_key = "mpi_args",
+     .context_if_given = true},
     {.flag = "mpi-claim",
      .arg = "NAME",
      .kind = EB_SETTING_CHOICE,
@@ -324,7 +328,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: how ranks take tasks: dynamic (fetch-and-add on a window at rank 0) or "
              "static (rank r's contiguous block)",
      .point = true,
-     .context_key = "mpi_claim"},
+     .context_key = "mpi_claim",
+     .context_if_given = true},
     {.flag = "mpi-binding",
      .arg = "NAME",
      .kind = EB_SETTING_CHOICE,
@@ -336,7 +341,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: execbench (--pin per local rank through hwloc; mpirun --bind-to none) or "
              "openmpi (mpirun's own binding)",
      .point = true,
-     .context_key = "mpi_binding"},
+     .context_key = "mpi_binding",
+     .context_if_given = true},
     {.flag = "rank-executor",
      .arg = "NAME",
      .kind = EB_SETTING_TEXT,
@@ -347,7 +353,8 @@ const eb_setting eb_setting_table[] = {
      .help = "mpi: what runs each rank's share (MPI+X): {names}",
      .default_text = "sequential",
      .point = true,
-     .context_key = "rank_executor"},
+     .context_key = "rank_executor",
+     .context_if_given = true},
     {.flag = "rank-workers",
      .arg = "N",
      .kind = EB_SETTING_INT,
@@ -358,7 +365,8 @@ const eb_setting eb_setting_table[] = {
      .value = 1,
      .help = "mpi: workers of each rank's executor, {range}; 0 = unbounded (coroutine)",
      .point = true,
-     .context_key = "rank_workers"},
+     .context_key = "rank_workers",
+     .context_if_given = true},
 
     /* Output */
     {.flag = "out",
