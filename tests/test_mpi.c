@@ -128,8 +128,9 @@ EB_TEST(mpi_dynamic_and_static_claiming_both_run_every_task_once_verified_at_ran
     for (int c = 0; c < 2; c++) {
         char claim[64];
         snprintf(claim, sizeof claim, "--mpi-claim=%s", claims[c]);
-        const char *args[] = {"--workload=cpu.sumsq", "--executor=mpi", "--workers=2",
-                              "--tasks=12", "--param=n=200000", "--repetitions=2", claim, NULL};
+        const char *args[] = {
+            "--workload=cpu.sumsq", "--executor=mpi",  "--workers=2", "--tasks=12",
+            "--param=n=200000",     "--repetitions=2", claim,         NULL};
         run r;
         run_args(&r, args);
         EB_REQUIRE(r.doc != NULL);
@@ -139,6 +140,12 @@ EB_TEST(mpi_dynamic_and_static_claiming_both_run_every_task_once_verified_at_ran
                   str(row, "error_message"));
         /* Two ranks, each with its PU; the launch counted apart from the job. */
         EB_CHECKF(json_array_size(json_object_get(row, "worker_pus")) == 2, "%s", claims[c]);
+        json_t *hosts = json_object_get(row, "worker_hosts");
+        char here[256] = "";
+        gethostname(here, sizeof here - 1);
+        EB_CHECKF(json_array_size(hosts) == 2 &&
+                      strcmp(json_string_value(json_array_get(hosts, 1)), here) == 0,
+                  "%s: worker_hosts of 2 ranks on %s", claims[c], here);
         EB_CHECKF(json_number_value(json_object_get(row, "spawn_ns")) > 0, "%s", claims[c]);
         json_t *ctx = json_object_get(json_object_get(r.doc, "context"), "execbench");
         EB_CHECKF(strcmp(str(ctx, "mpi_claim"), claims[c]) == 0, "context mpi_claim %s",
@@ -151,8 +158,13 @@ EB_TEST(mpi_dynamic_and_static_claiming_both_run_every_task_once_verified_at_ran
 EB_TEST(mpi_a_wrong_result_fails_verification_at_rank_0)
 {
     need_mpi();
-    const char *args[] = {"--workload=test.badresult", "--executor=mpi", "--workers=2",
-                          "--tasks=6", "--param=at=3", "--repetitions=1", NULL};
+    const char *args[] = {"--workload=test.badresult",
+                          "--executor=mpi",
+                          "--workers=2",
+                          "--tasks=6",
+                          "--param=at=3",
+                          "--repetitions=1",
+                          NULL};
     run r;
     run_args(&r, args);
     EB_REQUIRE(r.doc != NULL);
@@ -204,9 +216,10 @@ EB_TEST(mpi_ranks_run_their_share_with_unbounded_coroutines)
 {
     need_mpi();
     /* 40 waits of 20 ms on 2 ranks: 400 ms one at a time per rank, 20 ms ideal. */
-    const char *args[] = {"--workload=io.sleep", "--executor=mpi", "--workers=2", "--tasks=40",
-                          "--param=latency_us=20000", "--rank-executor=coroutine",
-                          "--rank-workers=0", "--repetitions=3", NULL};
+    const char *args[] = {
+        "--workload=io.sleep", "--executor=mpi",           "--workers=2",
+        "--tasks=40",          "--param=latency_us=20000", "--rank-executor=coroutine",
+        "--rank-workers=0",    "--repetitions=3",          NULL};
     run r;
     run_args(&r, args);
     EB_REQUIRE(r.doc != NULL);
@@ -224,8 +237,8 @@ EB_TEST(mpi_a_killed_rank_is_an_error_row_and_leaves_no_process)
     long seed = unique_seed();
     char seed_arg[64];
     snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
-    const char *args[] = {"--workload=test.signal", "--executor=mpi", "--workers=2", "--tasks=6",
-                          "--param=at=2", "--repetitions=1", seed_arg, NULL};
+    const char *args[] = {"--workload=test.signal", "--executor=mpi",  "--workers=2", "--tasks=6",
+                          "--param=at=2",           "--repetitions=1", seed_arg,      NULL};
     run r;
     run_args(&r, args);
     EB_REQUIRE(r.doc != NULL);
@@ -233,8 +246,8 @@ EB_TEST(mpi_a_killed_rank_is_an_error_row_and_leaves_no_process)
     EB_REQUIRE(row != NULL);
     EB_CHECK(json_is_true(json_object_get(row, "error_occurred")));
     const char *msg = str(row, "error_message");
-    EB_CHECKF(strstr(msg, "mpi rank ") != NULL && strstr(msg, "killed by signal 9 (SIGKILL)"),
-              "%s", msg);
+    EB_CHECKF(strstr(msg, "mpi rank ") != NULL && strstr(msg, "killed by signal 9 (SIGKILL)"), "%s",
+              msg);
     EB_CHECK(leftovers(seed) == 0);
     run_free(&r);
 }
@@ -245,8 +258,9 @@ EB_TEST(mpi_a_hung_rank_past_the_timeout_is_an_error_row_and_leaves_no_process)
     long seed = unique_seed();
     char seed_arg[64];
     snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
-    const char *args[] = {"--workload=test.hang", "--executor=mpi", "--workers=2", "--tasks=6",
-                          "--param=at=4", "--repetitions=1", "--timeout=4", seed_arg, NULL};
+    const char *args[] = {
+        "--workload=test.hang", "--executor=mpi", "--workers=2", "--tasks=6", "--param=at=4",
+        "--repetitions=1",      "--timeout=4",    seed_arg,      NULL};
     run r;
     run_args(&r, args);
     EB_REQUIRE(r.doc != NULL);
@@ -273,9 +287,15 @@ EB_TEST(mpi_a_wrong_hostfile_is_an_error_row_and_the_run_goes_on)
     fclose(f);
     snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
     snprintf(hostfile_arg, sizeof hostfile_arg, "--mpi-hostfile=%s", hostfile);
-    const char *args[] = {"--workload=cpu.sumsq", "--executor=mpi,sequential", "--workers=2",
-                          "--tasks=4", "--param=n=100000", "--repetitions=1", seed_arg,
-                          hostfile_arg, NULL};
+    const char *args[] = {"--workload=cpu.sumsq",
+                          "--executor=mpi,sequential",
+                          "--workers=2",
+                          "--tasks=4",
+                          "--param=n=100000",
+                          "--repetitions=1",
+                          seed_arg,
+                          hostfile_arg,
+                          NULL};
     run r;
     run_args(&r, args);
     EB_REQUIRE(r.doc != NULL);

@@ -137,9 +137,8 @@ EB_TEST(presets_expand_without_hidden_workloads)
                         plan.points[k].executor == eb_executors[e])
                         seen = true;
                 EB_CHECKF(seen == (!eb_workloads[w]->hidden && !eb_executors[e]->named_only),
-                          "%s: %s x %s %s", eb_presets[i].name,
-                          eb_workloads[w]->name, eb_executors[e]->name,
-                          seen ? "present" : "missing");
+                          "%s: %s x %s %s", eb_presets[i].name, eb_workloads[w]->name,
+                          eb_executors[e]->name, seen ? "present" : "missing");
             }
         }
         if (strcmp(eb_presets[i].name, "default") == 0) {

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -78,6 +79,8 @@ void eb_job_free(eb_job *job)
     job->task_start_ns = job->task_end_ns = NULL;
     job->worker = NULL;
     job->next_task = NULL;
+    free(job->worker_host);
+    job->worker_host = NULL;
 }
 
 int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)

@@ -48,6 +48,9 @@ typedef struct eb_job {
     /* The executor's own options, for executors that have some (mpi:
      * eb_mpi_config, mpi_config.h); NULL: its defaults. */
     const void *executor_config;
+    /* [worker_slots] each worker's host, when the executor spans hosts (mpi
+     * sets it, malloc'd; eb_job_free frees it); NULL: all on this one. */
+    char (*worker_host)[64];
 
     /* Shared-memory arrays (eb_job_alloc), valid for the job's lifetime. */
     uint64_t *task_result;       /* [tasks] what run_task wrote */

@@ -193,10 +193,12 @@ static int mpi_run(eb_job *job, eb_job_result *out)
     if (rank == NULL)
         return eb_job_fail(out, -ENOSYS, "execbench-mpi-rank is not beside execbench: %s",
                            "rebuild with Open MPI (libopenmpi-dev)");
-    if (job->workers == 0) return eb_job_fail(out, -EINVAL, "the mpi executor needs --workers >= 1");
+    if (job->workers == 0)
+        return eb_job_fail(out, -EINVAL, "the mpi executor needs --workers >= 1");
     if (find_mpirun(mpirun, sizeof mpirun) != 0)
-        return eb_job_fail(out, -ENOENT, "mpirun is not on PATH: install openmpi-bin "
-                                         "(tools/install-deps.sh mpi) on every host");
+        return eb_job_fail(out, -ENOENT,
+                           "mpirun is not on PATH: install openmpi-bin "
+                           "(tools/install-deps.sh mpi) on every host");
     if (cfg->hostfile != NULL && access(cfg->hostfile, R_OK) != 0)
         return eb_job_fail(out, -errno, "--mpi-hostfile %s: %s; give a readable hostfile",
                            cfg->hostfile, strerror(errno));

@@ -59,15 +59,19 @@ static void on_line(eb_mpi_reader *rd, const char *l)
     uint64_t t, result;
     int64_t a, b, c;
     int r, pu, pid, n = 0;
-    char host[65];
-    if (sscanf(l, "who %d %64s %d", &r, host, &pid) == 3) {
+    char host[64];
+    if (sscanf(l, "who %d %63s %d", &r, host, &pid) == 3) {
         if (r >= 0 && (unsigned)r < job->worker_slots) rd->pids[r] = pid;
     } else if (strcmp(l, "ready") == 0) {
         rd->ready_ns = eb_now_ns() - job->start_ns;
     } else if (sscanf(l, "job %" SCNd64, &a) == 1) {
         rd->wall_ns = a;
-    } else if (sscanf(l, "rank %d %64s %d %d %" SCNd64, &r, host, &pu, &pid, &a) == 5) {
+    } else if (sscanf(l, "rank %d %63s %d %d %" SCNd64, &r, host, &pu, &pid, &a) == 5) {
+        if (job->worker_host == NULL)
+            job->worker_host = calloc(job->worker_slots, sizeof *job->worker_host);
         if (r >= 0 && (unsigned)r < job->worker_slots) {
+            if (job->worker_host != NULL)
+                snprintf(job->worker_host[r], sizeof job->worker_host[r], "%s", host);
             job->worker[r].pu = pu;
             job->worker[r].pid = pid;
             job->worker[r].tasks_done = a;
@@ -147,11 +151,11 @@ static void mpirun_reason(const char *err, char *buf, size_t len)
             s++;
             m--;
         }
-        while (m > 0 && (s[m - 1] == ' ' || s[m - 1] == '\r')) m--;
+        while (m > 0 && (s[m - 1] == ' ' || s[m - 1] == '\r'))
+            m--;
         bool banner = m > 0 && strspn(s, "-*=") >= m;
         if (m > 0 && !banner && used + 2 < len) {
-            used +=
-                (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? "; " : "", (int)m, s);
+            used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? "; " : "", (int)m, s);
             if (used >= len) used = len - 1;
             lines++;
         }
@@ -183,8 +187,8 @@ void eb_mpi_reader_finish(eb_mpi_reader *rd, int status, eb_job_result *out)
         const char *abbrev = sigabbrev_np(sig);
         /* Open MPI 4 says "PID 0": the pid rank 0 gave, when it did. */
         if (pid == 0 && r >= 0 && (unsigned)r < rd->job->worker_slots) pid = rd->pids[r];
-        eb_job_fail(out, -EINTR, "mpi rank %d (pid %d on %s) killed by signal %d (SIG%s)%s", r,
-                    pid, host, sig, abbrev != NULL ? abbrev : "?",
+        eb_job_fail(out, -EINTR, "mpi rank %d (pid %d on %s) killed by signal %d (SIG%s)%s", r, pid,
+                    host, sig, abbrev != NULL ? abbrev : "?",
                     rd->ready_ns >= 0 ? " during the job" : " before every rank was up");
         return;
     }

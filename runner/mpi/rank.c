@@ -30,8 +30,8 @@
 
 typedef struct claimer {
     MPI_Win win;
-    pthread_mutex_t lock;         /* MPI_THREAD_SERIALIZED: one claim at a time */
-    _Atomic uint64_t next, end;   /* static: this rank's block */
+    pthread_mutex_t lock;       /* MPI_THREAD_SERIALIZED: one claim at a time */
+    _Atomic uint64_t next, end; /* static: this rank's block */
     uint64_t tasks;
     bool dynamic;
 } claimer;
@@ -161,13 +161,12 @@ static void report(const eb_job *job, bool with_tasks, const rank_info *all, int
 {
     printf(EB_MPI_LINE " job %" PRId64 "\n", wall_ns);
     for (int r = 0; r < size; r++)
-        printf(EB_MPI_LINE " rank %d %s %d %d %" PRId64 "\n", r, all[r].host, all[r].pu,
-               all[r].pid, all[r].tasks_done);
+        printf(EB_MPI_LINE " rank %d %s %d %d %" PRId64 "\n", r, all[r].host, all[r].pu, all[r].pid,
+               all[r].tasks_done);
     for (uint64_t t = 0; with_tasks && t < job->tasks; t++)
         printf(EB_MPI_LINE " task %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 "\n", t,
                job->task_result[t], job->task_start_ns[t], job->task_end_ns[t]);
-    if (verdict->status != 0)
-        printf(EB_MPI_LINE " error %d %s\n", verdict->status, verdict->error);
+    if (verdict->status != 0) printf(EB_MPI_LINE " error %d %s\n", verdict->status, verdict->error);
     printf(EB_MPI_LINE " end\n");
     fflush(stdout);
 }
@@ -196,8 +195,7 @@ int main(int argc, char **argv)
     bool set_up = false;
     char why[400] = "";
     int rc = eb_rank_args_parse(argc, argv, &a, why, sizeof why);
-    if (rc == 0)
-        rc = eb_rank_pin_plan(&a, local_rank, local_size, &topo, &pin, why, sizeof why);
+    if (rc == 0) rc = eb_rank_pin_plan(&a, local_rank, local_size, &topo, &pin, why, sizeof why);
     if (rc != 0) fail(&me, rc, "%s", why);
     if (rc == 0) {
         job.workload = a.workload;
@@ -276,8 +274,8 @@ int main(int argc, char **argv)
         int count = (int)n; /* the executor keeps tasks well under INT_MAX here */
         MPI_Reduce(rank == 0 ? in_place : job.task_result, job.task_result, count, MPI_UINT64_T,
                    MPI_SUM, 0, MPI_COMM_WORLD);
-        MPI_Reduce(rank == 0 ? in_place : job.task_start_ns, job.task_start_ns, count,
-                   MPI_INT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
+        MPI_Reduce(rank == 0 ? in_place : job.task_start_ns, job.task_start_ns, count, MPI_INT64_T,
+                   MPI_MAX, 0, MPI_COMM_WORLD);
         MPI_Reduce(rank == 0 ? in_place : job.task_end_ns, job.task_end_ns, count, MPI_INT64_T,
                    MPI_MAX, 0, MPI_COMM_WORLD);
         MPI_Reduce(rank == 0 ? in_place : runs, runs, count, MPI_UINT32_T, MPI_SUM, 0,
@@ -295,8 +293,8 @@ int main(int argc, char **argv)
             }
         if (verdict.status == 0 && !all_ok) {
             verdict.status = -ENOMEM;
-            snprintf(verdict.error, sizeof verdict.error, "out of memory gathering %" PRIu64
-                     " tasks", n);
+            snprintf(verdict.error, sizeof verdict.error,
+                     "out of memory gathering %" PRIu64 " tasks", n);
         }
         if (verdict.status == 0) verify(&job, runs, &verdict);
         if (all != NULL) report(&job, all_ok != 0, all, size, wall, &verdict);

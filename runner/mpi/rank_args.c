@@ -30,8 +30,8 @@ static int param(eb_rank_args *a, const char *text, char *why, size_t why_len)
             strncmp(a->workload->params[i].key, text, len) == 0)
             return number(a->workload->params[i].key, eq + 1, a->workload->params[i].min,
                           &a->params[i], why, why_len);
-    return eb_fail(why, why_len, -EINVAL, "%s has no parameter '%.*s'", a->workload->name,
-                   (int)len, text);
+    return eb_fail(why, why_len, -EINVAL, "%s has no parameter '%.*s'", a->workload->name, (int)len,
+                   text);
 }
 
 int eb_rank_args_parse(int argc, char **argv, eb_rank_args *a, char *why, size_t why_len)
@@ -123,7 +123,8 @@ int eb_rank_pin_plan(const eb_rank_args *a, int local_rank, int local_size, eb_t
     *mine = *node;
     mine->count = per_rank;
     for (unsigned i = 0; i < per_rank; i++)
-        mine->pu_os_index[i] = node->pu_os_index[((unsigned)local_rank * per_rank + i) % node->count];
+        mine->pu_os_index[i] =
+            node->pu_os_index[((unsigned)local_rank * per_rank + i) % node->count];
     free(node);
     *pin = mine;
     return 0;

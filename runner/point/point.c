@@ -103,8 +103,12 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     if (c->rep >= c->settings->repetitions) return;
     eb_pu_map *map = &c->pus[c->rep];
     map->pu = calloc(job->worker_slots, sizeof *map->pu);
+    if (job->worker_host != NULL) map->host = calloc(job->worker_slots, sizeof *map->host);
     for (unsigned w = 0; map->pu != NULL && w < job->worker_slots; w++)
-        if (job->worker[w].ready_ns >= 0) map->pu[map->count++] = job->worker[w].pu;
+        if (job->worker[w].ready_ns >= 0) {
+            if (map->host != NULL) memcpy(map->host[map->count], job->worker_host[w], 64);
+            map->pu[map->count++] = job->worker[w].pu;
+        }
 }
 
 /* "rep 3/10" to the parent, for its progress line (outside the timed job). */
@@ -301,8 +305,10 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
     eb_results_free(&doc);
     free(text);
     if (c.pus != NULL)
-        for (int r = 0; r < settings->repetitions; r++)
+        for (int r = 0; r < settings->repetitions; r++) {
             free(c.pus[r].pu);
+            free(c.pus[r].host);
+        }
     free(c.pus);
     free(c.durations);
     if (c.job.workload != NULL && c.job.workload->teardown != NULL)
