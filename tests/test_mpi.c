@@ -231,21 +231,33 @@ EB_TEST(mpi_ranks_run_their_share_with_unbounded_coroutines)
     run_free(&r);
 }
 
+/* A fault on 2 ranks, 6 tasks, one repetition, this test's own seed (for
+ * leftovers()), and up to two more flags: the mpi row's error message. */
+static const char *fault_run(run *r, long seed, const char *workload, const char *more1,
+                             const char *more2)
+{
+    char seed_arg[64];
+    snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
+    const char *args[] = {workload, "--executor=mpi,sequential", "--workers=2", "--tasks=6",
+                          seed_arg, "--repetitions=1",           more1,         more2,
+                          NULL};
+    run_args(r, args);
+    EB_REQUIRE(r->doc != NULL);
+    json_t *row = row_of(r, "mpi", false);
+    EB_REQUIRE(row != NULL);
+    EB_CHECK(json_is_true(json_object_get(row, "error_occurred")));
+    /* The run goes on: the point after the failed one ran (a fault workload
+     * fails there too, in its own way). */
+    EB_CHECKF(row_of(r, "sequential", false) != NULL, "the point after the failed one did not run");
+    return str(row, "error_message");
+}
+
 EB_TEST(mpi_a_killed_rank_is_an_error_row_and_leaves_no_process)
 {
     need_mpi();
     long seed = unique_seed();
-    char seed_arg[64];
-    snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
-    const char *args[] = {"--workload=test.signal", "--executor=mpi",  "--workers=2", "--tasks=6",
-                          "--param=at=2",           "--repetitions=1", seed_arg,      NULL};
     run r;
-    run_args(&r, args);
-    EB_REQUIRE(r.doc != NULL);
-    json_t *row = row_of(&r, "mpi", false);
-    EB_REQUIRE(row != NULL);
-    EB_CHECK(json_is_true(json_object_get(row, "error_occurred")));
-    const char *msg = str(row, "error_message");
+    const char *msg = fault_run(&r, seed, "--workload=test.signal", "--param=at=2", NULL);
     EB_CHECKF(strstr(msg, "mpi rank ") != NULL && strstr(msg, "killed by signal 9 (SIGKILL)"), "%s",
               msg);
     EB_CHECK(leftovers(seed) == 0);
@@ -256,17 +268,8 @@ EB_TEST(mpi_a_hung_rank_past_the_timeout_is_an_error_row_and_leaves_no_process)
 {
     need_mpi();
     long seed = unique_seed();
-    char seed_arg[64];
-    snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
-    const char *args[] = {
-        "--workload=test.hang", "--executor=mpi", "--workers=2", "--tasks=6", "--param=at=4",
-        "--repetitions=1",      "--timeout=4",    seed_arg,      NULL};
     run r;
-    run_args(&r, args);
-    EB_REQUIRE(r.doc != NULL);
-    json_t *row = row_of(&r, "mpi", false);
-    EB_REQUIRE(row != NULL);
-    const char *msg = str(row, "error_message");
+    const char *msg = fault_run(&r, seed, "--workload=test.hang", "--param=at=4", "--timeout=4");
     EB_CHECKF(strstr(msg, "timed out after 4 s") != NULL && strstr(msg, "task 4 never finished"),
               "%s", msg);
     usleep(200000); /* the ranks' PDEATHSIG after mpirun's */
@@ -278,36 +281,21 @@ EB_TEST(mpi_a_wrong_hostfile_is_an_error_row_and_the_run_goes_on)
 {
     need_mpi();
     long seed = unique_seed();
-    char seed_arg[64], hostfile[600], hostfile_arg[700], dir[256];
+    char hostfile[600], hostfile_arg[700], dir[256];
     tmpdir_make(dir, sizeof dir);
     snprintf(hostfile, sizeof hostfile, "%s/hosts", dir);
     FILE *f = fopen(hostfile, "w");
     EB_REQUIRE(f != NULL);
     fprintf(f, "eb-no-such-host.invalid slots=2\n");
     fclose(f);
-    snprintf(seed_arg, sizeof seed_arg, "--seed=%ld", seed);
     snprintf(hostfile_arg, sizeof hostfile_arg, "--mpi-hostfile=%s", hostfile);
-    const char *args[] = {"--workload=cpu.sumsq",
-                          "--executor=mpi,sequential",
-                          "--workers=2",
-                          "--tasks=4",
-                          "--param=n=100000",
-                          "--repetitions=1",
-                          seed_arg,
-                          hostfile_arg,
-                          NULL};
     run r;
-    run_args(&r, args);
-    EB_REQUIRE(r.doc != NULL);
-    json_t *row = row_of(&r, "mpi", false);
-    EB_REQUIRE(row != NULL);
-    const char *msg = str(row, "error_message");
+    const char *msg = fault_run(&r, seed, "--workload=cpu.sumsq", "--param=n=100000", hostfile_arg);
     EB_CHECKF(strstr(msg, "mpirun could not start the ranks") != NULL &&
                   strstr(msg, "eb-no-such-host") != NULL,
               "%s", msg);
     json_t *after = row_of(&r, "sequential", false);
-    EB_CHECKF(after != NULL && !json_is_true(json_object_get(after, "error_occurred")),
-              "the point after the failed one did not run");
+    EB_CHECK(after != NULL && !json_is_true(json_object_get(after, "error_occurred")));
     EB_CHECK(leftovers(seed) == 0);
     run_free(&r);
     tmpdir_remove(dir);
