@@ -301,14 +301,23 @@ EB_TEST(mpi_a_wrong_hostfile_is_an_error_row_and_the_run_goes_on)
     tmpdir_remove(dir);
 }
 
-EB_TEST(mpi_is_named_only_and_a_rank_executor_must_run_on_one_host)
+EB_TEST(mpi_is_listed_and_a_rank_executor_must_run_on_one_host_without_forking)
 {
-    const char *args[] = {"--workload=cpu.sumsq", "--executor=mpi", "--rank-executor=mpi",
-                          "--workers=2", NULL};
+    const char *names[] = {"mpi", "multiprocess"};
+    for (int k = 0; k < 2; k++) {
+        char arg[64], want[128];
+        snprintf(arg, sizeof arg, "--rank-executor=%s", names[k]);
+        snprintf(want, sizeof want, "--rank-executor: '%s' cannot run a rank's share", names[k]);
+        const char *args[] = {"--workload=cpu.sumsq", "--executor=mpi", arg, "--workers=2", NULL};
+        eb_proc p;
+        EB_CHECK(run_execbench(&p, args) == 2);
+        EB_CHECKF(strstr(p.err, want) != NULL, "%s", p.err);
+        proc_free(&p);
+    }
+    /* --list names it, built or not (then with the reason). */
+    const char *list[] = {"--list", NULL};
     eb_proc p;
-    int rc = run_execbench(&p, args);
-    EB_CHECK(rc == 2);
-    EB_CHECKF(strstr(p.err, "--rank-executor: 'mpi' cannot run a rank's share") != NULL, "%s",
-              p.err);
+    EB_CHECK(run_execbench(&p, list) == 0);
+    EB_CHECK(strstr(p.out, "  mpi ") != NULL);
     proc_free(&p);
 }

@@ -32,6 +32,8 @@ typedef struct eb_executor {
                                 a setup of its own (mpi: Open MPI, hosts) */
     const char *absent;      /* NULL, or why this build lacks it (--list says so; the
                                 plan refuses it with this reason) */
+    bool forks;              /* its workers are forked processes: never inside an MPI
+                                rank (MPI may not be called from a forked child) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

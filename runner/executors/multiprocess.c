@@ -188,5 +188,6 @@ const eb_executor eb_executor_multiprocess = {
     .description = "a pool of W forked processes sharing a shared-memory task counter",
     .allows_unbounded = false,
     .parallel = true,
+    .forks = true,
     .run = multiprocess_run,
 };

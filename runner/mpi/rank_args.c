@@ -78,7 +78,8 @@ int eb_rank_args_parse(int argc, char **argv, eb_rank_args *a, char *why, size_t
             if (a->pin == NULL) rc = eb_fail(why, why_len, -EINVAL, "unknown pin policy '%s'", val);
         } else if (KEY("executor")) {
             a->executor = eb_executor_find(val);
-            if (a->executor == NULL || a->executor->named_only || a->executor->absent != NULL)
+            if (a->executor == NULL || a->executor->named_only || a->executor->absent != NULL ||
+                a->executor->forks)
                 rc = eb_fail(why, why_len, -EINVAL,
                              "--rank-executor %s cannot run a rank's share (use sequential, "
                              "threaded or coroutine)",

@@ -21,10 +21,11 @@ const char *eb_names_mpi_binding(size_t i)
 }
 
 /* A rank's share runs on one host: any executor of the registry but those
- * that need a setup of their own (mpi itself). */
+ * that need a setup of their own (mpi itself) or fork (a forked child may
+ * not call MPI, and its workers claim tasks through MPI). */
 static bool rank_usable(const eb_executor *e)
 {
-    return !e->named_only && e->absent == NULL;
+    return !e->named_only && e->absent == NULL && !e->forks;
 }
 
 void eb_names_rank_executors(char *buf, size_t len)
