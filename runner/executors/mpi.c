@@ -161,6 +161,10 @@ static pid_t start(const command *c, int out_w, int err_w)
      * once; never outliving the point. */
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The point's 1 ns timer slack is for its workers' waits; mpirun's event
+     * loop (and Open MPI's threads in the ranks) keep the kernel's default,
+     * the ranks set 1 ns again for their own workers (rank.c). */
+    prctl(PR_SET_TIMERSLACK, 50000UL, 0UL, 0UL, 0UL);
     if (getppid() != parent) _exit(127);
     int null = open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
@@ -274,6 +278,7 @@ static int mpi_run(eb_job *job, eb_job_result *out)
     }
     eb_job_end(job, &mark, out);
     if (describe_asked < 3) sigaction(SIGUSR1, &theirs, NULL);
+    if (describe_asked == 1 || describe_asked == 2) raise(SIGUSR1); /* asked as mpirun ended */
     for (int i = 0; i < 2; i++)
         if (fds[i] >= 0) close(fds[i]);
     if (pid > 0) eb_mpi_reader_finish(rd, status, out);
