@@ -10,8 +10,11 @@ extern const eb_executor eb_executor_multiprocess;
 extern const eb_executor eb_executor_mpi;
 
 const eb_executor *const eb_executors[] = {
-    &eb_executor_sequential,   &eb_executor_threaded, &eb_executor_coroutine,
-    &eb_executor_multiprocess, &eb_executor_mpi,
+    &eb_executor_sequential,
+    &eb_executor_threaded,
+    &eb_executor_coroutine,
+    &eb_executor_multiprocess,
+    &eb_executor_mpi,
 };
 const size_t eb_executor_count = sizeof eb_executors / sizeof *eb_executors;
 
