@@ -34,7 +34,7 @@ BENCH_ARGS ?=
 RESULTS ?= results/latest.json
 # where make plot (tools/plot.py --out) puts the charts of $(RESULTS), and their names
 CHARTS ?= $(basename $(RESULTS))
-CHART_FILES = $(foreach f,overview scaling overheads,$(CHARTS)/$(f).png $(CHARTS)/$(f).svg)
+CHART_FILES = $(foreach f,overview scaling overheads scale,$(CHARTS)/$(f).png $(CHARTS)/$(f).svg)
 PLOT_ARGS ?=
 FUZZ_SECONDS ?= 60
 DEEP_FUZZ_SECONDS ?= 300

@@ -14,6 +14,8 @@ void micro_switch_register(void); /* micro.switch/<mechanism> */
 void micro_spawn_register(void);  /* micro.spawn/<mechanism> */
 void micro_wait_register(void);   /* micro.wait/<mechanism>/latency_us:N */
 void micro_memory_register(void); /* micro.memory/<unit> */
+void micro_hybrid_register(void); /* micro.hybrid/resume/<hand-off> */
+void micro_gil_register(void);    /* micro.gil/handoff/interval_us:N */
 
 /* Pins the calling thread to the first PU of usable core `core` (0 or 1, in
  * hwloc's compact order; the topology is loaded once): 0 or -errno, -ENODEV

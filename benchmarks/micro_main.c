@@ -11,6 +11,8 @@ int main(int argc, char **argv)
     micro_spawn_register();
     micro_wait_register();
     micro_memory_register();
+    micro_hybrid_register();
+    micro_gil_register();
     eb_add_custom_context("execbench_version", EB_VERSION);
     eb_add_custom_context("execbench_build_type", EB_BUILD_TYPE);
     eb_add_custom_context("execbench_compiler", EB_C_COMPILER " " EB_C_FLAGS);

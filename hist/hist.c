@@ -45,6 +45,16 @@ int eb_hist_record_n(eb_hist *h, int64_t value, uint64_t n)
     return 0;
 }
 
+void eb_hist_clear(eb_hist *h)
+{
+    if (h->count > 0) {
+        uint32_t lo = eb_hist_bucket_of(h->min), hi = eb_hist_bucket_of(h->max);
+        memset(&h->buckets[lo], 0, (hi - lo + 1) * sizeof *h->buckets);
+    }
+    h->count = h->sum = 0;
+    h->min = h->max = 0;
+}
+
 void eb_hist_merge(eb_hist *into, const eb_hist *from)
 {
     if (from->count == 0) return;
@@ -52,7 +62,10 @@ void eb_hist_merge(eb_hist *into, const eb_hist *from)
     if (into->count == 0 || from->max > into->max) into->max = from->max;
     into->count += from->count;
     into->sum += from->sum;
-    for (uint32_t b = 0; b < EB_HIST_BUCKETS; b++)
+    /* every value lies in [min, max], so do its buckets: the pages beyond
+     * them are never touched (a mapping of many histograms stays sparse) */
+    uint32_t hi = eb_hist_bucket_of(from->max);
+    for (uint32_t b = eb_hist_bucket_of(from->min); b <= hi; b++)
         into->buckets[b] += from->buckets[b];
 }
 

@@ -48,7 +48,13 @@ static inline int eb_hist_record(eb_hist *h, int64_t value)
     return eb_hist_record_n(h, value, 1);
 }
 
-/* Adds every value recorded in `from` to `into`. */
+/* Empties a histogram that is one (zeroed, or recorded into since) by
+ * writing only the buckets between its min and max: a histogram in a large
+ * sparse mapping is emptied without touching its other pages. */
+void eb_hist_clear(eb_hist *h);
+
+/* Adds every value recorded in `from` to `into` (reading only the buckets
+ * between from's min and max). */
 void eb_hist_merge(eb_hist *into, const eb_hist *from);
 
 /* The q-quantile (0 <= q <= 1) by the nearest-rank rule: the value of rank

@@ -9,13 +9,18 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Received bytes are parsed and hashed at once: one buffer per thread. */
+/* Received bytes are parsed and hashed at once: one buffer per connection,
+ * taken at its first request and given back when it closes. Not one per
+ * thread: the request waits (eb_wait_fd) between reads, and a coroutine may
+ * resume on another thread after a wait (the hybrid executor) while the
+ * compiler keeps a thread-local address from before it. Not on the stack: a
+ * coroutine's may be 4 KiB. */
 #define SCRATCH_BYTES 16384
-static _Thread_local char scratch[SCRATCH_BYTES];
 
 typedef struct parse_state {
     eb_http_response *r;
@@ -65,6 +70,8 @@ void eb_http_conn_close(eb_http_conn *c)
 {
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
+    free(c->scratch);
+    c->scratch = NULL;
 }
 
 static int fail(eb_http_conn *c, eb_http_response *r, eb_http_failure failure, int sys_errno,
@@ -98,6 +105,17 @@ static int open_connection(eb_http_conn *c, int64_t deadline_ns, eb_http_respons
     }
     c->connects++;
     return 0;
+}
+
+int eb_http_conn_open(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->port = c->port;
+    r->content_length = -1;
+    eb_http_conn_close(c);
+    int rc = open_connection(c, deadline_ns, r);
+    if (r->failure == EB_HTTP_TIMED_OUT) r->waited_ns = 0;
+    return rc;
 }
 
 static char *put_text(char *p, const char *text)
@@ -163,6 +181,28 @@ static int ended_early(eb_http_conn *c, eb_http_response *r, int sys_errno)
     return fail(c, r, EB_HTTP_TRUNCATED, sys_errno, -EPIPE);
 }
 
+/* A connection that ends with this response: the server closes it once
+ * the response is written, so wait for that end of file before closing
+ * here. Whoever closes first keeps the TIME_WAIT: this way it is the
+ * server's, on its one port, never one of the client's ephemeral ports
+ * (closing at once, the client would often win the race). A server that
+ * does not close by the deadline is closed on anyway. 0, or -EPROTO for
+ * bytes after the response. */
+static int await_close(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r)
+{
+    for (;;) {
+        ssize_t n = recv(c->fd, c->scratch, SCRATCH_BYTES, 0);
+        if (n == 0) return 0;
+        if (n > 0) {
+            r->extra_bytes += (uint64_t)n;
+            return fail(c, r, EB_HTTP_MALFORMED, 0, -EPROTO);
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return 0; /* reset: it is gone too */
+        if (eb_wait_fd(c->fd, EB_WAIT_READABLE, deadline_ns) != 0) return 0;
+    }
+}
+
 int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_http_response *r)
 {
     memset(r, 0, sizeof *r);
@@ -178,12 +218,17 @@ int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_htt
     if ((rc = send_request(c, request, len, deadline_ns, r)) != 0) goto out;
     c->requests++;
 
+    if (c->scratch == NULL && (c->scratch = malloc(SCRATCH_BYTES)) == NULL) {
+        rc = fail(c, r, EB_HTTP_IO_ERROR, ENOMEM, -ENOMEM);
+        goto out;
+    }
+    char *scratch = c->scratch;
     parse_state ps = {.r = r};
     eb_net_checksum_init(&ps.sum);
     http_parser_init(&c->parser, HTTP_RESPONSE);
     c->parser.data = &ps;
     while (!ps.complete) {
-        ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
+        ssize_t n = recv(c->fd, scratch, SCRATCH_BYTES, 0);
         if (n > 0) {
             r->bytes_received += (uint64_t)n;
             size_t used = http_parser_execute(&c->parser, &settings, scratch, (size_t)n);
@@ -226,7 +271,10 @@ int eb_http_get_task(eb_http_conn *c, uint64_t task, int64_t deadline_ns, eb_htt
         }
     }
     r->checksum = eb_net_checksum_final(&ps.sum);
-    if (c->fd >= 0 && (!c->keepalive || !http_should_keep_alive(&c->parser))) eb_http_conn_close(c);
+    if (c->fd >= 0 && (!c->keepalive || !http_should_keep_alive(&c->parser))) {
+        if ((rc = await_close(c, deadline_ns, r)) != 0) goto out;
+        eb_http_conn_close(c);
+    }
     if (r->status != 200) {
         rc = fail(c, r, EB_HTTP_BAD_STATUS, 0, -EREMOTEIO);
         goto out;

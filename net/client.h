@@ -12,7 +12,10 @@
  * after request (reconnecting only when the server asked to close); without,
  * each request opens a connection and sends `Connection: close`, so the
  * server closes first and the TIME_WAIT is its own, not one of the client's
- * ephemeral ports. A failed request closes its connection.
+ * ephemeral ports: the client waits for the server's end of file before
+ * closing its side (closing at once after the response, it would often
+ * close first and keep the TIME_WAIT itself). A failed request closes its
+ * connection.
  *
  * Every failure is named (eb_http_failure) and described in one line
  * (eb_http_describe). */
@@ -62,12 +65,18 @@ typedef struct eb_http_conn {
     uint64_t connects; /* connections opened */
     uint64_t requests; /* requests sent */
     http_parser parser;
+    char *scratch; /* what recv reads into while the connection is open (client.c) */
 } eb_http_conn;
 
 void eb_http_conn_init(eb_http_conn *c, uint16_t port, bool keepalive);
 
 /* Closes the connection if one is open (a later request opens another). */
 void eb_http_conn_close(eb_http_conn *c);
+
+/* Opens the connection now (closing one already open), before deadline_ns:
+ * a session made ready before its first request. 0, or connect's -errno
+ * with r->failure saying what (r->task is 0: no request was sent). */
+int eb_http_conn_open(eb_http_conn *c, int64_t deadline_ns, eb_http_response *r);
 
 /* Sends `GET /task/<task>` and reads the whole response, connecting first if
  * needed, all before deadline_ns (EB_WAIT_FOREVER: none). Fills *r. Returns

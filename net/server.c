@@ -191,7 +191,10 @@ static void on_resume_accept(evutil_socket_t fd, short what, void *arg)
  * it: pause accepting instead, and let connections close meanwhile. */
 static void on_accept_error(struct evconnlistener *listener, void *arg)
 {
-    server_thread *t = arg;
+    /* arg is evhttp's (evhttp_bind_listener set the listener's callbacks'
+     * argument to its struct evhttp): the loop is this thread's */
+    (void)arg;
+    server_thread *t = self;
     serve_state *st = t->state;
     COUNT(accept_errors, 1);
     evconnlistener_disable(listener);
@@ -481,6 +484,56 @@ void eb_net_server_get_stats(const eb_net_server *s, eb_net_server_stats *out)
     out->threads = __atomic_load_n(&in->threads, __ATOMIC_RELAXED);
     for (unsigned i = 0; i < EB_NET_SERVER_MAX_THREADS; i++)
         out->accepts_by_thread[i] = __atomic_load_n(&in->accepts_by_thread[i], __ATOMIC_RELAXED);
+}
+
+int64_t eb_net_server_cpu_ns(const eb_net_server *s)
+{
+    /* the process's CPU-time clock: every thread's, to the nanosecond, read
+     * from outside while it runs (rusage comes only at its end) */
+    clockid_t clock;
+    struct timespec t;
+    if (clock_getcpuclockid(s->pid, &clock) != 0 || clock_gettime(clock, &t) != 0) return -1;
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+int eb_net_server_describe(const eb_net_server *s, int64_t settle_ns, char *buf, size_t len)
+{
+    siginfo_t info;
+    int rc;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    int64_t until = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec + settle_ns;
+    for (;;) {
+        memset(&info, 0, sizeof info);
+        /* WNOWAIT: look without reaping, so eb_net_server_stop still can */
+        rc = waitid(P_PID, (id_t)s->pid, &info, WEXITED | WNOHANG | WNOWAIT);
+        if (rc != 0 && errno == EINTR) continue;
+        if (rc != 0 || info.si_pid == s->pid) break;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((int64_t)t.tv_sec * 1000000000 + t.tv_nsec >= until) break;
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    if (rc != 0 && errno == ECHILD)
+        return snprintf(buf, len, "the server (pid %d) is gone: another wait reaped it",
+                        (int)s->pid);
+    if (rc == 0 && info.si_pid == s->pid) {
+        if (info.si_code == CLD_EXITED)
+            return snprintf(buf, len, "the server (pid %d) exited with status %d", (int)s->pid,
+                            info.si_status);
+        const char *abbrev = sigabbrev_np(info.si_status);
+        return snprintf(buf, len, "the server (pid %d) was killed by signal %d (SIG%s)",
+                        (int)s->pid, info.si_status, abbrev != NULL ? abbrev : "?");
+    }
+    eb_net_server_stats st;
+    eb_net_server_get_stats(s, &st);
+    if (st.accept_errors > 0)
+        return snprintf(buf, len,
+                        "the server (pid %d) is running, but %llu of its accepts failed for "
+                        "want of file descriptors (its limit: %llu)",
+                        (int)s->pid, (unsigned long long)st.accept_errors,
+                        (unsigned long long)st.fd_limit);
+    return snprintf(buf, len, "the server (pid %d) is running (%llu requests read, %llu answered)",
+                    (int)s->pid, (unsigned long long)st.requests, (unsigned long long)st.responses);
 }
 
 int eb_net_server_stop(eb_net_server *s, eb_net_server_exit *out)

@@ -30,6 +30,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -91,6 +92,18 @@ pid_t eb_net_server_pid(const eb_net_server *s);
 
 /* A snapshot of the counters (the server keeps running). */
 void eb_net_server_get_stats(const eb_net_server *s, eb_net_server_stats *out);
+
+/* Its CPU time so far, all threads, in ns (the process's CPU-time clock:
+ * differences of two readings time a stretch of its work), or -1 once it
+ * has ended. */
+int64_t eb_net_server_cpu_ns(const eb_net_server *s);
+
+/* One line on its state, without reaping it: "the server (pid N) is
+ * running (...)", "... exited with status 3", "... was killed by signal 9
+ * (SIGKILL)", or that another wait reaped it. A server seen running is
+ * looked at again for up to settle_ns: a client sees its connections close
+ * while the dying process has not yet ended. snprintf's count. */
+int eb_net_server_describe(const eb_net_server *s, int64_t settle_ns, char *buf, size_t len);
 
 /* SIGTERM (SIGKILL if it has not ended 5 s later), reap, report, free.
  * 0 or -errno; `out` may be NULL. */

@@ -79,6 +79,16 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_int(d, e, EB_KEY_POINTS_PLANNED, (int64_t)plan->count);
     eb_results_context_string(d, e, EB_KEY_IDEAL, eb_ideal_description);
     eb_results_context_string(
+        d, e, EB_KEY_INTERVAL,
+        plan->settings.order == EB_ORDER_INTERLEAVED
+            ? "speedup, efficiency: the median over the rounds of the reference point's time "
+              "over this point's in the same round (a CPU efficiency: times ideal_share), with "
+              "a 95% percentile-bootstrap interval (2000 resamples of the rounds, splitmix64 "
+              "seeded with seed)"
+            : "speedup, efficiency: the reference point's median over this point's, with a "
+              "95% percentile-bootstrap interval (2000 resamples of each point's repetitions "
+              "on its own, splitmix64 seeded with seed)");
+    eb_results_context_string(
         d, e, EB_KEY_CPU_TIME,
         "cpu_time: user+sys CPU of the point's process and of its worker processes per job "
         "(getrusage), not libbenchmark's benchmark-thread time; children_cpu_ns is the part "
@@ -86,6 +96,21 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_string(d, e, EB_KEY_REAL_TIME,
                               "real_time: the job's wall time (CLOCK_MONOTONIC), executor "
                               "start-up included (spawn_ns alone); one job per iteration");
+    eb_results_context_string(
+        d, e, EB_KEY_COLD_RUN_NS,
+        "cold_run_ns: the wall time of the first warm-up, the first run in the point's fresh "
+        "process (absent with --warmup 0, whose first repetition is that run: its "
+        "coro_stacks_reused is 0): stacks and timer arrays are mapped and faulted in inside "
+        "it; before every run, cold included, the job's per-task arrays (result, start, end: "
+        "24 B a task) are mapped and zeroed outside the timed job");
+    eb_results_context_string(
+        d, e, EB_KEY_CORO_STACKS_REUSED,
+        "coro_stacks_reused, coro_timers_reused: what a coroutine run found kept from an "
+        "earlier run of its point process, resident: stacks (separate: the stack pool's slots; "
+        "copy: the control blocks, with the run stack and the save buffers' arena) and the "
+        "scheduler's timer entries; 0 is a cold start, every later run of the process is a warm "
+        "one. Threads: glibc keeps finished threads' stacks (up to 40 MiB) for the next ones. "
+        "Nothing else is kept or prefaulted, and no huge pages are used");
 }
 
 /* libbenchmark's context keys, when no point process supplied them. */

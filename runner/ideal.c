@@ -4,6 +4,8 @@
 #include "err.h"
 #include "job.h"
 #include "makespan.h"
+#include "makespan_mix.h"
+#include "runs.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -17,9 +19,14 @@ const char eb_ideal_description[] =
     "the busiest worker's share of the work in the best schedule of the whole tasks (sized by "
     "the workload, cpu.sumsq: n + i elements; a task is never split) on min(workers, tasks) "
     "workers, and at least 1 / the physical cores the pin policy gives when the workers "
-    "outnumber them (threaded and multiprocess; the whole median for sequential and coroutine); "
-    "absent when that sequential point did not run or failed. Each row's ideal_basis says which "
-    "bound decided and whether the schedule is proven best or a lower bound.";
+    "outnumber them (threaded and multiprocess; hybrid: its threads, one per core; the whole "
+    "median for sequential and coroutine, and under a GIL, where one thread computes at a "
+    "time); mixed work (mix.waitsum): the larger of the wait plus the best schedule of the CPU "
+    "parts on the threads that compute, and the best schedule of whole tasks on the tasks in "
+    "flight, the CPU part's time per unit the least that the sequential points of the same work "
+    "at any size show (each the smaller of its median less its waits and its CPU time); absent "
+    "when that sequential point did not run or failed. Each row's ideal_basis says which bound decided and whether the schedule is proven "
+    "best or a lower bound.";
 
 static bool same_params(const eb_point *a, const eb_point *b)
 {
@@ -40,18 +47,6 @@ static const eb_point *reference_point(const eb_plan *plan, const eb_point *p)
     return any;
 }
 
-static unsigned cores_for(const eb_point *p, const eb_topology *topo)
-{
-    eb_pin_plan *pin = NULL;
-    char why[160];
-    if (eb_pin_plan_create(topo, p->pin, p->pin->from_list ? p->cpuset : NULL, p->workers, &pin,
-                           why, sizeof why) != 0)
-        return 1;
-    int cores = eb_pin_plan_cores(pin);
-    free(pin);
-    return cores > 0 ? (unsigned)cores : 1;
-}
-
 /* The workload's cost of one task, for eb_makespan_bound. */
 static uint64_t task_cost(uint64_t task, const void *arg)
 {
@@ -59,14 +54,101 @@ static uint64_t task_cost(uint64_t task, const void *arg)
     return job->workload->task_cost(job, task);
 }
 
-/* ideal_ns (or -1 when unknown) and its basis for point p. */
-static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
-                        const eb_topology *topo, char *basis, size_t len)
+/* The CPU time of one cost unit in sequential point q, the CPU part of its
+ * time: the smaller of its median less its waits and its CPU time (a sleep
+ * that overshoots is no CPU work, and an ideal must not grow by it). False
+ * when q did not finish. */
+static bool unit_cpu_ns(const eb_doc *doc, const eb_point *q, double *ns_per_unit)
 {
+    char run_name[EB_POINT_NAME_MAX + 16];
+    eb_results_point_run_name(q->name, run_name, sizeof run_name);
+    eb_run_figures f;
+    if (!eb_results_run_figures(&doc->results, run_name, &f) || f.median_ns <= 0) return false;
+    eb_job job;
+    eb_point_job(q, &job);
+    double cpu = f.median_ns - (double)q->tasks * (double)q->workload->task_wait_ns(&job);
+    if (f.cpu_median_ns >= 0 && f.cpu_median_ns < cpu) cpu = f.cpu_median_ns;
+    double units = 0;
+    for (uint64_t t = 0; t < q->tasks; t++)
+        units += q->workload->task_cost != NULL ? (double)q->workload->task_cost(&job, t) : 1.0;
+    *ns_per_unit = units > 0 && cpu > 0 ? cpu / units : 0;
+    return true;
+}
+
+/* Mixed work: the waits overlapped with the best schedule of the CPU parts
+ * (makespan_mix.h). The CPU part's time per cost unit: the smallest that the
+ * sequential points of the same work at any size (the first parameter) in
+ * this run show. Each of them also spends CPU on its waits, which the
+ * overlapping executors spend once: that cost weighs least where a task
+ * computes most, and an ideal must not grow by it. */
+static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point *p,
+                         const eb_point *seq, eb_job *job, const eb_topology *topo, char *basis,
+                         size_t len)
+{
+    double ns_per_unit;
+    if (!unit_cpu_ns(doc, seq, &ns_per_unit)) {
+        snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
+        return -1;
+    }
+    const eb_point *from = seq;
+    for (size_t i = 0; i < plan->count; i++) {
+        const eb_point *q = &plan->points[i];
+        double npu;
+        if (q == seq || !q->executor->reference || q->workload != p->workload ||
+            q->tasks != p->tasks ||
+            memcmp(q->params + 1, p->params + 1, sizeof q->params - sizeof q->params[0]) != 0 ||
+            !unit_cpu_ns(doc, q, &npu) || npu <= 0 || npu >= ns_per_unit)
+            continue;
+        ns_per_unit = npu;
+        from = q;
+    }
+    int64_t wait = p->workload->task_wait_ns(job);
+    eb_point_compute c;
+    eb_mix_bound mb;
+    int rc = eb_point_compute_get(p, topo, &c);
+    if (rc == 0)
+        rc = eb_mix_bound_compute(p->tasks, wait, ns_per_unit,
+                                  p->workload->task_cost != NULL ? task_cost : NULL, job,
+                                  c.in_flight, c.threads, c.cores, c.pinned, &mb);
+    if (rc != 0) {
+        snprintf(basis, len,
+                 "none: the best schedule of %" PRIu64 " tasks could not be bounded: %s", p->tasks,
+                 eb_strerror(rc));
+        return -1;
+    }
+    char decided[200];
+    if (mb.slots_decide)
+        snprintf(decided, sizeof decided,
+                 "the slots decide: the best schedule of %" PRIu64 " whole tasks on %u in flight",
+                 p->tasks, mb.slots);
+    else
+        snprintf(decided, sizeof decided,
+                 "the CPU parts decide: %" PRId64 " ns wait + their best schedule on %u %s over %u "
+                 "%s",
+                 wait, mb.cpu.workers, mb.cpu.workers == 1 ? "thread" : "threads", c.cores,
+                 c.cores == 1 ? "core" : "cores");
+    snprintf(basis, len,
+             "mixed: %s (%s; CPU %.4f ns a unit: the least of the sequential points, at "
+             "%s=%" PRId64 ")",
+             decided, mb.exact ? "exact" : "a lower bound", ns_per_unit,
+             from->workload->params[0].key, from->params[0]);
+    return (int64_t)llround(mb.ns);
+}
+
+/* ideal_ns (or -1 when unknown) and its basis for point p; *share, the
+ * ideal's share of the reference's time when it is drawn from it, else -1. */
+static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
+                        const eb_topology *topo, double *share_out, char *basis, size_t len)
+{
+    *share_out = -1.0;
     eb_job job;
     eb_point_job(p, &job);
     if (p->workload->kind == EB_WORK_WAIT) {
         int64_t wait, ideal = eb_point_wait_ideal_ns(p, &wait);
+        if (wait == 0) { /* net.http at latency_us=0: its cost is all CPU and I/O */
+            snprintf(basis, len, "none: a task's nominal wait is 0 ns, so no wait bounds it");
+            return -1;
+        }
         snprintf(basis, len,
                  "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
                  eb_point_in_flight(p), wait);
@@ -80,17 +162,24 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "params in this run (add --executor sequential)");
         return -1;
     }
+    if (p->workload->kind == EB_WORK_MIX)
+        return mix_ideal(doc, plan, p, seq, &job, topo, basis, len);
     if (!eb_doc_point_median_ns(doc, seq, &median) || median <= 0) {
         snprintf(basis, len, "none: the sequential point %s did not finish", seq->name);
         return -1;
     }
-    if (!p->executor->parallel) {
-        snprintf(basis, len, "sequential median %.3f ms (one thread)", median / 1e6);
+    if (!p->executor->parallel || p->gil_interval_us > 0) {
+        snprintf(basis, len, "sequential median %.3f ms (%s)", median / 1e6,
+                 p->gil_interval_us > 0 ? "a GIL: one thread computes at a time" : "one thread");
+        *share_out = 1.0;
         return (int64_t)llround(median);
     }
-    unsigned cores = cores_for(p, topo);
+    eb_point_compute c;
+    int rc = eb_point_compute_get(p, topo, &c);
+    unsigned cores = c.cores, workers = c.threads;
     eb_makespan ms;
-    int rc = eb_makespan_bound(p->tasks, p->workers > 0 ? p->workers : 1, cores, p->pin->pins,
+    if (rc == 0)
+        rc = eb_makespan_bound(p->tasks, workers, cores, p->pin->pins,
                                p->workload->task_cost != NULL ? task_cost : NULL, &job, &ms);
     if (rc != 0) {
         snprintf(basis, len,
@@ -101,15 +190,15 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
     double share = ms.units / ms.total;
     const char *tasks_word = p->tasks == 1 ? "task" : "tasks";
     char on[96];
-    if (p->pin->pins || p->workers <= cores)
-        snprintf(on, sizeof on, "min(%u workers, %u cores)", p->workers, cores);
+    if (p->pin->pins || workers <= cores)
+        snprintf(on, sizeof on, "min(%u workers, %u cores)", workers, cores);
     else
-        snprintf(on, sizeof on, "%u unpinned workers, %u cores", p->workers, cores);
+        snprintf(on, sizeof on, "%u unpinned workers, %u cores", workers, cores);
     if (ms.cores_decide) {
         snprintf(basis, len,
                  "sequential median %.3f ms x %.4f (total / %u cores: %u unpinned workers share "
                  "them; the best schedule of %" PRIu64 " whole %s on %u workers needs less)",
-                 median / 1e6, share, cores, p->workers, p->tasks, tasks_word, ms.workers);
+                 median / 1e6, share, cores, workers, p->tasks, tasks_word, ms.workers);
     } else if (ms.optimal) {
         snprintf(basis, len,
                  "sequential median %.3f ms x %.4f (the best schedule of %" PRIu64
@@ -124,6 +213,7 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
                  "in the best schedule of %" PRIu64 " whole %s on %s%s)",
                  median / 1e6, share, p->tasks, tasks_word, on, found);
     }
+    *share_out = share;
     return (int64_t)llround(median * share);
 }
 
@@ -142,7 +232,8 @@ void eb_doc_set_ideals(eb_doc *doc, const eb_plan *plan, const eb_topology *topo
         char run_name[EB_POINT_NAME_MAX + 16], basis[400];
         eb_results_point_run_name(p->name, run_name, sizeof run_name);
         if (!present(&doc->results, run_name)) continue;
-        int64_t ideal = ideal_of(doc, plan, p, topo, basis, sizeof basis);
-        eb_results_set_ideal(&doc->results, run_name, ideal, basis);
+        double share;
+        int64_t ideal = ideal_of(doc, plan, p, topo, &share, basis, sizeof basis);
+        eb_results_set_ideal(&doc->results, run_name, ideal, share, basis);
     }
 }

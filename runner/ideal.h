@@ -6,11 +6,13 @@
  * worker's share of the work in the best schedule of the whole tasks
  * (makespan.h: sized by the workload's task_cost, never split, on min(workers,
  * cores the pin policy gives); unpinned workers beyond the cores share them,
- * so at least total / cores) for parallel executors; the whole median for the
- * one-thread ones. Each row gets ideal_ns and ideal_basis (in words: which
- * bound decided, proven best or a lower bound); a CPU point without a
- * successful sequential reference gets no ideal_ns, and its ideal_basis says
- * why. */
+ * so at least total / cores) for parallel executors (hybrid: its threads, one
+ * per core, plan.h's eb_point_compute_get); the whole median for the
+ * one-thread ones and under a GIL. Mixed work (EB_WORK_MIX): makespan_mix.h's
+ * bound, the CPU part's time per unit from the same sequential point. Each row
+ * gets ideal_ns and ideal_basis (in words: which bound decided, proven best or
+ * a lower bound); a CPU or mixed point without a successful sequential
+ * reference gets no ideal_ns, and its ideal_basis says why. */
 #ifndef EB_IDEAL_H
 #define EB_IDEAL_H
 

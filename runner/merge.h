@@ -11,6 +11,7 @@
 #define EB_MERGE_H
 
 #include "plan.h"
+#include "point_memory.h"
 #include "results.h"
 
 typedef struct eb_doc {
@@ -32,6 +33,17 @@ void eb_doc_free(eb_doc *doc);
 int eb_doc_add_point(eb_doc *doc, const eb_point *point, const char *text, size_t len, char *why,
                      size_t why_len);
 
+/* A point process's report as a document (`part`): parsed leniently (it is
+ * libbenchmark's), validated, every row named for `point`. 0, or -EINVAL
+ * with `why` (part then empty), or -ENOMEM. */
+int eb_doc_parse_point(const eb_point *point, const char *text, size_t len, eb_results_doc *part,
+                       char *why, size_t why_len);
+
+/* Adds the rows of `parts` (documents of the point: its repetitions, run one
+ * by one in an interleaved run) under one family, in order; frees them. The
+ * point counts as failed when one holds an error row. 0 or -ENOMEM. */
+int eb_doc_add_parts(eb_doc *doc, const eb_point *point, eb_results_doc *parts, size_t n);
+
 /* Adds the error row of a point that produced no usable document. */
 void eb_doc_add_error(eb_doc *doc, const eb_point *point, const eb_settings *settings,
                       const char *message);
@@ -45,6 +57,11 @@ int eb_doc_add_foreign(eb_doc *doc, const char *text, size_t len, const char *pr
 /* An error row named `name` (e.g. "micro/execbench-micro"), counted in
  * others_failed. */
 void eb_doc_add_named_error(eb_doc *doc, const char *name, const char *message);
+
+/* Adds the point's up-front memory estimate (point_memory.h) to each of its
+ * rows: memory_estimate_bytes, memory_need_bytes, memory_limit,
+ * memory_room_bytes. 0 or -ENOMEM. */
+int eb_doc_set_memory(eb_doc *doc, const eb_point *point, const eb_point_memory *memory);
 
 /* The point's median real time in ns, from its typed rows; false when it
  * failed or is absent. */

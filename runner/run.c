@@ -11,7 +11,9 @@
 #include "output.h"
 #include "progress.h"
 #include "render.h"
+#include "rounds.h"
 #include "summary.h"
+#include "wait.h"
 #include "words.h"
 
 #if defined(__has_include)
@@ -46,8 +48,19 @@ static const char *exe_path(const char *self)
 static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, const char *self,
                       eb_progress *progress, int *interrupted)
 {
-    char **args = eb_point_args(self, p, s);
     char message[1500];
+    /* Up front: a point that cannot fit is refused with its estimate, never
+     * started to be killed halfway (point_memory.h). */
+    eb_point_memory memory;
+    eb_point_memory_check(p, s, &memory);
+    if (!memory.verdict.fits) {
+        snprintf(message, sizeof message, "refused before it started: %s", memory.text);
+        eb_doc_add_error(doc, p, s, message);
+        eb_doc_set_memory(doc, p, &memory);
+        eb_progress_done(progress, false, message);
+        return;
+    }
+    char **args = eb_point_args(self, p, s);
     if (args == NULL) {
         eb_doc_add_error(doc, p, s, "out of memory building the point's command line");
         eb_progress_done(progress, false, "out of memory");
@@ -72,6 +85,7 @@ static void run_point(eb_doc *doc, const eb_point *p, const eb_settings *s, cons
         eb_child_describe(&r, s->timeout_ns, "point process", message, sizeof message);
         eb_doc_add_error(doc, p, s, message);
     }
+    eb_doc_set_memory(doc, p, &memory);
     eb_child_result_free(&r);
 
     double median;
@@ -240,6 +254,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
 {
     memset(o, 0, sizeof *o);
     time_t started = time(NULL);
+    int64_t run_start_ns = eb_now_ns();
     char path[PATH_MAX], why[600];
     run_path(cli, started, index, runs, path, sizeof path);
     if (eb_output_prepare(path, why, sizeof why) != 0) {
@@ -260,14 +275,19 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_topology_summary machine;
     eb_topology_summarize(topo, &machine);
     eb_estimate estimate;
-    bool estimated = eb_estimate_init(&estimate, plan, (unsigned)machine.cores) == 0;
+    bool estimated = eb_estimate_init(&estimate, plan, topo) == 0;
+    bool rounds = plan->settings.order == EB_ORDER_INTERLEAVED;
     eb_progress progress;
+    /* rounds: no estimate per point (a round's time is what its groups take) */
     eb_progress_init(&progress, stderr, cli->settings.quiet, plan->count,
-                     estimated ? &estimate : NULL);
+                     estimated && !rounds ? &estimate : NULL);
 
     int interrupted = 0;
     size_t run = 0;
-    for (size_t i = 0; i < plan->count && interrupted == 0; i++) {
+    if (rounds)
+        run = eb_rounds_run(&doc, plan, topo, exe_path(self), self, run_start_ns, &progress,
+                            &interrupted);
+    for (size_t i = 0; !rounds && i < plan->count && interrupted == 0; i++) {
         if ((interrupted = eb_interrupted()) != 0) break;
         eb_progress_start(&progress, i, plan->points[i].name);
         run_point(&doc, &plan->points[i], &plan->settings, self, &progress, &interrupted);
@@ -293,6 +313,8 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     }
     if (estimated) eb_estimate_free(&estimate);
     eb_doc_set_ideals(&doc, plan, topo);
+    /* each point's speedup and efficiency with their intervals, on its median row */
+    eb_results_set_figures(&doc.results, rounds ? (double)plan->settings.target_ci / 10000.0 : 0.0);
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
     eb_self_usage at_end;
     eb_self_usage_read(&at_end);

@@ -24,16 +24,41 @@ const char *execbench_path(void)
     return path;
 }
 
+static bool names(const char *const *args, const char *flag)
+{
+    size_t len = strlen(flag);
+    for (size_t i = 0; args[i] != NULL; i++)
+        if (strncmp(args[i], flag, len) == 0 && (args[i][len] == '\0' || args[i][len] == '='))
+            return true;
+    return false;
+}
+
+void execbench_argv(const char *const *args, const char **argv, size_t cap)
+{
+    /* first: the test's own flags after them keep their meaning (a flag
+     * that lacks its value at the end still does) */
+    size_t n = 0;
+    argv[n++] = execbench_path();
+    if (!names(args, "--target-ci")) {
+        argv[n++] = "--target-ci";
+        argv[n++] = "0";
+    }
+    if (!names(args, "--redo-limit")) {
+        argv[n++] = "--redo-limit";
+        argv[n++] = "0";
+    }
+    for (size_t i = 0; args[i] != NULL; i++) {
+        EB_REQUIRE(n + 1 < cap);
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+}
+
 void proc_start(eb_proc *p, const char *const *args)
 {
     memset(p, 0, sizeof *p);
-    const char *argv[64] = {execbench_path()};
-    int n = 1;
-    for (; args[n - 1] != NULL; n++) {
-        EB_REQUIRE(n < 63);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
+    const char *argv[72];
+    execbench_argv(args, argv, sizeof argv / sizeof *argv);
     int out[2], err[2];
     EB_REQUIRE(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
     posix_spawn_file_actions_t fa;

@@ -17,6 +17,14 @@ typedef struct eb_proc {
 /* The path of build/execbench (from EB_BUILD_DIR, set by ctest). */
 const char *execbench_path(void);
 
+/* argv for build/execbench with `args` (after argv[0]; NULL-terminated) into
+ * argv[cap]. Unless `args` name them, it adds --target-ci 0 and --redo-limit
+ * 0: an interleaved run then takes exactly --repetitions rounds and keeps a
+ * disturbed round (marked), so a test of something else gets the rows it
+ * asks for on a busy machine; the tests of the rounds themselves
+ * (test_rounds.c) name both. */
+void execbench_argv(const char *const *args, const char **argv, size_t cap);
+
 /* Starts execbench with the NULL-terminated `args` (after argv[0]). */
 void proc_start(eb_proc *p, const char *const *args);
 /* Reads stderr until `needle` appears in it (or `timeout_s` passes): true if seen. */

@@ -11,6 +11,17 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+void net_skip_without(eb_reactor_kind kind)
+{
+    eb_reactor_config config = {.kind = kind, .capacity = 1};
+    eb_reactor *r;
+    int rc = eb_reactor_create(&config, &r);
+    if (kind == EB_REACTOR_IO_URING && (rc == -ENOSYS || rc == -EPERM))
+        EB_SKIP("io_uring is not available here (%s)", strerror(-rc));
+    EB_REQUIRE(rc == 0);
+    eb_reactor_destroy(r);
+}
+
 eb_net_server *net_start(const eb_net_server_config *config)
 {
     eb_net_server *s;

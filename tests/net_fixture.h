@@ -3,10 +3,15 @@
 #ifndef EB_NET_FIXTURE_H
 #define EB_NET_FIXTURE_H
 
+#include "reactor.h"
 #include "server.h"
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Skips the test (exit 77, with the reason) where the kernel lacks or
+ * forbids the reactor `kind` (io_uring); fails it if epoll cannot be made. */
+void net_skip_without(eb_reactor_kind kind);
 
 /* Starts a server with `config`, failing the test if it cannot. */
 eb_net_server *net_start(const eb_net_server_config *config);

@@ -1,9 +1,9 @@
 /* net_reactor_bench.c — requests per second against the loopback server:
  * coroutines on the epoll reactor, on the io_uring reactor, and blocking
- * threads, side by side. A stand-in until net.http runs in the runner; the
- * modes run interleaved, round by round, each on a fresh server, and the
- * median round is reported with the client's and the server's CPU per
- * request.
+ * threads, side by side, below the runner (no point process, no document;
+ * net.http with --reactor is the runner's figure); the modes run interleaved,
+ * round by round, each on a fresh server, and the median round is reported
+ * with the client's and the server's CPU per request.
  *
  *   net_reactor_bench [--coros N] [--requests K] [--threads T] [--rounds R]
  *                     [--body-bytes B] [--latency-us L] [--server-threads S]

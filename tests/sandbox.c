@@ -119,7 +119,20 @@ bool sandbox_possible(const eb_sandbox *s, char *why, size_t len)
                      strerror(errno));
             return false;
         }
+        /* a cgroup made is not yet a limit set: try the limit too */
+        char path[700], value[32];
+        snprintf(path, sizeof path, "%s/%s", dir, limit_file);
+        snprintf(value, sizeof value, "%llu", (unsigned long long)s->memory_bytes);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        bool set = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+        int err = errno;
+        if (fd >= 0) close(fd);
         rmdir(dir);
+        if (!set) {
+            snprintf(why, len, "cannot set a memory limit on a cgroup of its own (%s): %s", path,
+                     strerror(err));
+            return false;
+        }
     }
     if ((s->uid != 0 || s->pid_max != 0) && geteuid() != 0) {
         snprintf(why, len, "%s needs root, and this test runs as uid %d",
@@ -228,13 +241,8 @@ void sandbox_start(eb_proc *p, const char *const *args, const eb_sandbox *s)
         close(fd);
         snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
     }
-    const char *argv[64] = {execbench_path()};
-    int n = 1;
-    for (; args[n - 1] != NULL; n++) {
-        EB_REQUIRE(n < 63);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
+    const char *argv[72];
+    execbench_argv(args, argv, sizeof argv / sizeof *argv);
     int out[2], err[2];
     EB_REQUIRE(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
     fflush(NULL);

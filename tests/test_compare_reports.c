@@ -7,6 +7,7 @@
 #include "eb_test.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,26 +72,32 @@ EB_TEST(figures_beyond_their_bound_are_marked_with_their_likely_cause)
     /* 2 threads 3.01x faster than one thread on 2 cores: the sequential point
      * waited for a CPU (50 ms of wall time for 33 ms of CPU). */
     char *row = line_with(out, "  threaded            2  n=5000000");
-    EB_CHECKF(strstr(row, "3.01x !") != NULL && strstr(row, "150.60% !") != NULL, "%s", row);
+    EB_CHECKF(strstr(row, "3.01x [2.99-3.04] !") != NULL &&
+                  strstr(row, "150.6% [149.7-151.5] !") != NULL,
+              "%s", row);
     free(row);
     row = line_with(out, "  multiprocess        2  n=5000000");
-    EB_CHECKF(strstr(row, "98.43%") != NULL && strchr(row, '!') == NULL, "%s", row);
+    EB_CHECKF(strstr(row, "98.4% [97.7-98.8]") != NULL && strchr(row, '!') == NULL, "%s", row);
     free(row);
+    /* 100.1% whose interval reaches below 100%: shown with it, not marked */
+    row = line_with(out, "  coroutine   unbounded  latency_us=10000");
+    EB_CHECKF(strstr(row, "100.1% [99.5-100.4]") != NULL && strchr(row, '!') == NULL, "%s", row);
+    free(row);
+    EB_CHECKF(strstr(out, "! coroutine, unbounded workers") == NULL, "%s", out);
     static const char *const notes[] = {
-        "  ! threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the "
-        "sequential point's wall time is 52% above its CPU time: it waited for a CPU "
+        "  ! threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6% [149.7-151.5] of the "
+        "ideal: the sequential point's wall time is 52% above its CPU time: it waited for a CPU "
         "(descheduled), which inflates the ideal and the speedup drawn from it\n",
-        "  ! coroutine, 1 worker, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the "
-        "sequential point's wall time is 52% above its CPU time",
-        "  ! threaded, 2 workers, 20 tasks, pin compact, n=1000000: 133.33% of the ideal: the "
-        "sequential point spent 33% more CPU time than this point on the same work: its CPU "
-        "ran slower (a busy host, a lower clock)",
-        "  ! coroutine, unbounded workers, 160 tasks, pin compact, latency_us=10000: 100.10% of "
-        "the ideal: 0.10% over, within the spread of the repetitions (its CV 0.35%): noise\n",
-        "  ! threaded, 8 workers, 160 tasks, pin compact, latency_us=1000: 105.26% of the "
-        "ideal: the rows show no cause; run the point again\n",
-        "\n!: beyond the physical bound: an efficiency above 100%, and so a speedup above what "
-        "the ideal allows (the sequential median over ideal_ns)",
+        "  ! coroutine, 1 worker, 20 tasks, pin compact, n=5000000: 150.6% [149.7-151.1] of the "
+        "ideal: the sequential point's wall time is 52% above its CPU time",
+        "  ! threaded, 2 workers, 20 tasks, pin compact, n=1000000: 133.3% [132.5-134.2] of the "
+        "ideal: the sequential point spent 33% more CPU time than this point on the same work: "
+        "its CPU ran slower (a busy host, a lower clock)",
+        "  ! threaded, 8 workers, 160 tasks, pin compact, latency_us=1000: 105.3% [105.2-105.3] "
+        "of the ideal: the rows show no cause; run the point again\n",
+        "\n!: beyond the physical bound: an efficiency above 100% (with an interval, all of "
+        "it), and so a speedup above what the ideal allows (the sequential median over "
+        "ideal_ns)",
     };
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
         EB_CHECKF(strstr(out, notes[i]) != NULL, "no \"%s\" in\n%s", notes[i], out);
@@ -98,7 +105,7 @@ EB_TEST(figures_beyond_their_bound_are_marked_with_their_likely_cause)
 
     /* markdown keeps the mark; csv and json keep the number and say it apart */
     out = report((const char *const[]){"--format", "markdown", "summary", "bound.json", NULL});
-    EB_CHECK(strstr(out, "| 3.01x ! | 150.60% ! |") != NULL);
+    EB_CHECK(strstr(out, "| 3.01x [2.99-3.04] ! | 150.6% [149.7-151.5] ! |") != NULL);
     free(out);
     out = report((const char *const[]){"--format", "json", "summary", "bound.json", NULL});
     json_t *doc = json_loads(out, 0, NULL);
@@ -114,6 +121,90 @@ EB_TEST(figures_beyond_their_bound_are_marked_with_their_likely_cause)
     out = report((const char *const[]){"summary", "run-a.json", NULL});
     EB_CHECKF(strchr(out, '!') == NULL, "%s", out);
     free(out);
+}
+
+/* Every percentage above 100 in text ("150.60%") is followed by its interval
+ * (" [" : "[149.7-151.5]" or "[?]"); how many it saw, into *seen. bound.json's
+ * CVs and causes stay below 100%, so every such figure is an efficiency. */
+static void percents_above_100_have_intervals(const char *text, const char *what, size_t *seen)
+{
+    for (const char *p = strchr(text, '%'); p != NULL; p = strchr(p + 1, '%')) {
+        const char *start = p;
+        while (start > text && (start[-1] == '.' || (start[-1] >= '0' && start[-1] <= '9')))
+            start--;
+        if (start == p || strtod(start, NULL) <= 100.0) continue;
+        (*seen)++;
+        EB_CHECKF(strncmp(p + 1, " [", 2) == 0, "%s: %.*s has no interval in: %s", what,
+                  (int)(p + 1 - start), start, text);
+    }
+}
+
+/* bound.json with only its aggregate rows, or only each point's first
+ * repetition: documents from which no interval can be drawn. */
+static void write_without_intervals(char *path, bool aggregates)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/bound.json", fixture_dir());
+    json_t *doc = json_load_file(src, 0, NULL);
+    EB_REQUIRE(doc != NULL);
+    json_t *rows = json_object_get(doc, "benchmarks"), *kept = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        bool iteration =
+            strcmp(json_string_value(json_object_get(row, "run_type")), "iteration") == 0;
+        if (aggregates
+                ? !iteration
+                : iteration && json_integer_value(json_object_get(row, "repetition_index")) == 0)
+            json_array_append(kept, row);
+    }
+    json_object_set_new(doc, "benchmarks", kept);
+    char *text = json_dumps(doc, 0);
+    write_doc(path, text);
+    free(text);
+    json_decref(doc);
+}
+
+EB_TEST(no_efficiency_above_100_percent_shows_without_its_interval_in_any_format)
+{
+    /* with intervals (bound.json), and without any: aggregates only, one repetition */
+    char agg[] = "/tmp/eb_compare_aggonly_XXXXXX", one[] = "/tmp/eb_compare_onerep_XXXXXX";
+    write_without_intervals(agg, true);
+    write_without_intervals(one, false);
+    const char *docs[] = {"bound.json", agg, one};
+    for (size_t d = 0; d < 3; d++) {
+        size_t seen = 0;
+        char *out = report((const char *const[]){"summary", docs[d], NULL});
+        percents_above_100_have_intervals(out, "console", &seen);
+        /* the figure's own cell and its note under the table */
+        EB_CHECKF(strstr(out, "! threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6") !=
+                      NULL,
+                  "%s", out);
+        if (d > 0)
+            EB_CHECKF(strstr(out, "intervals: [?] says none can be drawn") != NULL, "%s", out);
+        free(out);
+        out = report((const char *const[]){"--format", "markdown", "summary", docs[d], NULL});
+        percents_above_100_have_intervals(out, "markdown", &seen);
+        free(out);
+        /* json: the notes are text (plot.py draws them under its charts) */
+        out = report((const char *const[]){"--format", "json", "summary", docs[d], NULL});
+        json_t *doc = json_loads(out, 0, NULL);
+        EB_REQUIRE(doc != NULL);
+        size_t t, k;
+        json_t *table, *note;
+        json_array_foreach(json_object_get(doc, "tables"), t, table)
+        {
+            json_array_foreach(json_object_get(table, "notes"), k, note)
+                percents_above_100_have_intervals(json_string_value(note), "json note", &seen);
+        }
+        json_decref(doc);
+        free(out);
+        /* cells and notes: 4 figures beyond the bound, each in two places, in 3 formats */
+        EB_CHECKF(seen >= 4 * 2 * 2 + 4, "%s: %zu percentages above 100%%", docs[d], seen);
+    }
+    unlink(agg);
+    unlink(one);
 }
 
 EB_TEST(an_interrupted_document_says_so_at_the_top)
@@ -334,4 +425,57 @@ EB_TEST(counts_agree_with_their_nouns_and_notes_tell_points_apart)
               "%s", out);
     free(out);
     unlink(one);
+}
+
+/* The summary's scale figures (tools/plot.py's scale.png reads them): per
+ * point the stack mode its coroutines ran with, its cold run, the time a
+ * task took above the ideal warm ((median - ideal) / tasks) and cold
+ * ((cold_run_ns - ideal) / tasks), and its bytes per task. */
+EB_TEST(the_scale_figures_are_per_task_above_the_ideal_warm_and_cold)
+{
+    char *out = report((const char *const[]){"--format", "json", "summary", "scale.json", NULL});
+    json_t *doc = json_loads(out, 0, NULL);
+    EB_REQUIRE(doc != NULL);
+    size_t seen = 0;
+    json_t *table, *row;
+    size_t t, r;
+    json_array_foreach(json_object_get(doc, "tables"), t, table)
+    {
+        json_array_foreach(json_object_get(table, "rows"), r, row)
+        {
+            const char *executor = json_string_value(json_object_get(row, "executor"));
+            json_int_t tasks = json_integer_value(json_object_get(row, "tasks"));
+            const char *stack = json_string_value(json_object_get(row, "coro_stack"));
+            double over = json_number_value(json_object_get(row, "over_ideal_per_task_ns"));
+            double cold = json_number_value(json_object_get(row, "cold_over_ideal_per_task_ns"));
+            double bytes = json_number_value(json_object_get(row, "max_rss_per_task_bytes"));
+            const char *used = json_string_value(json_object_get(row, "coro_stack_used"));
+            if (strcmp(executor, "coroutine") == 0 && tasks == 1000000 && stack != NULL &&
+                strcmp(stack, "copy") == 0) {
+                /* median 1221 ms, cold 1393.8 ms, ideal 1000 ms, 1,000,000 tasks */
+                EB_CHECKF(fabs(over - 221.0) < 1e-6 && fabs(cold - 393.8) < 1e-6,
+                          "over %g, cold %g", over, cold);
+                EB_CHECK(bytes == 582.0 && used != NULL && strcmp(used, "copy") == 0);
+                EB_CHECK(json_number_value(json_object_get(row, "cold_run_ns")) == 1393.8e6);
+                seen++;
+            }
+            if (strcmp(executor, "threaded") == 0 && tasks == 10000) {
+                /* median 1251 ms, cold 1310.4 ms; no stacks to say */
+                EB_CHECKF(fabs(over - 25100.0) < 1e-6 && fabs(cold - 31040.0) < 1e-6,
+                          "over %g, cold %g", over, cold);
+                EB_CHECK(json_is_null(json_object_get(row, "coro_stack")) &&
+                         json_is_null(json_object_get(row, "coro_stack_used")));
+                seen++;
+            }
+        }
+    }
+    EB_CHECKF(seen == 2, "%zu of the 2 points checked", seen);
+    json_decref(doc);
+    free(out);
+    /* people see the stack mode beside the executor: two rows, told apart */
+    out = report((const char *const[]){"summary", "scale.json", NULL});
+    EB_CHECKF(strstr(out, "stack") != NULL && strstr(out, "separate") != NULL &&
+                  strstr(out, "copy") != NULL,
+              "%s", out);
+    free(out);
 }

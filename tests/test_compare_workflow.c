@@ -280,6 +280,8 @@ EB_TEST(an_interrupted_run_is_flagged_at_the_top_of_summary_diff_and_plot)
                           "3",
                           "--warmup",
                           "0",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};

@@ -1,9 +1,12 @@
 /* test_coroutine_executor.c — the coroutine executor runs the workloads under
  * both backends and they verify; waits overlap; at most W tasks are in flight
  * (counted from the tasks' own start and end stamps); a failing task stops
- * the job with a precise message. */
+ * the job with a precise message; the job's stack mode is the one its
+ * coroutines ran with, and each run says what it found kept. */
 #include "eb_test.h"
 #include "coro.h"
+#include "coro_stacks.h"
+#include "scheduler.h"
 #include "job_fixture.h"
 #include "wait.h"
 
@@ -154,4 +157,52 @@ EB_TEST(a_failing_task_stops_the_job_precisely)
         started += job.task_start_ns[t] >= 0;
     EB_CHECKF(started < 10, "%llu tasks started after task 3 failed", (unsigned long long)started);
     eb_job_free(&job);
+}
+
+/* --coro-stack reaches the scheduler: the job's stack mode (or auto's rule
+ * for its count) is the one its coroutines ran with, as the result says;
+ * and what a run found kept is said per run: nothing after the caches are
+ * cleared (a cold start), the stacks and timer entries of the run before
+ * when run again in the same process (a warm one). */
+EB_TEST(the_stack_mode_the_job_asks_for_is_the_one_its_coroutines_ran_with)
+{
+    const int modes[] = {EB_CORO_STACK_SEPARATE, EB_CORO_STACK_COPY, EB_JOB_CORO_STACK_AUTO};
+    const uint64_t counts[] = {100, 20000};
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+            eb_job job;
+            eb_job_result out;
+            fixture_job(&job, "io.sleep", counts[k], 0, "latency_us", (int64_t)20000, NULL);
+            job.coro_stack = modes[m];
+            int want = modes[m] == EB_JOB_CORO_STACK_AUTO ? (int)eb_coro_stacks_auto_mode(counts[k])
+                                                          : modes[m];
+            eb_coro_stacks_cache_clear();
+            for (int run = 0; run < 2; run++) {
+                eb_job_reset(&job);
+                run_ok(&job, &out);
+                EB_CHECKF(out.coro.stack_mode == want, "mode %d, %llu tasks: ran with %d", modes[m],
+                          (unsigned long long)counts[k], out.coro.stack_mode);
+                if (want == EB_CORO_STACK_COPY)
+                    EB_CHECK(out.coro.stack_bytes == EB_SCHED_RUN_STACK_BYTES &&
+                             out.coro.max_frames_bytes > 0 && out.coro.copied_bytes > 0 &&
+                             out.coro.control_bytes >= counts[k] * sizeof(eb_coro));
+                else
+                    EB_CHECK(out.coro.stack_bytes >= 4096 && out.coro.copied_bytes == 0 &&
+                             out.coro.control_bytes == 0);
+                if (run == 0)
+                    EB_CHECKF(out.coro.reused_slots == 0 && out.coro.reused_timers == 0,
+                              "a cold run found %llu slots and %llu timers kept",
+                              (unsigned long long)out.coro.reused_slots,
+                              (unsigned long long)out.coro.reused_timers);
+                else
+                    EB_CHECKF(
+                        out.coro.reused_slots >= counts[k] && out.coro.reused_timers >= counts[k],
+                        "a warm run of %llu found %llu slots and %llu timers kept",
+                        (unsigned long long)counts[k], (unsigned long long)out.coro.reused_slots,
+                        (unsigned long long)out.coro.reused_timers);
+            }
+            eb_job_free(&job);
+        }
+    }
+    eb_coro_stacks_cache_clear();
 }

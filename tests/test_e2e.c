@@ -4,6 +4,7 @@
  * with what finished; micro rows folded in; the default output paths. */
 #include "eb_test.h"
 #include "execbench_process.h"
+#include "rounds.h"
 #include "job_fixture.h"
 #include "pin.h"
 
@@ -381,23 +382,52 @@ static bool process_with(const char *needle)
     return true;
 }
 
-static void check_interrupt(int sig, const char *name)
+/* Blocked: the first point runs, then the second. Interleaved: each point is
+ * a group of its own, and a seed is chosen whose first round runs the 1 ms
+ * point's group first (the order comes from the seed alone): its round is
+ * kept, the second group's is cut short. */
+static void check_interrupt(int sig, const char *name, bool interleaved)
 {
     /* A latency of 30 s and then some that no other process on this machine
      * carries (another session may run this very test), so the check that
      * the point's process is gone looks at this run's alone. */
-    char dir[64], out[128], param[64], latency[24];
+    char dir[64], out[128], param[64], latency[24], seed[24] = "1";
     snprintf(latency, sizeof latency, "%d", 30000000 + (int)getpid());
     tmpdir_make(dir, sizeof dir);
     snprintf(out, sizeof out, "%s/interrupted.json", dir);
     snprintf(param, sizeof param, "latency_us=1000,%s", latency);
+    for (uint64_t k = 1; interleaved; k++) {
+        size_t order[2];
+        eb_rounds_order(k, 0, EB_ROUNDS_GROUP_ORDER, 2, order);
+        if (order[0] == 0) {
+            snprintf(seed, sizeof seed, "%llu", (unsigned long long)k);
+            break;
+        }
+    }
     /* a 1 ms point that finishes, then a point that would wait a long time */
-    const char *args[] = {
-        "--workload", "io.sleep", "--executor",    "sequential", "--tasks", "1", "--param", param,
-        "--warmup",   "0",        "--repetitions", "1",          "--out",   out, NULL};
+    const char *args[] = {"--workload",
+                          "io.sleep",
+                          "--executor",
+                          "sequential",
+                          "--tasks",
+                          "1",
+                          "--param",
+                          param,
+                          "--warmup",
+                          "0",
+                          "--repetitions",
+                          "1",
+                          "--order",
+                          interleaved ? "interleaved" : "blocked",
+                          "--seed",
+                          seed,
+                          "--out",
+                          out,
+                          NULL};
     eb_proc p;
     proc_start(&p, args);
-    EB_REQUIRE(proc_wait_stderr(&p, "[1/2] io.sleep", 30));
+    EB_REQUIRE(proc_wait_stderr(
+        &p, interleaved ? "[round 1] io.sleep/tasks:1/latency_us:1000/" : "[1/2] io.sleep", 30));
     struct timespec pause = {0, 300000000}; /* the second point is running */
     nanosleep(&pause, NULL);
     kill(p.pid, sig);
@@ -427,12 +457,17 @@ static void check_interrupt(int sig, const char *name)
 
 EB_TEST(sigint_writes_the_finished_points_and_marks_the_document)
 {
-    check_interrupt(SIGINT, "SIGINT");
+    check_interrupt(SIGINT, "SIGINT", false);
 }
 
 EB_TEST(sigterm_writes_the_finished_points_and_marks_the_document)
 {
-    check_interrupt(SIGTERM, "SIGTERM");
+    check_interrupt(SIGTERM, "SIGTERM", false);
+}
+
+EB_TEST(sigint_in_an_interleaved_run_writes_the_kept_rounds_and_marks_the_document)
+{
+    check_interrupt(SIGINT, "SIGINT", true);
 }
 
 EB_TEST(micro_rows_are_folded_into_the_document)

@@ -399,9 +399,10 @@ static void check_interrupt(int sig, const char *name)
     snprintf(param, sizeof param, "latency_us=1000,%s", latency);
     snprintf(needle, sizeof needle, "latency_us=%s", latency);
     const char *args[] = {
-        "--workload", "io.sleep", "--executor", "multiprocess",  "--workers", "3",        "--tasks",
-        "3",          "--param",  param,        "--repetitions", "2",         "--warmup", "0",
-        "--out",      out,        NULL};
+        "--workload", "io.sleep", "--executor", "multiprocess", "--workers",     "3",
+        "--tasks",    "3",        "--param",    param,          "--repetitions", "2",
+        "--warmup",   "0",        "--order",    "blocked",      "--out",         out,
+        NULL};
     eb_proc p;
     proc_start(&p, args);
     pid_t pids[8];

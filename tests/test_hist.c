@@ -141,3 +141,22 @@ EB_TEST(min_max_mean_are_exact_and_bad_input_is_refused)
     EB_CHECK(eb_hist_mean(h) == 15.0);
     free(h);
 }
+
+EB_TEST(clearing_a_histogram_leaves_zero_bytes_and_merging_reads_only_its_range)
+{
+    eb_hist *h = calloc(2, sizeof *h);
+    EB_REQUIRE(h != NULL);
+    eb_hist *zero = h + 1;
+    for (int i = 0; i < 1000; i++)
+        EB_REQUIRE(eb_hist_record(h, 10000000 + (int64_t)(rng() % 5000000)) == 0);
+    eb_hist_clear(h);
+    EB_CHECK(memcmp(h, zero, sizeof *h) == 0); /* the same as a fresh, zeroed one */
+    /* buckets outside [min, max] are never read: poison them in `from` */
+    EB_REQUIRE(eb_hist_record(h, 5000) == 0 && eb_hist_record(h, 7000) == 0);
+    h->buckets[0] = 99;
+    h->buckets[EB_HIST_BUCKETS - 1] = 99;
+    eb_hist_merge(zero, h);
+    EB_CHECK(zero->count == 2 && zero->buckets[0] == 0 && zero->buckets[EB_HIST_BUCKETS - 1] == 0);
+    EB_CHECK(eb_hist_quantile(zero, 1.0) == 7000);
+    free(h);
+}

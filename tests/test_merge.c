@@ -448,7 +448,7 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
     EB_REQUIRE(eb_plan_add_block(&plan, &b, topo, NULL, why, sizeof why) == 0);
     int p01[] = {0, 1}, p10[] = {1, 0};
     eb_pu_map pus[3] = {{p01, 2, NULL}, {p01, 2, NULL}, {p10, 2, NULL}};
-    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 3, 1) == 0);
+    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 3, 1, NULL) == 0);
     json_t *rows = json_object_get(doc.root, "benchmarks");
     EB_REQUIRE(json_array_size(rows) == 7);
     json_t *first = json_array_get(rows, 0), *third = json_array_get(rows, 2);
@@ -481,7 +481,7 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
     json_object_set_new(second, "error_occurred", json_true());
     json_object_set_new(second, "error_message", json_string("verification failed: task 3"));
     EB_REQUIRE(eb_results_adopt("libbenchmark", root, &doc, why, sizeof why) == 0);
-    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 1, 1) == 0);
+    EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 1, 1, NULL) == 0);
     rows = json_object_get(doc.root, "benchmarks");
     EB_CHECK(json_array_size(rows) == 1 && doc.row_count == 1);
     EB_CHECK(strcmp(str(json_array_get(rows, 0), "error_message"), "verification failed: task 3") ==

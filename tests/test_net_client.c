@@ -82,6 +82,44 @@ EB_TEST(without_keepalive_each_request_has_its_own_connection_closed_by_the_serv
     EB_REQUIRE(eb_net_server_stop(s, NULL) == 0);
 }
 
+/* TIME_WAIT sockets of loopback connections to or from `port`
+ * (/proc/net/tcp, state 06): on the server's side (its local port is
+ * `port`) and on the client's (its remote port is `port`). */
+static void time_waits(uint16_t port, unsigned *server_side, unsigned *client_side)
+{
+    *server_side = *client_side = 0;
+    FILE *f = fopen("/proc/net/tcp", "r");
+    EB_REQUIRE(f != NULL);
+    char line[256];
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned local_port, remote_port, state;
+        if (sscanf(line, " %*d: %*8x:%x %*8x:%x %x", &local_port, &remote_port, &state) != 3)
+            continue;
+        if (state != 0x06) continue;
+        *server_side += local_port == port;
+        *client_side += remote_port == port;
+    }
+    fclose(f);
+}
+
+EB_TEST(without_keepalive_the_time_wait_is_the_servers_so_no_client_port_is_held)
+{
+    eb_net_server *s = start(100, 0, EB_NET_FAULT_NONE, 0);
+    uint16_t port = eb_net_server_port(s);
+    eb_http_conn c;
+    eb_http_conn_init(&c, port, false);
+    for (uint64_t i = 0; i < 200; i++) {
+        eb_http_response r;
+        EB_REQUIRE(eb_http_get_task(&c, i, eb_now_ns() + 10 * SECOND, &r) == 0);
+    }
+    unsigned server_side, client_side;
+    time_waits(port, &server_side, &client_side);
+    /* the server closed first every time: the client's ports are free at once */
+    EB_CHECKF(client_side == 0 && server_side >= 190,
+              "TIME_WAIT: %u on the client's side, %u on the server's", client_side, server_side);
+    EB_REQUIRE(eb_net_server_stop(s, NULL) == 0);
+}
+
 EB_TEST(a_status_other_than_200_is_reported)
 {
     eb_net_server *s = start(100, 0, EB_NET_FAULT_STATUS_500, 2);

@@ -288,6 +288,44 @@ EB_TEST(the_server_raises_its_fd_limit_to_the_hard_limit)
     EB_CHECK(hard == rl.rlim_max && soft == hard);
 }
 
+EB_TEST(a_server_out_of_file_descriptors_pauses_accepting_and_serves_on)
+{
+    eb_net_server_config cfg = eb_net_server_default_config();
+    eb_net_server *s = net_start(&cfg);
+    /* 32 files for the server alone, from outside (lowering needs no privilege) */
+    struct rlimit small = {32, 32};
+    EB_REQUIRE(prlimit(eb_net_server_pid(s), RLIMIT_NOFILE, &small, NULL) == 0);
+    uint16_t port = eb_net_server_port(s);
+    int fds[60];
+    for (int i = 0; i < 60; i++) { /* queued by the kernel beyond what it can accept */
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET,
+                                   .sin_port = htons(port),
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        EB_REQUIRE(fds[i] >= 0 && connect(fds[i], (struct sockaddr *)&addr, sizeof addr) == 0);
+    }
+    eb_net_server_stats st;
+    for (int tries = 0; tries < 500; tries++) {
+        eb_net_server_get_stats(s, &st);
+        if (st.accept_errors > 0) break;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    EB_CHECKF(st.accept_errors > 0 && st.accepts < 32, "%llu accepts, %llu accept errors",
+              (unsigned long long)st.accepts, (unsigned long long)st.accept_errors);
+    for (int i = 0; i < 60; i++)
+        close(fds[i]);
+    /* the files come back: it accepts again and answers */
+    char answer[4096];
+    long n = raw_exchange(port, "GET /task/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                          answer, sizeof answer - 1);
+    EB_REQUIRE(n > 0);
+    answer[n] = '\0';
+    EB_CHECK(raw_status(answer) == 200);
+    eb_net_server_exit end;
+    EB_REQUIRE(eb_net_server_stop(s, &end) == 0);
+    EB_CHECKF(end.stopped, "the server ended on its own: status %#x", end.status);
+}
+
 EB_TEST(start_refuses_a_bad_config)
 {
     eb_net_server *s = NULL;

@@ -56,6 +56,37 @@ EB_TEST(names_are_those_of_the_results_format)
                                           "latency_us:10000/jitter_pct:5/pin:cpuset=0") == 0,
               "%s", plan.points[0].name);
     eb_plan_free(&plan);
+
+    /* a stack mode other than auto is named after the executor; auto keeps
+     * today's name; executors without coroutines get one point, unnamed */
+    eb_plan_block d = {.workloads = "io.sleep",
+                       .executors = "coroutine,threaded",
+                       .workers = "4",
+                       .tasks = "8",
+                       .coro_stacks = "auto,copy,separate"};
+    build(&plan, &d, 0);
+    EB_CHECKF(plan.count == 4, "%zu points", plan.count);
+    const eb_point *p =
+        find(&plan, "io.sleep/exec:coroutine/tasks:8/workers:4/latency_us:10000/pin:compact");
+    EB_CHECK(p != NULL && p->coro_stack == EB_JOB_CORO_STACK_AUTO);
+    p = find(&plan,
+             "io.sleep/exec:coroutine/stack:copy/tasks:8/workers:4/latency_us:10000/pin:compact");
+    EB_CHECK(p != NULL && p->coro_stack == EB_CORO_STACK_COPY);
+    p = find(&plan, "io.sleep/exec:coroutine/stack:separate/tasks:8/workers:4/latency_us:10000/"
+                    "pin:compact");
+    EB_CHECK(p != NULL && p->coro_stack == EB_CORO_STACK_SEPARATE);
+    p = find(&plan, "io.sleep/exec:threaded/tasks:8/workers:4/latency_us:10000/pin:compact");
+    EB_CHECK(p != NULL && p->coro_stack == EB_JOB_CORO_STACK_AUTO);
+    eb_plan_free(&plan);
+
+    /* an unknown mode names the flag and the modes */
+    char why[400] = "";
+    eb_plan_block e = {.workloads = "io.sleep", .executors = "coroutine", .coro_stacks = "cpy"};
+    eb_plan_init(&plan);
+    EB_CHECK(eb_plan_add_block(&plan, &e, topo, NULL, why, sizeof why) == -EINVAL);
+    EB_CHECKF(strcmp(why, "--coro-stack: unknown mode 'cpy'; use auto, separate or copy") == 0,
+              "%s", why);
+    eb_plan_free(&plan);
 }
 
 EB_TEST(the_plan_is_the_cross_product_with_sequential_collapsed)
@@ -92,7 +123,13 @@ EB_TEST(auto_workers_and_defaults_resolve_per_executor)
     build(&plan, &b, 0);
     eb_topology_summarize(topo, &s);
     /* every visible workload x every executor, each workload's default tasks */
-    EB_CHECKF(plan.count == 8, "%zu points", plan.count);
+    size_t visible = 0;
+    for (size_t w = 0; w < eb_workload_count; w++)
+        visible += !eb_workloads[w]->hidden;
+    size_t in_all = 0; /* a named-only executor (mpi) is not in "all" */
+    for (size_t e = 0; e < eb_executor_count; e++)
+        in_all += !eb_executors[e]->named_only;
+    EB_CHECKF(plan.count == visible * in_all, "%zu points", plan.count);
     for (size_t i = 0; i < plan.count; i++) {
         const eb_point *p = &plan.points[i];
         EB_CHECK(!p->workload->hidden);
@@ -128,8 +165,13 @@ EB_TEST(presets_expand_without_hidden_workloads)
         EB_CHECKF(rc == 0, "%s: %s", eb_presets[i].name, why);
         EB_CHECK(plan.count > 0 && strcmp(plan.preset, eb_presets[i].name) == 0);
         EB_CHECK(plan.settings.repetitions == eb_presets[i].repetitions);
-        /* every visible workload x every executor appears in every preset */
-        for (size_t w = 0; w < eb_workload_count; w++) {
+        /* Every visible workload x every executor appears in the presets that
+         * promise the whole matrix: quick (CI's smoke test of everything) and
+         * default (make bench). seeds is the articles' experiment and
+         * crossover one sweep: each is checked for what it promises below. */
+        bool matrix = strcmp(eb_presets[i].name, "quick") == 0 ||
+                      strcmp(eb_presets[i].name, "default") == 0;
+        for (size_t w = 0; matrix && w < eb_workload_count; w++) {
             for (size_t e = 0; e < eb_executor_count; e++) {
                 bool seen = false;
                 for (size_t k = 0; k < plan.count; k++)
@@ -159,6 +201,78 @@ EB_TEST(presets_expand_without_hidden_workloads)
         eb_plan_free(&plan);
     }
     EB_CHECK(eb_preset_find("quick") != NULL && eb_preset_find("nope") == NULL);
+}
+
+EB_TEST(a_preset_timeout_lengthens_the_default_but_never_a_given_timeout)
+{
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    const eb_preset *seeds = eb_preset_find("seeds");
+    EB_REQUIRE(seeds != NULL && seeds->timeout_s >= 300); /* 4 x 40.8 s of 100 GETs in a loop */
+    char *given[] = {"execbench", "--timeout", "7", NULL}, *none[] = {"execbench", NULL};
+    for (int k = 0; k < 2; k++) {
+        eb_plan plan;
+        eb_plan_init(&plan);
+        char why[400] = "";
+        EB_REQUIRE(eb_settings_parse(k == 0 ? 1 : 3, k == 0 ? none : given, &plan.settings, why,
+                                     sizeof why) == 0);
+        EB_REQUIRE(eb_plan_add_preset(&plan, seeds, false, topo, NULL, why, sizeof why) == 0);
+        int64_t want = k == 0 ? (int64_t)seeds->timeout_s * 1000000000 : INT64_C(7000000000);
+        EB_CHECKF(plan.settings.timeout_ns == want, "%s: timeout %lld ns",
+                  k == 0 ? "default" : "--timeout 7", (long long)plan.settings.timeout_ns);
+        eb_plan_free(&plan);
+    }
+    /* quick keeps the default */
+    EB_CHECK(eb_preset_find("quick")->timeout_s == 0);
+}
+
+/* Issue 16: io.sleep with every task in flight, coroutines of both stack
+ * modes at 10^3..10^6 and 10^7 with copied stacks, threads at 10^2..10^4,
+ * processes at 10..10^3; waits that every start fits inside. */
+EB_TEST(the_scale_preset_sweeps_tasks_per_executor_and_stack_mode)
+{
+    if (topo == NULL) EB_REQUIRE(eb_topology_load(&topo) == 0);
+    const eb_preset *scale = eb_preset_find("scale");
+    EB_REQUIRE(scale != NULL);
+    eb_plan plan;
+    eb_plan_init(&plan);
+    char why[400] = "";
+    EB_REQUIRE(eb_plan_add_preset(&plan, scale, false, topo, NULL, why, sizeof why) == 0);
+    static const char *const want[] = {
+        "io.sleep/exec:coroutine/stack:separate/tasks:1000/workers:0/latency_us:1000000/"
+        "pin:compact",
+        "io.sleep/exec:coroutine/stack:copy/tasks:1000/workers:0/latency_us:1000000/pin:compact",
+        "io.sleep/exec:coroutine/stack:separate/tasks:10000/workers:0/latency_us:1000000/"
+        "pin:compact",
+        "io.sleep/exec:coroutine/stack:copy/tasks:10000/workers:0/latency_us:1000000/pin:compact",
+        "io.sleep/exec:coroutine/stack:separate/tasks:100000/workers:0/latency_us:1000000/"
+        "pin:compact",
+        "io.sleep/exec:coroutine/stack:copy/tasks:100000/workers:0/latency_us:1000000/pin:compact",
+        "io.sleep/exec:coroutine/stack:separate/tasks:1000000/workers:0/latency_us:1000000/"
+        "pin:compact",
+        "io.sleep/exec:coroutine/stack:copy/tasks:1000000/workers:0/latency_us:1000000/pin:compact",
+        "io.sleep/exec:coroutine/stack:copy/tasks:10000000/workers:0/latency_us:5000000/"
+        "pin:compact",
+        "io.sleep/exec:threaded/tasks:100/workers:100/latency_us:1000000/pin:compact",
+        "io.sleep/exec:threaded/tasks:1000/workers:1000/latency_us:1000000/pin:compact",
+        "io.sleep/exec:threaded/tasks:10000/workers:10000/latency_us:1000000/pin:compact",
+        "io.sleep/exec:multiprocess/tasks:10/workers:10/latency_us:1000000/pin:compact",
+        "io.sleep/exec:multiprocess/tasks:100/workers:100/latency_us:1000000/pin:compact",
+        "io.sleep/exec:multiprocess/tasks:1000/workers:1000/latency_us:1000000/pin:compact",
+    };
+    size_t n = sizeof want / sizeof *want;
+    EB_CHECKF(plan.count == n, "%zu points, expected %zu", plan.count, n);
+    for (size_t i = 0; i < n && i < plan.count; i++)
+        EB_CHECKF(strcmp(plan.points[i].name, want[i]) == 0, "point %zu: %s", i,
+                  plan.points[i].name);
+    for (size_t i = 0; i < plan.count; i++) {
+        /* every task in flight, each start within its wait */
+        const eb_point *p = &plan.points[i];
+        EB_CHECK(eb_point_in_flight(p) == p->tasks);
+        int64_t wait_ns = 0;
+        EB_CHECK(eb_point_wait_ideal_ns(p, &wait_ns) == wait_ns && wait_ns >= 1000000000);
+    }
+    EB_CHECK(plan.settings.repetitions == scale->repetitions && scale->repetitions >= 3);
+    eb_plan_free(&plan);
 }
 
 EB_TEST(the_point_flags_rebuild_the_same_point)
@@ -194,6 +308,28 @@ EB_TEST(the_point_flags_rebuild_the_same_point)
               again.points[0].name, plan.points[0].name);
     EB_CHECK(memcmp(again.points[0].params, plan.points[0].params, sizeof again.points[0].params) ==
              0);
+    eb_plan_free(&again);
+    eb_point_args_free(argv);
+    eb_plan_free(&plan);
+
+    /* --coro-stack reaches the point process's point, and its job */
+    eb_plan_block c = {
+        .workloads = "io.sleep", .executors = "coroutine", .tasks = "5", .coro_stacks = "copy"};
+    build(&plan, &c, 0);
+    EB_REQUIRE(plan.count == 1);
+    argv = eb_point_args("execbench", &plan.points[0], &plan.settings);
+    EB_REQUIRE(argv != NULL);
+    for (argc = 0; argv[argc] != NULL;)
+        argc++;
+    EB_REQUIRE(eb_cli_parse(argc, argv, &cli, why, sizeof why) == 0);
+    build(&again, &cli.block, 0);
+    EB_REQUIRE(again.count == 1);
+    EB_CHECKF(strcmp(again.points[0].name, plan.points[0].name) == 0, "%s vs %s",
+              again.points[0].name, plan.points[0].name);
+    eb_job job;
+    eb_point_job(&again.points[0], &job);
+    EB_CHECK(again.points[0].coro_stack == EB_CORO_STACK_COPY &&
+             job.coro_stack == EB_CORO_STACK_COPY);
     eb_plan_free(&again);
     eb_point_args_free(argv);
     eb_plan_free(&plan);

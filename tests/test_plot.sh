@@ -8,6 +8,12 @@
 #   interrupted  a run stopped by SIGINT: said on stderr and at the top of each
 #             figure; stopped before any point: exit 2, that and not a filter hint
 #   limit     more than --max-input-bytes (/dev/zero): exit 2, one line
+#   crossover mix.waitsum at three CPU shares (a small crossover run): crossover.png
+#             beside the three, naming the winner at each share and its lead; a
+#             document without such a sweep gets no crossover.png
+#   scale     a scale preset document: scale.png, log-log, a line per executor and
+#             stack mode, warm and cold, and bytes per task; a document without
+#             two task counts of one executor gets a placeholder that says so
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -34,12 +40,13 @@ figures)
     cp "$src/tests/fixtures/compare/run-a.json" "$tmp/latest.json"
     "$py" "$src/tools/plot.py" --svg "$tmp/latest.json" >"$tmp/out" 2>"$tmp/err" ||
         fail "plot.py exited $?: $(cat "$tmp/err")"
-    for f in overview scaling overheads; do
+    for f in overview scaling overheads scale; do
         check_png "$tmp/latest/$f.png"
         head -c 200 "$tmp/latest/$f.svg" | grep -q "<svg\|<?xml" || fail "$f.svg is not SVG"
         grep -q "$tmp/latest/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
     done
     [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    [ ! -e "$tmp/latest/crossover.png" ] || fail "crossover.png drawn without a crossover"
     # the overview is a real chart: clearly bigger than a placeholder
     [ "$(stat -c %s "$tmp/latest/overview.png")" -gt 20000 ] || fail "overview.png holds no bars"
     ;;
@@ -70,10 +77,10 @@ bound)
         check_png "$tmp/bound/$f.png"
         svg="$tmp/bound/$f.svg"
         grep -q '>!<' "$svg" || fail "$f.svg: no \"!\" mark"
-        grep -q "!: beyond the physical bound (efficiency above 100%" "$svg" ||
+        grep -q "!: beyond the physical bound (an efficiency above 100%" "$svg" ||
             fail "$f.svg: no footnote on the mark"
-        grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the sequential point&#39;s wall time is 52% above its CPU" "$svg" ||
-            grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.60% of the ideal: the sequential point's wall time is 52% above its CPU" "$svg" ||
+        grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6% \[149.7-151.5\] of the ideal: the sequential point&#39;s wall time is 52% above its CPU" "$svg" ||
+            grep -q "threaded, 2 workers, 20 tasks, pin compact, n=5000000: 150.6% \[149.7-151.5\] of the ideal: the sequential point's wall time is 52% above its CPU" "$svg" ||
             fail "$f.svg: the descheduled reference is not named"
     done
     grep -q "spent 33% more CPU time than this point" "$tmp/bound/overview.svg" ||
@@ -113,8 +120,48 @@ limit)
     [ $? -eq 2 ] && grep -q "run-a.json: 74851 bytes, more than --max-input-bytes (1000 bytes)" "$tmp/err" ||
         fail "run-a.json over the limit: $(cat "$tmp/err")"
     ;;
+crossover)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/x" "$src/tests/fixtures/compare/crossover.json" \
+        >"$tmp/out" 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    check_png "$tmp/x/crossover.png"
+    grep -q "$tmp/x/crossover.png" "$tmp/out" || fail "crossover.png not listed on stdout"
+    svg="$tmp/x/crossover.svg"
+    grep -q "which executor wins at each CPU share, and by how much" "$svg" || fail "no title"
+    # a winner and its lead at each of the three shares (n = 0, 1,000,000, 5,000,000)
+    [ "$(grep -oE 'by [0-9]+\.[0-9]{2}x' "$svg" | wc -l)" -eq 3 ] ||
+        fail "not three winners' leads: $(grep -oE 'by [0-9]+\.[0-9]{2}x' "$svg" | tr '\n' ' ')"
+    for n in n=0 n=1000000 n=5000000; do
+        grep -q ">$n<" "$svg" || fail "share of $n not labelled"
+    done
+    for e in sequential threaded coroutine hybrid; do
+        grep -q "$e, " "$svg" || fail "no line for $e"
+    done
+    [ "$(stat -c %s "$tmp/x/crossover.png")" -gt 20000 ] || fail "crossover.png holds no lines"
+    ;;
+scale)
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/scale" "$src/tests/fixtures/compare/scale.json" \
+        >/dev/null 2>"$tmp/err" || fail "plot.py exited $?: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    check_png "$tmp/scale/scale.png"
+    [ "$(stat -c %s "$tmp/scale/scale.png")" -gt 40000 ] || fail "scale.png holds no lines"
+    svg="$tmp/scale/scale.svg"
+    for label in "coroutine, copy stacks (warm)" "coroutine, copy stacks (cold)" \
+        "coroutine, separate stacks (warm)" "coroutine, separate stacks (cold)" \
+        "threaded (warm)" "threaded (cold)" "multiprocess (warm)" "multiprocess (cold)" \
+        "ns per task above the ideal" "bytes per task (peak RSS / tasks)"; do
+        grep -qF "$label" "$svg" || fail "scale.svg: no \"$label\""
+    done
+    # log-log: the axes carry powers of ten (10^1 .. 10^7 tasks)
+    grep -q "10\^{7}\|10^7\|mathdefault{10^{7}}" "$svg" || fail "scale.svg: no 10^7 tick on a log axis"
+    # a document of one task count per executor: the placeholder says so
+    "$py" "$src/tools/plot.py" --svg --out "$tmp/one" "$src/tests/fixtures/compare/bound.json" \
+        >/dev/null 2>&1 || fail "bound.json: plot.py failed"
+    grep -q "was measured at two task counts or more" "$tmp/one/scale.svg" ||
+        fail "bound.json: scale.svg does not say why it is empty"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover|scale" >&2
     exit 2
     ;;
 esac

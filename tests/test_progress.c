@@ -119,7 +119,7 @@ EB_TEST(the_estimate_takes_waits_as_ideal_and_scales_cpu_work_by_what_finished)
                             .param_count = 1},
             2, 1);
     eb_estimate e;
-    EB_REQUIRE(eb_estimate_init(&e, &plan, 2) == 0);
+    EB_REQUIRE(eb_estimate_init(&e, &plan, topo) == 0);
     double start = e.overhead_ns;
     EB_CHECKF(eb_estimate_point_ns(&e, 0) == start + 3 * 80e6, "%f", eb_estimate_point_ns(&e, 0));
     EB_CHECKF(eb_estimate_point_ns(&e, 1) == start + 3 * 40e6, "%f", eb_estimate_point_ns(&e, 1));
@@ -130,7 +130,7 @@ EB_TEST(the_estimate_takes_waits_as_ideal_and_scales_cpu_work_by_what_finished)
     eb_estimate_free(&e);
     eb_plan_free(&plan);
 
-    /* CPU: 10 tasks of 1,000,000 elements; the threaded point over 2 cores */
+    /* CPU: 10 tasks of 1,000,000 elements; the threaded point over min(4, cores) */
     plan_of(&plan,
             (eb_plan_block){.workloads = "cpu.sumsq",
                             .executors = "sequential,threaded,coroutine",
@@ -140,16 +140,70 @@ EB_TEST(the_estimate_takes_waits_as_ideal_and_scales_cpu_work_by_what_finished)
                             .param_count = 1},
             1, 0);
     EB_REQUIRE(plan.count == 3);
-    EB_REQUIRE(eb_estimate_init(&e, &plan, 2) == 0);
+    EB_REQUIRE(eb_estimate_init(&e, &plan, topo) == 0);
+    eb_topology_summary machine;
+    eb_topology_summarize(topo, &machine);
+    double spread = machine.cores < 4 ? machine.cores : 4;
     double seq = eb_estimate_point_ns(&e, 0) - e.overhead_ns;
     EB_CHECK(seq > 0);
-    EB_CHECK(eb_estimate_point_ns(&e, 1) - e.overhead_ns == seq / 2);
+    EB_CHECK(eb_estimate_point_ns(&e, 1) - e.overhead_ns == seq / spread);
     EB_CHECK(eb_estimate_point_ns(&e, 2) - e.overhead_ns == seq); /* one thread */
     /* the sequential point took 3 times its model: so will the others */
     eb_estimate_learn(&e, 0, (int64_t)(e.overhead_ns + 3 * seq));
-    EB_CHECKF(eb_estimate_point_ns(&e, 1) - e.overhead_ns > 1.49 * seq &&
-                  eb_estimate_point_ns(&e, 1) - e.overhead_ns < 1.51 * seq,
+    EB_CHECKF(eb_estimate_point_ns(&e, 1) - e.overhead_ns > 2.99 * seq / spread &&
+                  eb_estimate_point_ns(&e, 1) - e.overhead_ns < 3.01 * seq / spread,
               "%f of %f", eb_estimate_point_ns(&e, 1) - e.overhead_ns, seq);
+    eb_estimate_free(&e);
+    eb_plan_free(&plan);
+}
+
+/* Hybrid computes on one thread per core whatever --workers says (0 here),
+ * a GIL on one at a time, and mixed work costs its waits plus its CPU: the
+ * estimate lays them out as the point process does (plan.h). */
+EB_TEST(the_estimate_lays_out_hybrid_gil_and_mixed_work_as_the_point_does)
+{
+    eb_plan plan;
+    plan_of(&plan,
+            (eb_plan_block){.workloads = "mix.waitsum",
+                            .executors = "sequential,coroutine,hybrid",
+                            .tasks = "8",
+                            .params = (const char *const[]){"n=1000000", "latency_us=10000"},
+                            .param_count = 2},
+            1, 0);
+    EB_REQUIRE(plan.count == 3);
+    eb_estimate e;
+    EB_REQUIRE(eb_estimate_init(&e, &plan, topo) == 0);
+    eb_point_compute hybrid;
+    EB_REQUIRE(eb_point_compute_get(&plan.points[2], topo, &hybrid) == 0);
+    EB_CHECK(hybrid.threads >= 1 && hybrid.in_flight == 8);
+    double cpu = 8 * 1e6; /* 1 ns an element, n elements a task */
+    double spread = hybrid.threads < hybrid.cores ? hybrid.threads : hybrid.cores;
+    double point[3];
+    for (int i = 0; i < 3; i++)
+        point[i] = eb_estimate_point_ns(&e, (size_t)i) - e.overhead_ns;
+    EB_CHECKF(point[0] == 8 * 10e6 + cpu, "sequential %f", point[0]);
+    EB_CHECKF(point[1] == 10e6 + cpu, "coroutine %f", point[1]);
+    EB_CHECKF(point[2] == 10e6 + cpu / spread, "hybrid %f over %f", point[2], spread);
+    eb_estimate_free(&e);
+    eb_plan_free(&plan);
+
+    plan_of(&plan,
+            (eb_plan_block){.workloads = "cpu.sumsq",
+                            .executors = "threaded",
+                            .workers = "2",
+                            .tasks = "10",
+                            .params = (const char *const[]){"n=1000000"},
+                            .param_count = 1,
+                            .gil = "off,on"},
+            1, 0);
+    EB_REQUIRE(plan.count == 2 && plan.points[1].gil_interval_us == 5000);
+    EB_REQUIRE(eb_estimate_init(&e, &plan, topo) == 0);
+    eb_point_compute free_threads;
+    EB_REQUIRE(eb_point_compute_get(&plan.points[0], topo, &free_threads) == 0);
+    double free_spread =
+        free_threads.threads < free_threads.cores ? free_threads.threads : free_threads.cores;
+    EB_CHECK(eb_estimate_point_ns(&e, 1) - e.overhead_ns == 10e6);
+    EB_CHECK(eb_estimate_point_ns(&e, 0) - e.overhead_ns == 10e6 / free_spread);
     eb_estimate_free(&e);
     eb_plan_free(&plan);
 }
@@ -311,6 +365,8 @@ EB_TEST(on_an_80_column_terminal_every_progress_line_fits)
                           "jitter_pct=0",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -348,6 +404,8 @@ EB_TEST(through_a_pipe_each_finished_point_is_one_line_with_the_run_time_and_wha
                           "latency_us=20000",
                           "--repetitions",
                           "2",
+                          "--order",
+                          "blocked",
                           "--out",
                           out,
                           NULL};
@@ -381,20 +439,10 @@ EB_TEST(through_a_pipe_a_long_point_says_every_10_s_which_repetition_runs)
     char dir[64], out[128];
     tmpdir_make(dir, sizeof dir);
     snprintf(out, sizeof out, "%s/run.json", dir);
-    const char *args[] = {"--workload",
-                          "io.sleep",
-                          "--executor",
-                          "sequential",
-                          "--tasks",
-                          "1",
-                          "--param",
-                          "latency_us=5500000",
-                          "--warmup",
-                          "0",
-                          "--repetitions",
-                          "2",
-                          "--out",
-                          out,
+    const char *args[] = {"--workload", "io.sleep", "--executor",    "sequential",
+                          "--tasks",    "1",        "--param",       "latency_us=5500000",
+                          "--warmup",   "0",        "--repetitions", "2",
+                          "--order",    "blocked",  "--out",         out,
                           NULL};
     eb_proc p;
     int code = run_execbench(&p, args);

@@ -32,7 +32,7 @@ eb_add_c_test(test_compare_corpus
 add_dependencies(test_compare_corpus execbench-compare)
 
 # tools/plot.py: skipped (exit 77) where no Python 3 has matplotlib.
-foreach(case figures plain bad bound interrupted limit)
+foreach(case figures plain bad bound interrupted limit scale)
   add_test(NAME test_plot.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_plot.sh ${case})
   set_tests_properties(test_plot.${case} PROPERTIES
     TIMEOUT 120 SKIP_RETURN_CODE 77

@@ -1,7 +1,7 @@
 # Real network I/O (issue 14): the histogram, eb_wait_fd, the loopback
 # server and the HTTP client, the coroutine scheduler's reactors.
 add_library(eb_net_fixture STATIC net_fixture.c)
-target_link_libraries(eb_net_fixture PUBLIC eb_net_server eb_test_main)
+target_link_libraries(eb_net_fixture PUBLIC eb_net_server eb_coro eb_test_main)
 
 eb_add_c_test(test_hist
   SOURCES test_hist.c

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh — install what execbench needs and this machine lacks.
 #
-#   tools/install-deps.sh [GROUP...]     GROUP: build (default), plot, fuzz, lint, check, mpi
+#   tools/install-deps.sh [GROUP...]     GROUP: build (default), plot, fuzz, lint, check, wrk, mpi
 #
 # Silent and quick when everything is there (one dpkg-query). Otherwise installs
 # with apt-get as root, through sudo when that is available, and else prints the
@@ -15,9 +15,10 @@ group_packages() {
     fuzz) echo "clang libclang-rt-14-dev" ;;
     lint) echo "yamllint" ;;
     check) echo "valgrind" ;;
+    wrk) echo "wrk" ;; # tools/wrk-httpd.sh: the outside reference for net.http
     mpi) echo "libopenmpi-dev openmpi-bin" ;; # the mpi executor (make MPI=1); optional
     *)
-        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check or mpi" >&2
+        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check, wrk or mpi" >&2
         exit 2
         ;;
     esac

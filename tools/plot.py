@@ -9,14 +9,26 @@ results/latest.json -> results/latest/):
   overview.png   per workload, grouped bars of the median time of each executor
                  at each worker count, min-max error bars, the ideal time marked
   scaling.png    speedup over the sequential point against workers, one line per
-                 executor, with the ideal speedup
+                 executor, each speedup with its 95% interval as an error bar (paired
+                 per round in an interleaved run), with the ideal speedup
   overheads.png  the micro.* benchmarks (execbench-micro) on a log axis
+  crossover.png  only for a document with mix.waitsum at several CPU shares (the
+                 crossover preset): each executor's median over the fastest's at
+                 each share of the work that computes, and which one wins by how
+                 much
+  scale.png      per workload, log-log against the tasks: the time each task took
+                 above the ideal, warm (the median) and cold (the first run in the
+                 point's process), and the resident bytes per task; one line per
+                 executor and coroutine stack mode (execbench --preset scale)
 
 --svg writes an SVG beside each PNG (its text kept as text). Every figure
 drawn comes from `execbench-compare summary --format json` (the results
-library's: median, min, max, speedup, efficiency, the ideal and its speedup,
-which figures are beyond their physical bound and the likely cause): this
-script computes none of them, it draws them. Only the micro benchmarks'
+library's: median, min, max, speedup and efficiency with their 95% intervals,
+the ideal and its speedup, which figures are beyond their physical bound (with
+an interval: all of it) and the likely cause; for the crossover each point's
+median over its group's fastest, the fastest's lead over the runner-up and the
+reference's CPU share): this script computes none of them, it draws them. Only
+the micro benchmarks'
 counters (ns_per_switch, ...), which no library reads, are taken from the
 document itself. execbench-compare is --compare PATH, else
 $EXECBENCH_COMPARE, else build/execbench-compare beside tools/, else the one
@@ -118,10 +130,28 @@ class Run:
         self.spread = (lo, hi) if number(lo) and number(hi) else None
         self.ideal_ns = row.get("ideal_ns") if number(row.get("ideal_ns")) else None
         self.speedup = row.get("speedup") if number(row.get("speedup")) else None
+        lo, hi = row.get("speedup_low"), row.get("speedup_high")
+        self.speedup_interval = (lo, hi) if number(lo) and number(hi) else None
         self.ideal_speedup = (row.get("ideal_speedup") if number(row.get("ideal_speedup"))
                               else None)
         self.beyond = row.get("beyond_bound") is True
+        self.cpu_share = row.get("cpu_share") if number(row.get("cpu_share")) else None
+        self.times_best = row.get("times_best") if number(row.get("times_best")) else None
+        self.lead = row.get("lead") if number(row.get("lead")) else None
+        self.winner = row.get("winner") is True
         self.counters = {}
+        # scale: the cost of a task above the ideal, warm and cold, and its bytes
+        self.stack = row.get("coro_stack_used") if isinstance(row.get("coro_stack_used"), str) \
+            else None
+        self.over = row.get("over_ideal_per_task_ns")
+        self.cold_over = row.get("cold_over_ideal_per_task_ns")
+        self.bytes = row.get("max_rss_per_task_bytes")
+
+
+def executor_label(row):
+    """The executor, and its GIL when it ran under one (a point of its own)."""
+    gil = row.get("gil_interval_us")
+    return f"{row.get('executor')}+GIL {gil} us" if number(gil) else row.get("executor")
 
 
 def gather(report):
@@ -131,8 +161,9 @@ def gather(report):
         for row in table.get("rows", []):
             run = Run(row)
             if isinstance(row.get("workload"), str):
-                key = ("P", row["workload"], row.get("executor"), row.get("workers"),
-                       row.get("tasks"), row.get("pin") or "", row.get("params") or "")
+                key = ("P", row["workload"], executor_label(row), row.get("workers"),
+                       row.get("tasks"), row.get("pin") or "", row.get("params") or "",
+                       row.get("coro_stack") or "")
             else:
                 key = ("B", row.get("name"))
             runs[key] = run
@@ -185,8 +216,9 @@ def footnotes(fig, lines):
         return 0
     width = int(fig.get_figwidth() * 17)  # characters of x-small text per line
     text = [textwrap.fill(line, width, subsequent_indent="    ") for line in
-            ["!: beyond the physical bound (efficiency above 100%, so a speedup above what the "
-             "ideal allows): a measurement artefact, not a result"] + lines]
+            ["!: beyond the physical bound (an efficiency above 100%, with an interval all of it; "
+             "so a speedup above what the ideal allows): a measurement artefact, not a result"]
+            + lines]
     text = "\n".join(text)
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize="x-small", color="#d62728")
     return text.count("\n") + 1
@@ -220,7 +252,7 @@ def point_groups(runs):
     for key, run in runs.items():
         if key[0] != "P" or run.median is None:
             continue
-        _, workload, executor, workers, tasks, pin, params = key
+        _, workload, executor, workers, tasks, pin, params, _stack = key
         groups.setdefault((workload, tasks, params, pin), {}).setdefault(executor, {})[workers] = run
     return groups
 
@@ -325,11 +357,18 @@ def scaling(plt, runs, report, source, banner=None):
             return tasks if w == 0 and tasks else w
 
         for e in executors:
-            pts = sorted((at(w), r.speedup) for w, r in by_exec[e].items()
+            pts = sorted((at(w), r.speedup, r.speedup_interval) for w, r in by_exec[e].items()
                          if r.speedup is not None and isinstance(at(w), int) and at(w) > 0)
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color=colour[e],
                         label=e)
+                # each speedup's 95% interval, where the report gives one
+                bars = [p for p in pts if p[2] is not None]
+                if bars:
+                    ax.errorbar([p[0] for p in bars], [p[1] for p in bars],
+                                yerr=[[max(p[1] - p[2][0], 0) for p in bars],
+                                      [max(p[2][1] - p[1], 0) for p in bars]],
+                                fmt="none", ecolor=colour[e], capsize=3, elinewidth=1)
             for w, r in by_exec[e].items():  # beyond the bound: ringed and marked "!"
                 if r.beyond and r.speedup is not None and isinstance(at(w), int) and at(w) > 0:
                     ax.plot([at(w)], [r.speedup], marker="o", markersize=12,
@@ -367,7 +406,8 @@ def scaling(plt, runs, report, source, banner=None):
         ax.grid(alpha=0.3)
         ax.set_title(group_title(g))
         ax.legend(fontsize="small")
-    fig.suptitle(headline(f"{title}: sequential median / median", banner), fontsize=11)
+    fig.suptitle(headline(f"{title}: sequential time / time, bars: 95% interval", banner),
+                 fontsize=11)
     title_room(fig, banner, footnotes(fig, bound_notes(report, drawable)))
     return fig
 
@@ -454,6 +494,181 @@ def overheads(plt, runs, report, source, banner=None):
     return fig
 
 
+# The crossover: mix.waitsum at several CPU shares (the crossover preset).
+CROSSOVER_WORKLOAD = "mix.waitsum"
+
+
+def crossover_series(runs):
+    """(tasks, pin, the parameters but n) -> {(executor, workers): {params: Run}}, and
+    the runs of each share: the sweeps of mix.waitsum whose points have a CPU share."""
+    series = {}
+    for key, run in runs.items():
+        if key[0] != "P" or key[1] != CROSSOVER_WORKLOAD or run.median is None:
+            continue
+        if run.cpu_share is None or run.times_best is None:
+            continue
+        _, _, executor, workers, tasks, pin, params, _stack = key
+        rest = ",".join(p for p in params.split(",") if not p.startswith("n="))
+        series.setdefault((tasks, pin, rest), {}).setdefault((executor, workers), {})[params] = run
+    # a sweep: more than one share
+    return {k: v for k, v in series.items()
+            if len({p for by in v.values() for p in by}) > 1}
+
+
+def crossover(plt, runs, report, source, banner=None):
+    sweeps = crossover_series(runs)
+    title = "Mixed work: which executor wins at each CPU share, and by how much"
+    fig, axes = plt.subplots(2 * len(sweeps), 1, squeeze=False,
+                             figsize=(11, 7.5 * len(sweeps)),
+                             gridspec_kw={"height_ratios": [3, 1.3] * len(sweeps)})
+    for s_index, ((tasks, pin, rest), by_model) in enumerate(sweeps.items()):
+        top, bottom = axes[2 * s_index, 0], axes[2 * s_index + 1, 0]
+        # the shares in the order the report gives them (n upward in the preset),
+        # each with the CPU share its reference measured
+        shares = {}
+        for by in by_model.values():
+            for params, run in by.items():
+                shares.setdefault(params, run.cpu_share)
+        order = list(shares)  # as the report lists them: the plan's order, n upward
+        xs = list(range(len(order)))
+        labels = [f"{shares[p]:.1%}\n" + ",".join(q for q in p.split(",") if q.startswith("n="))
+                  for p in order]
+        executors = sorted({e for e, _ in by_model}, key=lambda e: (
+            EXECUTOR_ORDER.index(e.split("+")[0]) if e.split("+")[0] in EXECUTOR_ORDER else 99, e))
+        _, colour = executor_colours(executors)
+        markers = "osD^v<>ph*"
+        models = sorted(by_model, key=lambda m: (executors.index(m[0]), m[1] if m[1] else 1 << 30))
+        style = {}
+        for i, m in enumerate(models):
+            same = [x for x in models if x[0] == m[0]]
+            style[m] = ("-" if same.index(m) == 0 else "--", markers[i % len(markers)])
+        for m in models:
+            e, w = m
+            pts = [(xs[order.index(p)], r.times_best) for p, r in by_model[m].items()]
+            pts.sort()
+            line, marker = style[m]
+            ax_label = f"{e}, {workers_label(w)} {'worker' if w == 1 else 'workers'}"
+            top.plot([x for x, _ in pts], [y for _, y in pts], linestyle=line, marker=marker,
+                     color=colour[e], label=ax_label)
+        top.set_yscale("log")
+        ticker = matplotlib_ticker()
+        top.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        top.yaxis.set_major_formatter(ticker.FormatStrFormatter("%gx"))
+        top.yaxis.set_minor_formatter(ticker.NullFormatter())
+        top.set_xticks(xs, labels)
+        top.set_ylabel("median / the fastest's (1x: it wins)")
+        top.grid(alpha=0.3)
+        bits = [f"{tasks} tasks"] + ([rest] if rest else []) + ([f"pin {pin}"] if pin else [])
+        top.set_title(f"{CROSSOVER_WORKLOAD} ({', '.join(bits)}): each point against the "
+                      "fastest at its share")
+        top.legend(fontsize="small", ncol=3)
+        # the winner at each share, and its lead over the runner-up
+        for p in order:
+            x = xs[order.index(p)]
+            for m in models:
+                run = by_model[m].get(p)
+                if run is None or not run.winner:
+                    continue
+                e, w = m
+                lead = run.lead if run.lead is not None else 1.0
+                bottom.bar(x, lead, 0.6, color=colour[e], zorder=2)
+                bottom.annotate(f"{e}\n{workers_label(w)} {'worker' if w == 1 else 'workers'}"
+                                f"\nby {lead:.2f}x", (x, lead),
+                                xytext=(0, 2), textcoords="offset points", ha="center",
+                                va="bottom", fontsize="x-small")
+        bottom.set_xticks(xs, labels)
+        bottom.set_xlabel("CPU share of the work (the sequential point's CPU time / its time), "
+                          "and n")
+        bottom.set_ylabel("winner's lead (x)")
+        bottom.set_ylim(bottom=1.0)
+        bottom.margins(y=0.45)
+        bottom.grid(axis="y", alpha=0.3, zorder=0)
+    fig.suptitle(headline(f"{title} ({source})", banner), fontsize=11)
+    title_room(fig, banner)
+    return fig
+
+
+def scale_lines(runs):
+    """workload -> {(executor, stack mode or None): {tasks: Run}}: the points of
+    each executor and mode, by task count (the first point of a count wins)."""
+    lines = {}
+    for key, run in runs.items():
+        if key[0] != "P" or run.median is None or not isinstance(key[4], int):
+            continue
+        by_tasks = lines.setdefault(key[1], {}).setdefault((key[2], run.stack), {})
+        by_tasks.setdefault(key[4], run)
+    # a line needs two task counts or more
+    return {w: {k: v for k, v in by.items() if len(v) > 1} for w, by in lines.items()
+            if any(len(v) > 1 for v in by.values())}
+
+
+def darker(hex_colour):
+    """The colour 45% of the way to black."""
+    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{int(v * 0.55):02x}" for v in rgb)
+
+
+def line_label(executor, stack):
+    return f"{executor}, {stack} stacks" if stack else executor
+
+
+def scale(plt, runs, report, source, banner=None):
+    lines = scale_lines(runs)
+    title = "Scale: the cost of a task against the tasks (log-log; flat is best)"
+    if not lines:
+        return empty_figure(plt, title, f"no executor in {source} was measured at two task "
+                                        "counts or more; execbench --preset scale measures them",
+                            banner)
+    fig, axes = plt.subplots(len(lines), 2, figsize=(13, 4.6 * len(lines)), squeeze=False)
+    skipped = []
+    for (ax_t, ax_b), (workload, by_line) in zip(axes, lines.items()):
+        executors, colour = executor_colours({e for e, _ in by_line})
+        styles = {}  # each line its own marker; an executor's second stack mode a darker shade
+        shades = {}
+        for (e, stack) in sorted(by_line, key=lambda k: (executors.index(k[0]), k[1] or "")):
+            pts = sorted(by_line[(e, stack)].items())
+            label = line_label(e, stack)
+            marker = styles.setdefault((e, stack), "os^vD"[len(styles) % 5])
+            nth = shades.setdefault(e, [])
+            nth.append(stack)
+            c = colour[e] if len(nth) == 1 else darker(colour[e])
+            for which, attr, style in (("warm", "over", "-"), ("cold", "cold_over", "--")):
+                xs, ys = [], []
+                for tasks, run in pts:
+                    v = getattr(run, attr)
+                    if not number(v):
+                        continue
+                    if v <= 0:  # beyond the ideal: no place on a log axis
+                        skipped.append(f"{label}, {tasks} tasks, {which}: {v:.0f} ns")
+                        continue
+                    xs.append(tasks)
+                    ys.append(v)
+                if xs:
+                    ax_t.plot(xs, ys, linestyle=style, marker=marker, color=c,
+                              label=f"{label} ({which})",
+                              markerfacecolor=c if which == "warm" else "none")
+            xs = [t for t, r in pts if number(r.bytes) and r.bytes > 0]
+            if xs:
+                ax_b.plot(xs, [by_line[(e, stack)][t].bytes for t in xs], marker=marker,
+                          color=c, label=label)
+        for ax in (ax_t, ax_b):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("tasks, every one in flight")
+            ax.grid(which="both", alpha=0.3)
+            ax.legend(fontsize="small")
+        ax_t.set_ylabel("ns per task above the ideal")
+        ax_t.set_title(f"{workload}: (time - ideal) / tasks; warm: median, cold: first run")
+        ax_b.set_ylabel("bytes per task (peak RSS / tasks)")
+        ax_b.set_title(f"{workload}: resident memory per task")
+    fig.suptitle(headline(title, banner), fontsize=12)
+    notes = [f"not drawn, at or below the ideal: {s}" for s in skipped]
+    if notes:
+        fig.text(0.01, 0.005, "\n".join(notes), ha="left", va="bottom", fontsize="x-small")
+    title_room(fig, banner, len(notes))
+    return fig
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("results", help="an execbench or Google Benchmark JSON document")
@@ -497,7 +712,11 @@ def main(argv=None):
         fail(f"{out}: cannot create the folder: {e.strerror}")
     source = os.path.basename(args.results)
     written = []
-    for name, make in (("overview", overview), ("scaling", scaling), ("overheads", overheads)):
+    figures = [("overview", overview), ("scaling", scaling), ("overheads", overheads),
+               ("scale", scale)]
+    if crossover_series(runs):
+        figures.append(("crossover", crossover))
+    for name, make in figures:
         fig = make(plt, runs, report, source, banner)
         for ext in ("png", "svg") if args.svg else ("png",):
             path = os.path.join(out, f"{name}.{ext}")

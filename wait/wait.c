@@ -7,6 +7,7 @@
 #include <poll.h>
 
 static _Thread_local const eb_wait_ops *current_ops;
+_Thread_local const eb_check_hook *eb_check_hook_current;
 
 const eb_wait_ops *eb_wait_set_ops(const eb_wait_ops *ops)
 {
@@ -24,9 +25,34 @@ static int blocking_wait_until(int64_t deadline_ns)
     return -rc;
 }
 
+const eb_check_hook *eb_check_set_hook(const eb_check_hook *hook)
+{
+    const eb_check_hook *previous = eb_check_hook_current;
+    eb_check_hook_current = hook;
+    return previous;
+}
+
+const eb_check_hook *eb_check_release(void)
+{
+    const eb_check_hook *hook = eb_check_hook_current;
+    if (hook != NULL) hook->release(hook->ctx);
+    return hook;
+}
+
+void eb_check_reacquire(const eb_check_hook *released)
+{
+    if (released != NULL) released->reacquire(released->ctx);
+}
+
 int eb_wait_until_ns(int64_t deadline_ns)
 {
-    if (current_ops == NULL) return blocking_wait_until(deadline_ns);
+    if (current_ops == NULL) {
+        /* a blocking wait: the thread's lock (the GIL) is free meanwhile */
+        const eb_check_hook *released = eb_check_release();
+        int rc = blocking_wait_until(deadline_ns);
+        eb_check_reacquire(released);
+        return rc;
+    }
     /* An executor's wait may run other tasks on this thread before it returns
      * (coroutines): the task that resumes here is still this one. */
     eb_current_task mine = eb_current_task_get();
@@ -64,8 +90,12 @@ int eb_wait_fd_blocking(int fd, unsigned events, int64_t deadline_ns)
 
 int eb_wait_fd(int fd, unsigned events, int64_t deadline_ns)
 {
-    if (current_ops == NULL || current_ops->wait_fd == NULL)
-        return eb_wait_fd_blocking(fd, events, deadline_ns);
+    if (current_ops == NULL || current_ops->wait_fd == NULL) {
+        const eb_check_hook *released = eb_check_release(); /* as in eb_wait_until_ns */
+        int rc = eb_wait_fd_blocking(fd, events, deadline_ns);
+        eb_check_reacquire(released);
+        return rc;
+    }
     eb_current_task mine = eb_current_task_get(); /* as in eb_wait_until_ns */
     int rc = current_ops->wait_fd(current_ops->ctx, fd, events, deadline_ns);
     eb_current_task_set(mine);

@@ -12,6 +12,7 @@
 #ifndef EB_WAIT_H
 #define EB_WAIT_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -59,5 +60,46 @@ int eb_wait_fd(int fd, unsigned events, int64_t deadline_ns);
 /* The blocking default: ppoll with the time left until the deadline, again
  * until the deadline has passed (a timeout never returns early). */
 int eb_wait_fd_blocking(int fd, unsigned events, int64_t deadline_ns);
+
+/* ---- check points: where CPU work lets a thread-level lock change hands ----
+ *
+ * A lock that a thread must hold while it computes (the GIL emulation,
+ * runner/gil/gil.h) installs a hook for its thread. CPU work calls
+ * eb_check_point() after every block of a few microseconds; when the lock's
+ * request flag is set, the hook gives the lock away and takes it back (as
+ * CPython's eval loop does at its eval breaker). The waits above release the
+ * lock while they block and take it back after (a coroutine scheduler keeps
+ * it while it switches between coroutines and releases it around its own idle
+ * sleep: eb_check_release / eb_check_reacquire). Without a hook a check point
+ * is one thread-local load and a branch never taken. */
+typedef struct eb_check_hook {
+    const _Atomic unsigned *request; /* non-zero: the holder is asked to give way */
+    void (*give_way)(void *ctx);     /* drop the lock, let another thread have it, take it back */
+    void (*release)(void *ctx);      /* before the thread blocks */
+    void (*reacquire)(void *ctx);    /* after it blocked */
+    void *ctx;
+} eb_check_hook;
+
+/* The calling thread's hook, NULL when none. Read afresh by every check point:
+ * a coroutine that moved to another thread sees that thread's hook. */
+extern _Thread_local const eb_check_hook *eb_check_hook_current;
+
+/* Installs `hook` for the calling thread (NULL: none); returns the previous. */
+const eb_check_hook *eb_check_set_hook(const eb_check_hook *hook);
+
+/* Where CPU work may give the thread's lock away (see above). */
+static inline void eb_check_point(void)
+{
+    const eb_check_hook *hook = eb_check_hook_current;
+    if (__builtin_expect(hook != NULL, 0) &&
+        atomic_load_explicit(hook->request, memory_order_relaxed) != 0)
+        hook->give_way(hook->ctx);
+}
+
+/* For an executor that blocks by itself (a scheduler's idle sleep): releases
+ * the calling thread's lock and returns its hook (NULL: none), which
+ * eb_check_reacquire takes back after the block. */
+const eb_check_hook *eb_check_release(void);
+void eb_check_reacquire(const eb_check_hook *released);
 
 #endif

@@ -2,6 +2,7 @@
  * articles' CPU task, checked against the closed form. */
 #include "job.h"
 #include "sumsq_kernel.h"
+#include "task_checks.h"
 #include "workload.h"
 
 #include <stdio.h>
@@ -27,17 +28,9 @@ static uint64_t sumsq_task_cost(const eb_job *job, uint64_t task)
 
 static int sumsq_verify(const eb_job *job, char *why, size_t why_len)
 {
-    for (uint64_t t = 0; t < job->tasks; t++) {
-        uint64_t n = (uint64_t)job->params[PARAM_N] + t;
-        if (!eb_sumsq_verify(n, job->task_result[t])) {
-            snprintf(why, why_len,
-                     "task %llu: sum of k*k for k < %llu is %llu mod 2^64, expected %llu",
-                     (unsigned long long)t, (unsigned long long)n,
-                     (unsigned long long)job->task_result[t],
-                     (unsigned long long)(uint64_t)eb_sumsq_closed_form(n));
+    for (uint64_t t = 0; t < job->tasks; t++)
+        if (eb_check_task_sum(job, t, (uint64_t)job->params[PARAM_N] + t, why, why_len) != 0)
             return -1;
-        }
-    }
     return 0;
 }
 

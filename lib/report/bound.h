@@ -38,6 +38,12 @@ static inline bool eb_beyond_bound(double efficiency, double shown_step)
     return efficiency >= 1.0 + shown_step / 2.0;
 }
 
+/* With an interval: beyond the bound when its low end, as shown, is. */
+static inline bool eb_beyond_bound_interval(double low, double shown_step)
+{
+    return eb_beyond_bound(low, shown_step);
+}
+
 /* What the rows say; every figure is < 0 when unknown. */
 typedef struct eb_bound_rows {
     double efficiency;      /* ideal / median, beyond the bound */

@@ -259,6 +259,22 @@ const char *eb_fmt_percent(double fraction, bool sign, char *buf, size_t len)
     return buf;
 }
 
+const char *eb_fmt_ratio_interval(double ratio, double low, double high, char *buf, size_t len)
+{
+    if (!isfinite(ratio) || !isfinite(low) || !isfinite(high)) return eb_fmt_ratio(ratio, buf, len);
+    const char *f = ratio >= 99.995 ? "%.0fx [%.0f-%.0f]" : "%.2fx [%.2f-%.2f]";
+    snprintf(buf, len, f, ratio, low, high);
+    return buf;
+}
+
+const char *eb_fmt_percent_interval(double fraction, double low, double high, char *buf, size_t len)
+{
+    if (!isfinite(fraction) || !isfinite(low) || !isfinite(high))
+        return eb_fmt_percent(fraction, false, buf, len);
+    snprintf(buf, len, "%.1f%% [%.1f-%.1f]", fraction * 100.0, low * 100.0, high * 100.0);
+    return buf;
+}
+
 const char *eb_fmt_pvalue(double p, char *buf, size_t len)
 {
     if (!isfinite(p))

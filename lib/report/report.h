@@ -119,5 +119,11 @@ const char *eb_fmt_time_ns(double ns, char *buf, size_t len);                  /
 const char *eb_fmt_ratio(double ratio, char *buf, size_t len);                 /* "1.93x" */
 const char *eb_fmt_percent(double fraction, bool sign, char *buf, size_t len); /* "+4.20%" */
 const char *eb_fmt_pvalue(double p, char *buf, size_t len);                    /* "0.0079" */
+/* With a 95% interval: "1.97x [1.94-2.00]", "98.5% [97.0-99.1]" (one decimal:
+ * EB_INTERVAL_PERCENT_STEP); the plain form when the interval is unknown. */
+const char *eb_fmt_ratio_interval(double ratio, double low, double high, char *buf, size_t len);
+const char *eb_fmt_percent_interval(double fraction, double low, double high, char *buf,
+                                    size_t len);
+#define EB_INTERVAL_PERCENT_STEP 1e-3
 
 #endif

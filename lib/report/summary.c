@@ -20,11 +20,13 @@ typedef struct entity {
 /* What one document says about one entity, computed once. */
 typedef struct figures {
     eb_run_figures f;
-    double speedup, efficiency; /* < 0 when unknown */
+    double speedup, efficiency;         /* < 0 when unknown */
+    double times_best, lead, cpu_share; /* the crossover's (results.h); < 0 when unknown */
     bool winner;
     bool has_base; /* base: the entity of the sequential point the speedup divides */
     size_t base;
     bool beyond; /* beyond its physical bound (bound.h) */
+    eb_ratios ratios; /* speedup and efficiency with their 95% intervals */
 } figures;
 
 typedef struct builder {
@@ -38,6 +40,7 @@ typedef struct builder {
     char **titles;
     size_t title_count;
     bool any_range, any_ratio, any_winner, any_aggregate_only, any_beyond;
+    bool any_interval, any_paired, any_no_interval;
 } builder;
 
 static figures *fig(const builder *b, size_t e, size_t d)
@@ -136,7 +139,7 @@ static int compute(builder *b, size_t d)
     if (seq_any == NULL || seq_pin == NULL || best == NULL) goto out;
     for (size_t e = 0; e < b->ent_count; e++) {
         figures *f = fig(b, e, d);
-        f->speedup = f->efficiency = -1.0;
+        f->speedup = f->efficiency = f->times_best = f->lead = f->cpu_share = -1.0;
         const eb_run *run = b->ents[e].per_doc[d];
         if (run == NULL) continue;
         eb_run_figures_of(run, &f->f);
@@ -159,16 +162,25 @@ static int compute(builder *b, size_t d)
                 json_object_set_new(seq_pin, gp, json_integer((json_int_t)e));
             free(gp);
         }
-        /* best: [entity of the lowest median, points in the group] */
+        /* best: [entity of the lowest median, points in the group, the
+         * runner-up's entity (-1: none yet)] */
         json_t *cur = json_object_get(best, g);
         if (cur == NULL) {
-            json_object_set_new(best, g, json_pack("[II]", (json_int_t)e, (json_int_t)1));
+            json_object_set_new(best, g,
+                                json_pack("[III]", (json_int_t)e, (json_int_t)1, (json_int_t)-1));
         } else {
             size_t be = (size_t)json_integer_value(json_array_get(cur, 0));
             json_int_t count = json_integer_value(json_array_get(cur, 1)) + 1;
-            if (f->f.median_ns < fig(b, be, d)->f.median_ns) be = e;
+            json_int_t second = json_integer_value(json_array_get(cur, 2));
+            if (f->f.median_ns < fig(b, be, d)->f.median_ns) {
+                second = (json_int_t)be;
+                be = e;
+            } else if (second < 0 || f->f.median_ns < fig(b, (size_t)second, d)->f.median_ns) {
+                second = (json_int_t)e;
+            }
             json_array_set_new(cur, 0, json_integer((json_int_t)be));
             json_array_set_new(cur, 1, json_integer(count));
+            json_array_set_new(cur, 2, json_integer(second));
         }
         free(g);
     }
@@ -184,18 +196,45 @@ static int compute(builder *b, size_t d)
         }
         json_t *base = json_object_get(seq_pin, gp);
         if (base == NULL) base = json_object_get(seq_any, g);
+        const eb_run *reference = NULL;
         if (base != NULL) {
             f->has_base = true;
             f->base = (size_t)json_integer_value(base);
             f->speedup = eb_speedup(fig(b, f->base, d)->f.median_ns, f->f.median_ns);
+            f->cpu_share =
+                eb_cpu_share(fig(b, f->base, d)->f.cpu_median_ns, fig(b, f->base, d)->f.median_ns);
+            reference = b->ents[f->base].per_doc[d];
         }
-        /* The efficiency as shown ("100.00%"): what reads above 100% is marked. */
-        if (f->efficiency >= 0.0 && eb_beyond_bound(f->efficiency, 1e-4))
+        /* With the repetitions at hand: paired by round, or the medians' ratio,
+         * each with its interval (lib/results); aggregates alone keep the
+         * medians' figures above. */
+        if (eb_run_ratios(run, reference, b->docs[d].seed, &f->ratios) != 0) {
+            free(g);
+            free(gp);
+            goto out;
+        }
+        if (f->ratios.speedup.estimate > 0.0) f->speedup = f->ratios.speedup.estimate;
+        if (f->ratios.efficiency.estimate > 0.0) f->efficiency = f->ratios.efficiency.estimate;
+        b->any_paired |= f->ratios.paired;
+        /* Beyond the bound: with an interval, when all of it is (as shown: one
+         * decimal); without one, when the figure as shown ("100.00%") is. */
+        bool interval = eb_interval_known(&f->ratios.efficiency);
+        if (f->efficiency >= 0.0 &&
+            (interval ? eb_beyond_bound_interval(f->ratios.efficiency.low, EB_INTERVAL_PERCENT_STEP)
+                      : eb_beyond_bound(f->efficiency, 1e-4)))
             f->beyond = b->any_beyond = true;
+        if (interval || eb_interval_known(&f->ratios.speedup)) b->any_interval = true;
+        /* the cell and its note read "[?]": the footnote says why */
+        if (!interval && f->efficiency > 1.0) b->any_no_interval = true;
         json_t *cur = json_object_get(best, g);
-        if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 &&
-            (size_t)json_integer_value(json_array_get(cur, 0)) == e)
+        size_t be = cur != NULL ? (size_t)json_integer_value(json_array_get(cur, 0)) : e;
+        json_int_t second = cur != NULL ? json_integer_value(json_array_get(cur, 2)) : -1;
+        f->times_best = eb_times_best(fig(b, be, d)->f.median_ns, f->f.median_ns);
+        if (cur != NULL && json_integer_value(json_array_get(cur, 1)) > 1 && be == e) {
             f->winner = b->any_winner = true;
+            if (second >= 0)
+                f->lead = eb_times_best(f->f.median_ns, fig(b, (size_t)second, d)->f.median_ns);
+        }
         if (f->speedup >= 0.0 || f->efficiency >= 0.0) b->any_ratio = true;
         free(g);
         free(gp);
@@ -211,7 +250,8 @@ out:
 /* ---- the tables ------------------------------------------------------------- */
 
 enum {
-    KEY_COLS = 8, /* name, benchmark, workload, executor, workers, tasks, pin, params */
+    KEY_COLS = 10, /* name, benchmark, workload, executor, workers, tasks, pin, params, gil,
+                      coro_stack */
 };
 
 /* The columns each document has: a number for csv and json, its text for people. */
@@ -224,13 +264,28 @@ enum {
     PD_MAX,
     PD_CV,
     PD_SPEEDUP,
+    PD_SPEEDUP_LOW,
+    PD_SPEEDUP_HIGH,
     PD_EFFICIENCY,
+    PD_EFFICIENCY_LOW,
+    PD_EFFICIENCY_HIGH,
+    PD_PAIRS,
+    PD_CONVERGED,
     PD_IDEAL,
     PD_IDEAL_SPEEDUP, /* the reference's median over the ideal: the speedup's bound */
     PD_BEYOND,
     PD_WINNER,
     PD_STATUS, /* ok, partial (some repetitions failed), error, no_median */
     PD_ERROR,
+    PD_CPU_SHARE,  /* the reference's CPU time over its median: the share that computes */
+    PD_TIMES_BEST, /* the median over the fastest of the group's */
+    PD_LEAD,       /* the fastest point's: the runner-up's median over its own */
+    /* scale: what ran and what a task cost above the ideal, warm and cold */
+    PD_CORO_STACK_USED,
+    PD_COLD_RUN,
+    PD_OVER_PER_TASK,
+    PD_COLD_OVER_PER_TASK,
+    PD_BYTES_PER_TASK,
     PER_DOC_COLS,
 };
 
@@ -246,6 +301,9 @@ static int add_columns(eb_column **cols, size_t *count, size_t doc_count)
         {EB_KEY_TASKS, EB_KEY_TASKS, EB_COL_BOTH | EB_COL_HOIST, false},
         {EB_KEY_PIN, EB_KEY_PIN, EB_COL_BOTH | EB_COL_HOIST, true},
         {EB_KEY_PARAMS, EB_KEY_PARAMS, EB_COL_BOTH | EB_COL_HOIST | EB_COL_HOIST_BARE, true},
+        {EB_KEY_GIL_INTERVAL_US, "GIL us", EB_COL_BOTH, false},
+        /* only where a point names its stack mode: hidden for the others */
+        {EB_KEY_CORO_STACK, "stack", EB_COL_BOTH | EB_COL_HOIST, true},
     };
     size_t n = KEY_COLS + PER_DOC_COLS * doc_count;
     eb_column *c = calloc(n, sizeof *c);
@@ -282,14 +340,31 @@ static int build_columns(const builder *b, eb_column **cols_out, size_t *count_o
         [PD_MIN] = {"min_ns", "min", EB_COL_MACHINE, false},
         [PD_MAX] = {"max_ns", "max", EB_COL_MACHINE, false},
         [PD_CV] = {"cv", "CV", EB_COL_BOTH, false},
-        [PD_SPEEDUP] = {"speedup", "speedup", EB_COL_BOTH, false},
-        [PD_EFFICIENCY] = {"efficiency", "efficiency", EB_COL_BOTH, false},
+        [PD_SPEEDUP] = {EB_KEY_SPEEDUP, "speedup", EB_COL_BOTH, false},
+        [PD_SPEEDUP_LOW] = {EB_KEY_SPEEDUP_LOW, "speedup low", EB_COL_MACHINE, false},
+        [PD_SPEEDUP_HIGH] = {EB_KEY_SPEEDUP_HIGH, "speedup high", EB_COL_MACHINE, false},
+        [PD_EFFICIENCY] = {EB_KEY_EFFICIENCY, "efficiency", EB_COL_BOTH, false},
+        [PD_EFFICIENCY_LOW] = {EB_KEY_EFFICIENCY_LOW, "efficiency low", EB_COL_MACHINE, false},
+        [PD_EFFICIENCY_HIGH] = {EB_KEY_EFFICIENCY_HIGH, "efficiency high", EB_COL_MACHINE, false},
+        [PD_PAIRS] = {EB_KEY_PAIRS, "pairs", EB_COL_MACHINE, false},
+        [PD_CONVERGED] = {EB_KEY_CONVERGED, "converged", EB_COL_MACHINE, false},
         [PD_IDEAL] = {EB_KEY_IDEAL_NS, "ideal", EB_COL_MACHINE, false},
         [PD_IDEAL_SPEEDUP] = {"ideal_speedup", "ideal speedup", EB_COL_MACHINE, false},
         [PD_BEYOND] = {"beyond_bound", "beyond bound", EB_COL_MACHINE, false},
         [PD_WINNER] = {"winner", "winner", EB_COL_MACHINE, false},
         [PD_STATUS] = {"status", "status", EB_COL_MACHINE, true},
         [PD_ERROR] = {"error", "error", EB_COL_MACHINE, true},
+        [PD_CPU_SHARE] = {"cpu_share", "CPU share", EB_COL_MACHINE, false},
+        [PD_TIMES_BEST] = {"times_best", "x best", EB_COL_MACHINE, false},
+        [PD_LEAD] = {"lead", "lead", EB_COL_MACHINE, false},
+        [PD_CORO_STACK_USED] = {EB_KEY_CORO_STACK_USED, "stack used", EB_COL_MACHINE, true},
+        [PD_COLD_RUN] = {EB_KEY_COLD_RUN_NS, "cold run", EB_COL_MACHINE, false},
+        [PD_OVER_PER_TASK] = {"over_ideal_per_task_ns", "over ideal per task", EB_COL_MACHINE,
+                              false},
+        [PD_COLD_OVER_PER_TASK] = {"cold_over_ideal_per_task_ns", "cold over ideal per task",
+                                   EB_COL_MACHINE, false},
+        [PD_BYTES_PER_TASK] = {EB_KEY_MAX_RSS_PER_TASK_BYTES, "bytes per task", EB_COL_MACHINE,
+                               false},
     };
     size_t per = sizeof per_doc / sizeof per_doc[0];
     _Static_assert(sizeof per_doc / sizeof per_doc[0] == PER_DOC_COLS, "one entry per column");
@@ -344,10 +419,37 @@ static const char *point_label(const eb_row *row, char *buf, size_t len)
     else
         snprintf(workers, sizeof workers, "%lld %s", (long long)row->workers,
                  eb_plural((size_t)row->workers, "worker", "workers"));
-    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s", row->executor, workers, (long long)row->tasks,
+    char gil[48] = "";
+    if (row->gil_interval_us > 0)
+        snprintf(gil, sizeof gil, ", GIL %lld us", (long long)row->gil_interval_us);
+    snprintf(buf, len, "%s, %s, %lld %s%s%s%s%s%s", row->executor, workers, (long long)row->tasks,
              eb_plural((size_t)row->tasks, "task", "tasks"), row->pin[0] ? ", pin " : "", row->pin,
-             row->params[0] ? ", " : "", row->params);
+             row->params[0] ? ", " : "", row->params, gil);
     return buf;
+}
+
+/* The scale figures of a point (scale.png): the stack mode its coroutines
+ * ran with, its cold run, what a task cost above the ideal warm (the
+ * median) and cold, and its resident bytes per task. */
+static int scale_cells(eb_table *t, size_t row, size_t c, const eb_run *run, const figures *f)
+{
+    const eb_row *first = run->first;
+    int rc = 0;
+    double cold = -1.0, over, bytes;
+    if (first->coro_stack_used[0])
+        rc = eb_table_set(t, row, c + PD_CORO_STACK_USED,
+                          eb_cell_text(first->coro_stack_used, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_COLD_RUN_NS, &cold) && cold > 0.0)
+        rc = eb_table_set(t, row, c + PD_COLD_RUN, eb_cell_real(cold, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_over_ideal_per_task_ns(f->f.median_ns, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_OVER_PER_TASK, eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && cold > 0.0 &&
+        eb_over_ideal_per_task_ns(cold, run->ideal_ns, first->tasks, &over))
+        rc = eb_table_set(t, row, c + PD_COLD_OVER_PER_TASK,
+                          eb_cell_real(over, NULL, EB_STYLE_PLAIN));
+    if (rc == 0 && eb_run_number_median(run, EB_KEY_MAX_RSS_PER_TASK_BYTES, &bytes))
+        rc = eb_table_set(t, row, c + PD_BYTES_PER_TASK, eb_cell_real(bytes, NULL, EB_STYLE_PLAIN));
+    return rc;
 }
 
 static int fill_row(const builder *b, eb_table *t, size_t e)
@@ -372,6 +474,8 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         SET(5, eb_cell_int(proto->tasks, EB_STYLE_PLAIN));
         if (proto->pin[0]) SET(6, eb_cell_text(proto->pin, EB_STYLE_PLAIN));
         if (proto->params[0]) SET(7, eb_cell_text(proto->params, EB_STYLE_PLAIN));
+        if (proto->gil_interval_us > 0) SET(8, eb_cell_int(proto->gil_interval_us, EB_STYLE_PLAIN));
+        if (proto->coro_stack[0]) SET(9, eb_cell_text(proto->coro_stack, EB_STYLE_PLAIN));
     } else {
         SET(1, eb_cell_text(proto->run_name, EB_STYLE_PLAIN));
     }
@@ -417,16 +521,41 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         /* A figure beyond its bound keeps its number, marked for people. */
         const char *mark = f->beyond ? " " EB_BOUND_MARK : "";
         eb_style bound_style = f->beyond ? EB_STYLE_WARN : EB_STYLE_PLAIN;
+        const eb_interval *si = &f->ratios.speedup, *ei = &f->ratios.efficiency;
         if (f->speedup >= 0.0) {
-            snprintf(text, sizeof text, "%s%s", eb_fmt_ratio(f->speedup, buf, sizeof buf), mark);
+            bool known = eb_interval_known(si) && si->estimate > 0.0;
+            snprintf(text, sizeof text, "%s%s",
+                     known ? eb_fmt_ratio_interval(f->speedup, si->low, si->high, buf, sizeof buf)
+                           : eb_fmt_ratio(f->speedup, buf, sizeof buf),
+                     mark);
             SET(c + PD_SPEEDUP, eb_cell_real(f->speedup, text, bound_style));
+            if (known) {
+                SET(c + PD_SPEEDUP_LOW, eb_cell_real(si->low, NULL, EB_STYLE_PLAIN));
+                SET(c + PD_SPEEDUP_HIGH, eb_cell_real(si->high, NULL, EB_STYLE_PLAIN));
+            }
         }
         if (f->efficiency >= 0.0) {
-            snprintf(text, sizeof text, "%s%s",
-                     eb_fmt_percent(f->efficiency, false, buf, sizeof buf), mark);
+            bool known = eb_interval_known(ei) && ei->estimate > 0.0;
+            /* above 100% only with its interval: "[?]" where none can be drawn */
+            if (known)
+                eb_fmt_percent_interval(f->efficiency, ei->low, ei->high, buf, sizeof buf);
+            else
+                snprintf(buf2, sizeof buf2, "%s%s",
+                         eb_fmt_percent(f->efficiency, false, buf, sizeof buf),
+                         f->efficiency > 1.0 ? " [?]" : "");
+            snprintf(text, sizeof text, "%s%s", known ? buf : buf2, mark);
             SET(c + PD_EFFICIENCY, eb_cell_real(f->efficiency, text, bound_style));
             SET(c + PD_BEYOND, eb_cell_bool(f->beyond, NULL, EB_STYLE_PLAIN));
+            if (known) {
+                SET(c + PD_EFFICIENCY_LOW, eb_cell_real(ei->low, NULL, EB_STYLE_PLAIN));
+                SET(c + PD_EFFICIENCY_HIGH, eb_cell_real(ei->high, NULL, EB_STYLE_PLAIN));
+            }
         }
+        if (f->ratios.paired) SET(c + PD_PAIRS, eb_cell_int((int64_t)si->n, EB_STYLE_PLAIN));
+        if (run->agg_median != NULL && run->agg_median->converged >= 0)
+            SET(c + PD_CONVERGED,
+                eb_cell_bool(run->agg_median->converged == 1,
+                             run->agg_median->converged == 1 ? "yes" : "no", EB_STYLE_PLAIN));
         if (run->ideal_ns >= 0.0)
             SET(c + PD_IDEAL, eb_cell_real(run->ideal_ns, NULL, EB_STYLE_PLAIN));
         double bound = f->has_base && run->ideal_ns >= 0.0
@@ -435,6 +564,12 @@ static int fill_row(const builder *b, eb_table *t, size_t e)
         if (bound >= 0.0) SET(c + PD_IDEAL_SPEEDUP, eb_cell_real(bound, NULL, EB_STYLE_PLAIN));
         if (proto->is_point)
             SET(c + PD_WINNER, eb_cell_bool(f->winner, f->winner ? "yes" : "", EB_STYLE_PLAIN));
+        if (f->cpu_share >= 0.0)
+            SET(c + PD_CPU_SHARE, eb_cell_real(f->cpu_share, NULL, EB_STYLE_PLAIN));
+        if (f->times_best >= 0.0)
+            SET(c + PD_TIMES_BEST, eb_cell_real(f->times_best, NULL, EB_STYLE_PLAIN));
+        if (f->lead >= 0.0) SET(c + PD_LEAD, eb_cell_real(f->lead, NULL, EB_STYLE_PLAIN));
+        if (proto->is_point && rc == 0) rc = scale_cells(t, row, c, run, f);
     }
 #undef SET
     return rc;
@@ -490,11 +625,14 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
         for (size_t d = 0; d < b->doc_count; d++) {
             const figures *f = fig(b, e, d);
             if (!f->beyond) continue;
+            /* With an interval wholly beyond the bound, the spread of the
+             * repetitions explains nothing: the noise clause is left out. */
+            bool interval = eb_interval_known(&f->ratios.efficiency);
             eb_bound_rows rows = {
                 .efficiency = f->efficiency,
                 .real_ns = f->f.median_ns,
                 .cpu_ns = f->f.cpu_median_ns,
-                .cv = f->f.has_cv ? f->f.cv : -1.0,
+                .cv = f->f.has_cv && !interval ? f->f.cv : -1.0,
                 .ref_real_ns = -1.0,
                 .ref_cpu_ns = -1.0,
                 .ref_cv = -1.0,
@@ -503,14 +641,58 @@ static int bound_notes(const builder *b, eb_table *t, size_t table)
                 const figures *ref = fig(b, f->base, d);
                 rows.ref_real_ns = ref->f.median_ns;
                 rows.ref_cpu_ns = ref->f.cpu_median_ns;
-                rows.ref_cv = ref->f.has_cv ? ref->f.cv : -1.0;
+                rows.ref_cv = ref->f.has_cv && !interval ? ref->f.cv : -1.0;
             }
-            char who[512], label[40], cause[400], pct[32];
+            char who[512], label[40], cause[400], pct[64], num[32];
             eb_bound_cause(&rows, cause, sizeof cause);
-            int rc = eb_table_note(t, EB_BOUND_MARK " %s%s: %s of the ideal: %s",
-                                   doc_label(b, d, label, sizeof label),
-                                   point_label(b->ents[e].per_doc[d]->first, who, sizeof who),
-                                   eb_fmt_percent(f->efficiency, false, pct, sizeof pct), cause);
+            if (interval)
+                eb_fmt_percent_interval(f->efficiency, f->ratios.efficiency.low,
+                                        f->ratios.efficiency.high, pct, sizeof pct);
+            else /* above 100% only with its interval: "[?]" where none can be drawn */
+                snprintf(pct, sizeof pct, "%s [?]",
+                         eb_fmt_percent(f->efficiency, false, num, sizeof num));
+            int rc = eb_table_note(
+                t, EB_BOUND_MARK " %s%s: %s of the ideal: %s", doc_label(b, d, label, sizeof label),
+                point_label(b->ents[e].per_doc[d]->first, who, sizeof who), pct, cause);
+            if (rc != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Notes under a table about its rounds: each reference's noise floor (the
+ * ratio of its two runs in the same round, A/A), and each point whose
+ * intervals stayed wider than --target-ci. */
+static int round_notes(const builder *b, eb_table *t, size_t table)
+{
+    for (size_t e = 0; e < b->ent_count; e++) {
+        if (b->ents[e].table != table) continue;
+        for (size_t d = 0; d < b->doc_count; d++) {
+            const eb_run *run = b->ents[e].per_doc[d];
+            if (run == NULL || !run->first->is_point) continue;
+            char who[512], label[40], ratio[96];
+            int rc = 0;
+            eb_interval nf;
+            if (eb_row_is_reference(run->first) &&
+                eb_run_noise_floor(run, b->docs[d].seed, &nf) == 0 && nf.estimate > 0.0 &&
+                eb_interval_known(&nf))
+                rc = eb_table_note(
+                    t,
+                    "%snoise floor: %s against itself in the same round (A/A): "
+                    "%s over %zu rounds, +-%.1f%%",
+                    doc_label(b, d, label, sizeof label), point_label(run->first, who, sizeof who),
+                    eb_fmt_ratio_interval(nf.estimate, nf.low, nf.high, ratio, sizeof ratio), nf.n,
+                    100.0 * eb_interval_half_width(&nf));
+            const figures *f = fig(b, e, d);
+            if (rc == 0 && run->agg_median != NULL && run->agg_median->converged == 0) {
+                double hw = eb_interval_half_width(&f->ratios.speedup);
+                double he = eb_interval_half_width(&f->ratios.efficiency);
+                if (!(hw > he)) hw = he;
+                rc = eb_table_note(
+                    t, "%sdid not converge: %s: an interval of +-%.1f%% after %zu rounds",
+                    doc_label(b, d, label, sizeof label), point_label(run->first, who, sizeof who),
+                    100.0 * hw, run->n);
+            }
             if (rc != 0) return rc;
         }
     }
@@ -542,6 +724,14 @@ static int describe_inputs(const builder *b, eb_report *r)
         if (rc == 0 && doc->interrupted)
             rc = eb_report_note(r, "%s: %s: only the points that finished are in it", label,
                                 eb_results_interruption(doc, why, sizeof why));
+        if (rc == 0 && doc->rounds_disturbed > 0)
+            rc = eb_report_note(r,
+                                "%s: %lld of %lld rounds disturbed: %lld set aside and run again, "
+                                "%lld kept when the redo budget was spent "
+                                "(context.execbench.rounds says why)",
+                                label, (long long)doc->rounds_disturbed, (long long)doc->rounds,
+                                (long long)doc->rounds_set_aside,
+                                (long long)(doc->rounds_disturbed - doc->rounds_set_aside));
         if (rc != 0) return rc;
     }
     return 0;
@@ -555,19 +745,36 @@ static int footnotes(const builder *b, eb_report *r)
                                 "median over the repetitions; %s show their spread (CV = "
                                 "stddev / mean).",
                                 b->doc_count > 1 ? "CV values" : "min - max and CV");
-    if (rc == 0 && b->any_ratio)
+    if (rc == 0 && b->any_ratio && b->any_paired)
+        rc = eb_report_footnote(r, "speedup: per round, the time of the sequential point with "
+                                   "the same workload, tasks and params over this point's in the "
+                                   "same round, the median over the rounds; efficiency: the ideal "
+                                   "over the time, likewise (a CPU ideal scales with the round's "
+                                   "sequential time; 100%% = the ideal).");
+    if (rc == 0 && b->any_ratio && b->doc_count > 1 && b->any_paired)
+        rc = eb_report_footnote(r, "speedup and efficiency of a document without rounds: as "
+                                   "below, from the medians.");
+    if (rc == 0 && b->any_ratio && (!b->any_paired || b->doc_count > 1))
         rc = eb_report_footnote(r, "speedup: median of the sequential point with the same "
                                    "workload, tasks and params over this median; efficiency: "
                                    "ideal_ns over the median (100%% = the ideal).");
+    if (rc == 0 && b->any_interval)
+        rc = eb_report_footnote(r,
+                                "intervals: [low-high] is the 95%% interval (percentile "
+                                "bootstrap of the %s, seeded with the document's seed).",
+                                b->any_paired ? "rounds" : "repetitions");
+    if (rc == 0 && b->any_no_interval)
+        rc = eb_report_footnote(r, "intervals: [?] says none can be drawn (fewer than 2 "
+                                   "repetitions, or aggregates only).");
     if (rc == 0 && b->any_winner)
         rc = eb_report_footnote(r, "*: the fastest point of its workload, tasks and params.");
     if (rc == 0 && b->any_beyond)
         rc = eb_report_footnote(r, EB_BOUND_MARK ": beyond the physical bound: an efficiency "
-                                                 "above 100%%, and so a speedup above what the "
-                                                 "ideal allows (the sequential median over "
-                                                 "ideal_ns); not a result but a measurement "
-                                                 "artefact, whose likely cause the note under "
-                                                 "its table names.");
+                                                 "above 100%% (with an interval, all of it), and "
+                                                 "so a speedup above what the ideal allows (the "
+                                                 "sequential median over ideal_ns); not a result "
+                                                 "but a measurement artefact, whose likely cause "
+                                                 "the note under its table names.");
     if (rc == 0 && b->any_aggregate_only)
         rc = eb_report_footnote(r, "no min - max where a document holds aggregates only "
                                    "(--benchmark_report_aggregates_only).");
@@ -578,6 +785,25 @@ static int footnotes(const builder *b, eb_report *r)
  * than EB_SUMMARY_NOISY_CV between repetitions. */
 static int noisy_points(const builder *b, eb_report *r)
 {
+    /* An interleaved run says which points' intervals stayed wide instead. */
+    size_t wide = 0, judged = 0;
+    for (size_t e = 0; e < b->ent_count; e++)
+        for (size_t d = 0; d < b->doc_count; d++) {
+            const eb_run *run = b->ents[e].per_doc[d];
+            if (run == NULL || run->agg_median == NULL || run->agg_median->converged < 0) continue;
+            judged++;
+            wide += run->agg_median->converged == 0;
+        }
+    if (judged > 0) {
+        if (wide == 0) return 0;
+        return eb_report_footnote(
+            r,
+            "%zu of %zu %s did not converge to --target-ci within --max-rounds and "
+            "--time-budget: the machine was busy or changed speed; read %s with %s interval, "
+            "or run again on a quieter machine",
+            wide, judged, eb_plural(judged, "point", "points"), wide == 1 ? "it" : "them",
+            wide == 1 ? "its" : "their");
+    }
     size_t noisy = 0, measured = 0;
     for (size_t e = 0; e < b->ent_count; e++)
         for (size_t d = 0; d < b->doc_count; d++) {
@@ -641,7 +867,9 @@ int eb_summary_build(const eb_results_doc *docs, size_t count, const eb_summary_
         if (table == NULL) goto out;
         for (size_t e = 0; e < b.ent_count; e++)
             if (b.ents[e].table == t && fill_row(&b, table, e) != 0) goto out;
-        if (error_notes(&b, table, t) != 0 || bound_notes(&b, table, t) != 0) goto out;
+        if (error_notes(&b, table, t) != 0 || bound_notes(&b, table, t) != 0 ||
+            round_notes(&b, table, t) != 0)
+            goto out;
     }
     if (footnotes(&b, r) != 0) goto out;
     if (b.opt.name_noisy_points && noisy_points(&b, r) != 0) goto out;

@@ -51,16 +51,21 @@ static int describe_point(json_t *row, const eb_point_desc *p)
     if (rc == 0) rc = put(row, EB_KEY_TASKS, json_integer((json_int_t)p->tasks));
     if (rc == 0) rc = put(row, EB_KEY_PIN, json_string(p->pin));
     if (rc == 0 && p->cpuset != NULL) rc = put(row, EB_KEY_CPUSET, json_string(p->cpuset));
+    if (rc == 0 && p->coro_stack != NULL)
+        rc = put(row, EB_KEY_CORO_STACK, json_string(p->coro_stack));
     json_t *params = json_object();
     for (size_t i = 0; rc == 0 && params != NULL && i < p->param_count; i++)
         rc = put(params, p->param_keys[i], json_integer((json_int_t)p->param_values[i]));
-    if (rc == 0) return put(row, EB_KEY_PARAMS, params);
-    json_decref(params);
+    if (rc == 0)
+        rc = put(row, EB_KEY_PARAMS, params);
+    else
+        json_decref(params);
+    if (rc == 0 && p->gil_interval_us > 0)
+        rc = put(row, EB_KEY_GIL_INTERVAL_US, json_integer((json_int_t)p->gil_interval_us));
     return rc;
 }
 
-/* Appends obj (a new reference is taken) as the document's last row. */
-static int append_row(eb_results_doc *doc, json_t *obj)
+int eb_results_append_row(eb_results_doc *doc, json_t *obj)
 {
     if (eb_results_reserve_rows(doc, 1) != 0 || json_array_append(rows_of(doc), obj) != 0)
         return -ENOMEM;
@@ -119,7 +124,7 @@ int eb_results_append_point(eb_results_doc *doc, eb_results_doc *part, int64_t f
         rc = put(obj, EB_KEY_FAMILY_INDEX, json_integer((json_int_t)family));
         if (rc == 0) rc = put(obj, EB_KEY_PER_FAMILY_INSTANCE_INDEX, json_integer(0));
         if (rc == 0) rc = describe_point(obj, point);
-        if (rc == 0) rc = append_row(doc, obj);
+        if (rc == 0) rc = eb_results_append_row(doc, obj);
     }
     eb_results_free(part);
     return rc;
@@ -149,7 +154,7 @@ int eb_results_append_plain(eb_results_doc *doc, eb_results_doc *part, int64_t f
         rc = put(obj, EB_KEY_FAMILY_INDEX, json_integer((json_int_t)(family + own)));
         if (rc == 0 && prefix != NULL) rc = prefix_key(obj, EB_KEY_NAME, prefix);
         if (rc == 0 && prefix != NULL) rc = prefix_key(obj, EB_KEY_RUN_NAME, prefix);
-        if (rc == 0) rc = append_row(doc, obj);
+        if (rc == 0) rc = eb_results_append_row(doc, obj);
     }
     *next = family + top + 1;
     eb_results_free(part);
@@ -185,12 +190,12 @@ int eb_results_add_error(eb_results_doc *doc, const char *name, int64_t family, 
         0, EB_KEY_REAL_TIME, 0.0, EB_KEY_CPU_TIME, 0.0, EB_KEY_TIME_UNIT, "ms");
     if (row == NULL) return -ENOMEM;
     int rc = point != NULL ? describe_point(row, point) : 0;
-    if (rc == 0) rc = append_row(doc, row);
+    if (rc == 0) rc = eb_results_append_row(doc, row);
     json_decref(row);
     return rc;
 }
 
-int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns,
+int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns, double share,
                          const char *basis)
 {
     for (size_t i = 0; i < doc->row_count; i++) {
@@ -199,6 +204,7 @@ int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t idea
         int rc =
             ideal_ns >= 0 ? put(row->json, EB_KEY_IDEAL_NS, json_integer((json_int_t)ideal_ns)) : 0;
         if (rc == 0) rc = put(row->json, EB_KEY_IDEAL_BASIS, json_string(basis));
+        if (rc == 0 && share > 0.0) rc = put(row->json, EB_KEY_IDEAL_SHARE, json_real(share));
         if (rc == 0) rc = eb_results_type_row(doc, i);
         if (rc != 0) return rc;
     }
@@ -230,6 +236,11 @@ int eb_row_set_real(eb_results_doc *doc, size_t i, const char *key, double value
 int eb_row_set_bool(eb_results_doc *doc, size_t i, const char *key, bool value)
 {
     return set_row(doc, i, key, json_boolean(value));
+}
+
+int eb_row_set_string(eb_results_doc *doc, size_t i, const char *key, const char *value)
+{
+    return set_row(doc, i, key, json_string(value));
 }
 
 int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *values, size_t n)
@@ -380,6 +391,20 @@ int eb_results_context_ints(eb_results_doc *doc, const char *key, const char *co
             o = NULL;
         }
     return set_context(doc, EB_CONTEXT_EXECBENCH, key, o);
+}
+
+bool eb_results_context_take_int(eb_results_doc *doc, eb_context_part part, const char *key,
+                                 int64_t *out)
+{
+    char buf[256];
+    const char *at;
+    json_t *obj = context_object(doc, part, key, buf, sizeof buf, &at);
+    json_t *v = obj != NULL ? json_object_get(obj, at) : NULL;
+    if (!json_is_integer(v)) return false;
+    *out = (int64_t)json_integer_value(v);
+    json_object_del(obj, at);
+    eb_results_type_context(doc);
+    return true;
 }
 
 bool eb_results_context_has(const eb_results_doc *doc, eb_context_part part, const char *key)

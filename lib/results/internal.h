@@ -14,6 +14,10 @@ int eb_results_type_row(eb_results_doc *doc, size_t index);
 /* Types the context's fields again, after a change to it. */
 int eb_results_type_context(eb_results_doc *doc);
 
+/* Appends obj (a new reference is taken) as the document's last row, typed.
+ * 0, or -ENOMEM / -EINVAL (then nothing was added). */
+int eb_results_append_row(eb_results_doc *doc, json_t *obj);
+
 /* Room for `more` rows. 0 or -ENOMEM. */
 int eb_results_reserve_rows(eb_results_doc *doc, size_t more);
 

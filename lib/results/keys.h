@@ -45,6 +45,27 @@
 #define EB_KEY_MAX_RSS_KIB "max_rss_kib"
 #define EB_KEY_TASK_LATENCY_P50_NS "task_latency_p50_ns"
 #define EB_KEY_TASK_LATENCY_P99_NS "task_latency_p99_ns"
+/* What a workload with requests measured (net.http: workload.h's figures). */
+#define EB_KEY_REQUESTS "requests"
+#define EB_KEY_REQUESTS_PER_SECOND "requests_per_second"
+#define EB_KEY_REQUEST_LATENCY_P50_NS "request_latency_p50_ns"
+#define EB_KEY_REQUEST_LATENCY_P99_NS "request_latency_p99_ns"
+#define EB_KEY_REQUEST_LATENCY_P999_NS "request_latency_p999_ns"
+#define EB_KEY_CONNECTIONS_OPENED "connections_opened"
+#define EB_KEY_BYTES_RECEIVED "bytes_received"
+#define EB_KEY_SERVER_CPU_NS "server_cpu_ns"
+#define EB_KEY_SERVER_PU "server_pu"
+#define EB_KEY_REQUEST_CPU_NS "request_cpu_ns"
+/* With a GIL (--gil on): what the job's threads did with it (wait/gil.h). */
+#define EB_KEY_GIL_SWITCHES "gil_switches"
+#define EB_KEY_GIL_HANDOFFS "gil_handoffs"
+#define EB_KEY_GIL_DROP_REQUESTS "gil_drop_requests"
+#define EB_KEY_GIL_FORCED_WAITS "gil_forced_waits"
+#define EB_KEY_GIL_WAIT_NS "gil_wait_ns"
+/* The hybrid executor: ready coroutines idle threads took from others. */
+#define EB_KEY_STEALS "steals"
+/* The run queue wait of the job's threads (/proc/thread-self/schedstat). */
+#define EB_KEY_RUN_DELAY_NS "run_delay_ns"
 /* The job's CPU as a counter, on its way to cpu_time: never in a document. */
 #define EB_KEY_JOB_CPU_NS "eb_cpu_ns"
 
@@ -60,8 +81,52 @@
 #define EB_KEY_PIN "pin"
 #define EB_KEY_CPUSET "cpuset"
 #define EB_KEY_PARAMS "params"
+#define EB_KEY_GIL_INTERVAL_US "gil_interval_us"
 #define EB_KEY_IDEAL_NS "ideal_ns"
 #define EB_KEY_IDEAL_BASIS "ideal_basis"
+/* CPU work: ideal_ns as a share of the reference's time (the runner's ideal
+ * scales the reference; a round's efficiency scales the round's reference). */
+#define EB_KEY_IDEAL_SHARE "ideal_share"
+
+/* A row of an interleaved run (--order interleaved): each repetition's round
+ * and what the machine did meanwhile. */
+#define EB_KEY_ROUND "round"
+#define EB_KEY_START_NS "start_ns"
+#define EB_KEY_STEAL_NS "steal_ns"
+#define EB_KEY_FOREIGN_CPU_NS "foreign_cpu_ns"
+#define EB_KEY_DISTURBED "disturbed"
+/* The reference point's second run in the round (the A/A pair). */
+#define EB_KEY_AA_REAL_NS "aa_real_ns"
+/* On a point's median aggregate: the paired figures and how its rounds went. */
+#define EB_KEY_SPEEDUP "speedup"
+#define EB_KEY_SPEEDUP_LOW "speedup_low"
+#define EB_KEY_SPEEDUP_HIGH "speedup_high"
+#define EB_KEY_EFFICIENCY "efficiency"
+#define EB_KEY_EFFICIENCY_LOW "efficiency_low"
+#define EB_KEY_EFFICIENCY_HIGH "efficiency_high"
+#define EB_KEY_PAIRS "pairs"
+#define EB_KEY_CONVERGED "converged"
+#define EB_KEY_ROUNDS_DISTURBED "rounds_disturbed"
+#define EB_KEY_ROUNDS_REDONE "rounds_redone"
+
+/* A row: the coroutine executor's stacks (issue 16). coro_stack is the mode
+ * the point named (a point field, absent for auto); the rest the point
+ * process reports, coro_stack_used in words, the others as counters. */
+#define EB_KEY_CORO_STACK "coro_stack"
+#define EB_KEY_CORO_STACK_USED "coro_stack_used"
+#define EB_KEY_CORO_STACK_BYTES "coro_stack_bytes"
+#define EB_KEY_CORO_STACKS_REUSED "coro_stacks_reused"
+#define EB_KEY_CORO_TIMERS_REUSED "coro_timers_reused"
+#define EB_KEY_CORO_CONTROL_BYTES "coro_control_bytes"
+#define EB_KEY_CORO_FRAMES_MAX_BYTES "coro_frames_max_bytes"
+#define EB_KEY_CORO_COPIED_BYTES "coro_copied_bytes"
+#define EB_KEY_CORO_BUFFER_PEAK_BYTES "coro_buffer_peak_bytes"
+#define EB_KEY_CORO_ARENA_BYTES "coro_arena_bytes"
+/* A row: the up-front memory estimate (the runner, before the point starts). */
+#define EB_KEY_MEMORY_ESTIMATE_BYTES "memory_estimate_bytes"
+#define EB_KEY_MEMORY_NEED_BYTES "memory_need_bytes"
+#define EB_KEY_MEMORY_LIMIT "memory_limit"
+#define EB_KEY_MEMORY_ROOM_BYTES "memory_room_bytes"
 
 /* context: libbenchmark's keys. */
 #define EB_KEY_DATE "date"
@@ -106,8 +171,44 @@
 #define EB_KEY_REPEAT_RUN "repeat_run"
 #define EB_KEY_REPEAT_INDEX "index"
 #define EB_KEY_REPEAT_OF "of"
+/* context.execbench of an interleaved run: the measurement settings the
+ * readers need (named here and by the settings table), every sub-round, every
+ * group of points paired against one reference, and the noise floor. */
+/* A served point's reply: the CPU its process used for the command (never in
+ * a run's document: the runner takes it out). */
+#define EB_KEY_OWN_CPU_NS "own_cpu_ns"
+#define EB_KEY_SEED "seed"
+#define EB_KEY_ORDER "order"
+#define EB_KEY_INTERVAL "interval"
+#define EB_KEY_PROBE "probe"
+#define EB_KEY_PROBE_ELEMENTS "elements"
+#define EB_KEY_PROBE_RUNS "runs"
+#define EB_KEY_ROUNDS "rounds"
+#define EB_KEY_GROUP "group"
+#define EB_KEY_END_NS "end_ns"
+#define EB_KEY_RUN_ORDER "run_order"
+#define EB_KEY_RUN_REAL_NS "run_real_ns"
+#define EB_KEY_PROBE_PUS "probe_pus"
+#define EB_KEY_PROBE_BEFORE_NS "probe_before_ns"
+#define EB_KEY_PROBE_AFTER_NS "probe_after_ns"
+#define EB_KEY_PROBE_DRIFT "probe_drift"
+#define EB_KEY_CAPACITY_NS "capacity_ns"
+#define EB_KEY_REASONS "reasons"
+#define EB_KEY_SET_ASIDE "set_aside"
+#define EB_KEY_GROUPS "groups"
+#define EB_KEY_REFERENCE "reference"
+#define EB_KEY_ROUNDS_KEPT "rounds_kept"
+#define EB_KEY_ROUNDS_SET_ASIDE "rounds_set_aside"
+#define EB_KEY_STOPPED_BY "stopped_by"
+#define EB_KEY_NOISE_FLOOR "noise_floor"
+#define EB_KEY_NOISE_FLOOR_PCT "noise_floor_pct"
+#define EB_KEY_MEDIAN "median"
+#define EB_KEY_LOW "low"
+#define EB_KEY_HIGH "high"
 /* context.execbench also holds "cpu_time" and "real_time" (EB_KEY_CPU_TIME,
- * EB_KEY_REAL_TIME): a sentence each on what the rows' values mean. */
+ * EB_KEY_REAL_TIME), "cold_run_ns" and "coro_stacks_reused"
+ * (EB_KEY_COLD_RUN_NS, EB_KEY_CORO_STACKS_REUSED): a sentence each on what
+ * the rows' values mean. */
 
 typedef enum eb_key_kind {
     EB_KIND_STRING,
@@ -157,6 +258,23 @@ typedef enum eb_key_scope {
     X(EB_KEY_MAX_RSS_KIB, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                       \
     X(EB_KEY_TASK_LATENCY_P50_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
     X(EB_KEY_TASK_LATENCY_P99_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                               \
+    X(EB_KEY_REQUESTS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                          \
+    X(EB_KEY_REQUESTS_PER_SECOND, EB_KIND_COUNTER, EB_SCOPE_ROW)                                   \
+    X(EB_KEY_REQUEST_LATENCY_P50_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_REQUEST_LATENCY_P99_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_REQUEST_LATENCY_P999_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                           \
+    X(EB_KEY_CONNECTIONS_OPENED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_BYTES_RECEIVED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                    \
+    X(EB_KEY_SERVER_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                     \
+    X(EB_KEY_SERVER_PU, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                         \
+    X(EB_KEY_REQUEST_CPU_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                    \
+    X(EB_KEY_GIL_SWITCHES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
+    X(EB_KEY_GIL_HANDOFFS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
+    X(EB_KEY_GIL_DROP_REQUESTS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                 \
+    X(EB_KEY_GIL_FORCED_WAITS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_GIL_WAIT_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                       \
+    X(EB_KEY_STEALS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_RUN_DELAY_NS, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                      \
     X(EB_KEY_JOB_CPU_NS, EB_KIND_COUNTER, EB_SCOPE_ROW)                                            \
     X(EB_KEY_WORKER_PUS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                              \
     X(EB_KEY_WORKER_PUS_VARIED, EB_KIND_BOOL, EB_SCOPE_ROW)                                        \
@@ -169,8 +287,40 @@ typedef enum eb_key_scope {
     X(EB_KEY_PIN, EB_KIND_STRING, EB_SCOPE_ROW)                                                    \
     X(EB_KEY_CPUSET, EB_KIND_STRING, EB_SCOPE_ROW)                                                 \
     X(EB_KEY_PARAMS, EB_KIND_OBJECT, EB_SCOPE_ROW)                                                 \
+    X(EB_KEY_GIL_INTERVAL_US, EB_KIND_COUNT, EB_SCOPE_ROW)                                         \
     X(EB_KEY_IDEAL_NS, EB_KIND_NUMBER, EB_SCOPE_ROW)                                               \
     X(EB_KEY_IDEAL_BASIS, EB_KIND_STRING, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_CORO_STACK, EB_KIND_STRING, EB_SCOPE_ROW)                                             \
+    X(EB_KEY_CORO_STACK_USED, EB_KIND_STRING, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_CORO_STACK_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_CORO_STACKS_REUSED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_TIMERS_REUSED, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_CONTROL_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                \
+    X(EB_KEY_CORO_FRAMES_MAX_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                             \
+    X(EB_KEY_CORO_COPIED_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                 \
+    X(EB_KEY_CORO_BUFFER_PEAK_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                            \
+    X(EB_KEY_CORO_ARENA_BYTES, EB_KIND_COUNTER_INT, EB_SCOPE_ROW)                                  \
+    X(EB_KEY_MEMORY_ESTIMATE_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                   \
+    X(EB_KEY_MEMORY_NEED_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                       \
+    X(EB_KEY_MEMORY_LIMIT, EB_KIND_STRING, EB_SCOPE_ROW)                                           \
+    X(EB_KEY_MEMORY_ROOM_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                       \
+    X(EB_KEY_IDEAL_SHARE, EB_KIND_NUMBER, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_ROUND, EB_KIND_COUNT, EB_SCOPE_ROW)                                                   \
+    X(EB_KEY_START_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_STEAL_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_FOREIGN_CPU_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                          \
+    X(EB_KEY_DISTURBED, EB_KIND_BOOL, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_AA_REAL_NS, EB_KIND_COUNT, EB_SCOPE_ROW)                                              \
+    X(EB_KEY_SPEEDUP, EB_KIND_NUMBER, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_SPEEDUP_LOW, EB_KIND_NUMBER, EB_SCOPE_ROW)                                            \
+    X(EB_KEY_SPEEDUP_HIGH, EB_KIND_NUMBER, EB_SCOPE_ROW)                                           \
+    X(EB_KEY_EFFICIENCY, EB_KIND_NUMBER, EB_SCOPE_ROW)                                             \
+    X(EB_KEY_EFFICIENCY_LOW, EB_KIND_NUMBER, EB_SCOPE_ROW)                                         \
+    X(EB_KEY_EFFICIENCY_HIGH, EB_KIND_NUMBER, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_PAIRS, EB_KIND_COUNT, EB_SCOPE_ROW)                                                   \
+    X(EB_KEY_CONVERGED, EB_KIND_BOOL, EB_SCOPE_ROW)                                                \
+    X(EB_KEY_ROUNDS_DISTURBED, EB_KIND_COUNT, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_ROUNDS_REDONE, EB_KIND_COUNT, EB_SCOPE_ROW)                                           \
     X(EB_KEY_DATE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                               \
     X(EB_KEY_HOST_NAME, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                          \
     X(EB_KEY_EXECUTABLE, EB_KIND_STRING, EB_SCOPE_CONTEXT)                                         \
@@ -209,7 +359,36 @@ typedef enum eb_key_scope {
     X(EB_KEY_RSS_KIB_AT_END, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                    \
     X(EB_KEY_REPEAT_RUN, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                       \
     X(EB_KEY_REPEAT_INDEX, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                      \
-    X(EB_KEY_REPEAT_OF, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)
+    X(EB_KEY_REPEAT_OF, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_OWN_CPU_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_SEED, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                              \
+    X(EB_KEY_ORDER, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_INTERVAL, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_PROBE, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_PROBE_ELEMENTS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                    \
+    X(EB_KEY_PROBE_RUNS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_ROUNDS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_GROUP, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_END_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_RUN_ORDER, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_RUN_REAL_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_PROBE_PUS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                         \
+    X(EB_KEY_PROBE_BEFORE_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                   \
+    X(EB_KEY_PROBE_AFTER_NS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                    \
+    X(EB_KEY_PROBE_DRIFT, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                      \
+    X(EB_KEY_CAPACITY_NS, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_REASONS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                           \
+    X(EB_KEY_SET_ASIDE, EB_KIND_BOOL, EB_SCOPE_EXECBENCH)                                          \
+    X(EB_KEY_GROUPS, EB_KIND_ARRAY, EB_SCOPE_EXECBENCH)                                            \
+    X(EB_KEY_REFERENCE, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                        \
+    X(EB_KEY_ROUNDS_KEPT, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_ROUNDS_SET_ASIDE, EB_KIND_COUNT, EB_SCOPE_EXECBENCH)                                  \
+    X(EB_KEY_STOPPED_BY, EB_KIND_STRING, EB_SCOPE_EXECBENCH)                                       \
+    X(EB_KEY_NOISE_FLOOR, EB_KIND_OBJECT, EB_SCOPE_EXECBENCH)                                      \
+    X(EB_KEY_NOISE_FLOOR_PCT, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                  \
+    X(EB_KEY_MEDIAN, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                           \
+    X(EB_KEY_LOW, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)                                              \
+    X(EB_KEY_HIGH, EB_KIND_NUMBER, EB_SCOPE_EXECBENCH)
 
 typedef struct eb_key_info {
     const char *name;

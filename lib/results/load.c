@@ -290,8 +290,10 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
     row->family_index = row->repetitions = row->repetition_index = row->iterations = row->threads =
         -1;
     row->aggregate_name = row->aggregate_unit = row->error_message = "";
-    row->pin = row->params = "";
-    row->ideal_ns = row->spawn_ns = -1.0;
+    row->pin = row->params = row->coro_stack = row->coro_stack_used = "";
+    row->ideal_ns = row->spawn_ns = row->ideal_share = row->aa_real_ns = -1.0;
+    row->round = row->rounds_disturbed = row->rounds_redone = -1;
+    row->converged = -1;
 
     int rc_ = get_string(&rc, obj, EB_KEY_NAME, true, &row->name);
     if (rc_ != 0) return rc_;
@@ -363,13 +365,30 @@ static int read_row(const loader *ld, eb_results_doc *doc, size_t index, json_t 
         if ((rc_ = get_string(&rc, obj, EB_KEY_WORKLOAD, true, &row->workload)) != 0 ||
             (rc_ = get_string(&rc, obj, EB_KEY_EXECUTOR, true, &row->executor)) != 0 ||
             (rc_ = get_string(&rc, obj, EB_KEY_PIN, false, &row->pin)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_CORO_STACK, false, &row->coro_stack)) != 0 ||
+            (rc_ = get_string(&rc, obj, EB_KEY_CORO_STACK_USED, false, &row->coro_stack_used)) !=
+                0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_WORKERS, true, &row->workers)) != 0 ||
             (rc_ = get_count(&rc, obj, EB_KEY_TASKS, true, &row->tasks)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_GIL_INTERVAL_US, false, &row->gil_interval_us)) !=
+                0 ||
             (rc_ = get_number(&rc, obj, EB_KEY_IDEAL_NS, false, EB_MAX_TIME_NS, &row->ideal_ns)) !=
                 0 ||
             (rc_ = get_number(&rc, obj, EB_KEY_SPAWN_NS, false, EB_MAX_TIME_NS, &row->spawn_ns)) !=
-                0)
+                0 ||
+            (rc_ = get_number(&rc, obj, EB_KEY_IDEAL_SHARE, false, 1.0, &row->ideal_share)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_ROUND, false, &row->round)) != 0 ||
+            (rc_ = get_number(&rc, obj, EB_KEY_AA_REAL_NS, false, EB_MAX_TIME_NS,
+                              &row->aa_real_ns)) != 0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_ROUNDS_DISTURBED, false, &row->rounds_disturbed)) !=
+                0 ||
+            (rc_ = get_count(&rc, obj, EB_KEY_ROUNDS_REDONE, false, &row->rounds_redone)) != 0)
             return rc_;
+        const json_t *converged = json_object_get(obj, EB_KEY_CONVERGED);
+        if (converged != NULL && !json_is_boolean(converged))
+            return fail_row(&rc, "\"" EB_KEY_CONVERGED "\" is %s, expected true or false",
+                            type_words(converged));
+        if (converged != NULL) row->converged = json_is_true(converged);
         if (row->workload[0] == '\0' || row->executor[0] == '\0')
             return fail_row(&rc, "\"" EB_KEY_WORKLOAD "\" and \"" EB_KEY_EXECUTOR
                                  "\" must not be empty");
@@ -465,6 +484,24 @@ static int read_execbench_context(const loader *ld, const json_t *eb, eb_results
         return fail_doc(ld, "%s." EB_KEY_INTERRUPTED " is %s, expected true or false", path,
                         type_words(interrupted));
     doc->interrupted = json_is_true(interrupted);
+    int64_t seed = -1;
+    if ((rc = context_count(ld, eb, path, EB_KEY_SEED, &seed)) != 0) return rc;
+    if (seed >= 0) doc->seed = (uint64_t)seed;
+    const json_t *rounds = json_object_get(eb, EB_KEY_ROUNDS);
+    if (rounds != NULL && !json_is_null(rounds)) {
+        if (!json_is_array(rounds))
+            return fail_doc(ld, "%s." EB_KEY_ROUNDS " is %s, expected an array", path,
+                            type_words(rounds));
+        doc->rounds = (int64_t)json_array_size(rounds);
+        doc->rounds_disturbed = doc->rounds_set_aside = 0;
+        size_t i;
+        const json_t *round;
+        json_array_foreach(rounds, i, round)
+        {
+            doc->rounds_disturbed += json_is_true(json_object_get(round, EB_KEY_DISTURBED));
+            doc->rounds_set_aside += json_is_true(json_object_get(round, EB_KEY_SET_ASIDE));
+        }
+    }
     const json_t *repeat = json_object_get(eb, EB_KEY_REPEAT_RUN);
     if (repeat != NULL && !json_is_null(repeat)) {
         if (!json_is_object(repeat))
@@ -482,6 +519,8 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
     doc->host_name = doc->date = doc->preset = doc->executable = doc->interrupted_by = "";
     doc->points_planned = doc->points_run = doc->repeat_index = doc->repeat_of = -1;
     doc->is_execbench = doc->interrupted = false;
+    doc->seed = 1;
+    doc->rounds = doc->rounds_disturbed = doc->rounds_set_aside = -1;
     const json_t *ctx = json_object_get(root, EB_KEY_CONTEXT);
     if (ctx == NULL) return 0; /* compare.py needs none; neither do we */
     if (!json_is_object(ctx))

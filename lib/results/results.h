@@ -59,7 +59,23 @@ typedef struct eb_row {
     const char *workload, *executor, *pin; /* pin is "" when absent */
     int64_t workers, tasks;                /* workers is 0 for "unbounded" */
     const char *params;                    /* canonical "k=v,k=v" (keys sorted); "" if none */
+    int64_t gil_interval_us;               /* 0: free threads (absent) */
     double ideal_ns, spawn_ns;             /* -1 when absent */
+    /* the stack mode the point named (part of what tells points apart) and
+     * the one its coroutines ran with; "" when absent */
+    const char *coro_stack, *coro_stack_used;
+    double ideal_share;                    /* CPU work: ideal_ns / the reference's time; -1 */
+
+    /* An interleaved run's repetition: the round it ran in and, for a
+     * reference point, the wall time of its second run in that round (the
+     * A/A pair); -1 when absent (a blocked run, an older document). */
+    int64_t round;
+    double aa_real_ns;
+    /* On an interleaved run's median row: whether every interval of the
+     * point met --target-ci (-1 when not said), and its disturbed and redone
+     * rounds (-1 when absent). */
+    int converged;
+    int64_t rounds_disturbed, rounds_redone;
 
     json_t *json; /* the row's object in the document: every key, known or not */
 } eb_row;
@@ -77,6 +93,13 @@ typedef struct eb_results_doc {
     const char *interrupted_by; /* "SIGINT"; "" when absent */
     int64_t points_planned, points_run;
     int64_t repeat_index, repeat_of; /* --repeat-run: this run's index (1..of) and the count */
+    /* The run's seed (--seed), which also seeds the bootstrap of every
+     * interval drawn from the document; 1 when absent (execbench's default). */
+    uint64_t seed;
+    /* context.execbench.rounds of an interleaved run: its sub-rounds, those
+     * found disturbed and, of those, the ones set aside (and run again);
+     * -1 when the document has no rounds. */
+    int64_t rounds, rounds_disturbed, rounds_set_aside;
 
     eb_row *rows;
     size_t row_count, row_cap;
@@ -162,6 +185,18 @@ bool eb_row_is_reference(const eb_row *row);
  * median. Both < 0 when unknown (a median or reference of 0 or less). */
 double eb_speedup(double reference_median_ns, double median_ns);
 double eb_efficiency(double ideal_ns, double median_ns);
+/* The crossover's figures (issue 15): a point's median over the fastest
+ * median of its group (1 for the fastest; the runner-up's over the fastest's
+ * is by how much the fastest leads), and the share of a point's wall time
+ * its CPU time is (the reference's: how much of the work computes). Both < 0
+ * when unknown. */
+double eb_times_best(double best_median_ns, double median_ns);
+double eb_cpu_share(double cpu_ns, double real_ns);
+
+/* What a point took per task above its ideal: (time - ideal) / tasks, in ns
+ * (scale: the cost of a task, flat when it does not grow with the tasks).
+ * False when unknown (no ideal, no tasks). */
+bool eb_over_ideal_per_task_ns(double time_ns, double ideal_ns, int64_t tasks, double *out);
 
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */
@@ -178,11 +213,13 @@ int eb_results_set_label(eb_results_doc *doc, const char *label);
 /* What a point's rows carry about it (docs/results-format.md). */
 typedef struct eb_point_desc {
     const char *workload, *executor, *pin;
-    const char *cpuset; /* NULL unless pinned to a --cpuset list */
+    const char *cpuset;     /* NULL unless pinned to a --cpuset list */
+    const char *coro_stack; /* NULL unless the point names a stack mode */
     int64_t workers, tasks;
     size_t param_count;
     const char *const *param_keys;
     const int64_t *param_values;
+    int64_t gil_interval_us; /* 0: free threads (no key written) */
 } eb_point_desc;
 
 /* Moves the rows of `part` (a point process's report, adopted) to the end of
@@ -206,16 +243,34 @@ int eb_results_append_plain(eb_results_doc *doc, eb_results_doc *part, int64_t f
 int eb_results_add_error(eb_results_doc *doc, const char *name, int64_t family, int64_t repetitions,
                          const eb_point_desc *point, const char *message);
 
-/* Sets ideal_ns (when ideal_ns >= 0) and ideal_basis on the rows of run
- * `run_name` that are no error rows. 0 or -ENOMEM. */
-int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns,
+/* Sets ideal_ns (when ideal_ns >= 0), ideal_basis and, for an ideal drawn
+ * from the reference's time (CPU work), ideal_share (when share > 0) on the
+ * rows of run `run_name` that are no error rows. 0 or -ENOMEM. */
+int eb_results_set_ideal(eb_results_doc *doc, const char *run_name, int64_t ideal_ns, double share,
                          const char *basis);
+
+/* Appends Google Benchmark's aggregate rows of run `run_name` after the
+ * document's rows: _mean, _median, _stddev and _cv over its usable
+ * repetition rows (nothing when fewer than 2), with libbenchmark 1.7.1's
+ * formulas (sample stddev; cv = stddev / mean, 0 for a mean of 0) over
+ * real_time, cpu_time and every counter of the key table, each row keyed and
+ * ordered as libbenchmark and the point process write one: worker_pus the
+ * first repetition's, worker_pus_varied when they differ, integer counters
+ * rounded except in _cv. 0 or -ENOMEM. (aggregates.c) */
+int eb_results_add_aggregates(eb_results_doc *doc, const char *run_name);
+
+/* On each point's median row, its speedup and efficiency with their 95%
+ * intervals (runs.h: eb_run_ratios), and pairs when they are paired by
+ * round; with target > 0 (a fraction: 0.03), `converged`: every interval's
+ * half width within it. 0 or -ENOMEM. (rounds.c) */
+int eb_results_set_figures(eb_results_doc *doc, double target);
 
 /* Setters on row `i`, by key (keys.h): the row's JSON and its typed view
  * change together. 0, -EINVAL (no such row) or -ENOMEM. */
 int eb_row_set_int(eb_results_doc *doc, size_t i, const char *key, int64_t value);
 int eb_row_set_real(eb_results_doc *doc, size_t i, const char *key, double value);
 int eb_row_set_bool(eb_results_doc *doc, size_t i, const char *key, bool value);
+int eb_row_set_string(eb_results_doc *doc, size_t i, const char *key, const char *value);
 int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *values, size_t n);
 int eb_row_set_strings(eb_results_doc *doc, size_t i, const char *key, const char *const *values,
                        size_t n);
@@ -247,6 +302,9 @@ int eb_results_context_reals(eb_results_doc *doc, eb_context_part part, const ch
 /* An object of integers in context.execbench ("topology": {"cores": 2, ...}). */
 int eb_results_context_ints(eb_results_doc *doc, const char *key, const char *const *keys,
                             const int64_t *values, size_t n);
+/* Takes an integer out of the context: true with *out when it was there. */
+bool eb_results_context_take_int(eb_results_doc *doc, eb_context_part part, const char *key,
+                                 int64_t *out);
 /* True when the key is there (null counts). */
 bool eb_results_context_has(const eb_results_doc *doc, eb_context_part part, const char *key);
 /* context.execbench moved after libbenchmark's keys, as written at the end. */

@@ -2,6 +2,7 @@
 #include "runs.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,9 @@ static char *run_key(const eb_row *row, eb_run_keying keying)
     char *key = NULL;
     int n;
     if (keying == EB_KEY_BY_POINT && row->is_point)
-        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s", row->workload,
+        n = asprintf(&key, "P\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%s", row->workload,
                      row->executor, (long long)row->workers, (long long)row->tasks, row->pin,
-                     row->params);
+                     row->params, (long long)row->gil_interval_us, row->coro_stack);
     else
         n = asprintf(&key, "B\x1f%s", row->run_name);
     return n < 0 ? NULL : key;
@@ -31,12 +32,33 @@ static int push_sample(eb_run *run, const eb_row *row)
         double *cpu = realloc(run->cpu_ns, cap * sizeof *cpu);
         if (cpu == NULL) return -ENOMEM;
         run->cpu_ns = cpu;
+        const eb_row **rows = realloc((void *)run->rows, cap * sizeof *rows);
+        if (rows == NULL) return -ENOMEM;
+        run->rows = rows;
+        int64_t *round = realloc(run->round, cap * sizeof *round);
+        if (round == NULL) return -ENOMEM;
+        run->round = round;
+        double *aa = realloc(run->aa_ns, cap * sizeof *aa);
+        if (aa == NULL) return -ENOMEM;
+        run->aa_ns = aa;
         run->cap = cap;
     }
+    run->rows[run->n] = row;
     run->real_ns[run->n] = row->real_ns;
     run->cpu_ns[run->n] = row->cpu_ns;
+    run->round[run->n] = row->round;
+    run->aa_ns[run->n] = row->aa_real_ns;
     run->n++;
     return 0;
+}
+
+static void free_samples(eb_run *run)
+{
+    free(run->real_ns);
+    free(run->cpu_ns);
+    free(run->round);
+    free(run->aa_ns);
+    free((void *)run->rows);
 }
 
 static eb_run *find_or_add(eb_run_set *set, const eb_row *row, eb_run_keying keying)
@@ -60,7 +82,7 @@ static eb_run *find_or_add(eb_run_set *set, const eb_row *row, eb_run_keying key
     memset(run, 0, sizeof *run);
     run->key = key;
     run->first = row;
-    run->ideal_ns = -1.0;
+    run->ideal_ns = run->ideal_share = -1.0;
     return run;
 oom:
     free(key);
@@ -79,6 +101,7 @@ int eb_runs_collect(const eb_results_doc *doc, const regex_t *filter, eb_run_key
         eb_run *run = find_or_add(out, row, keying);
         if (run == NULL) goto oom;
         if (run->ideal_ns < 0.0 && row->ideal_ns >= 0.0) run->ideal_ns = row->ideal_ns;
+        if (run->ideal_share < 0.0 && row->ideal_share > 0.0) run->ideal_share = row->ideal_share;
         if (!eb_row_usable(row)) {
             if (run->errors++ == 0) run->first_error = row;
             continue;
@@ -101,8 +124,7 @@ void eb_runs_free(eb_run_set *set)
 {
     for (size_t i = 0; i < set->count; i++) {
         free(set->runs[i].key);
-        free(set->runs[i].real_ns);
-        free(set->runs[i].cpu_ns);
+        free_samples(&set->runs[i]);
     }
     free(set->runs);
     json_decref(set->index);
@@ -148,7 +170,7 @@ bool eb_results_run_figures(const eb_results_doc *doc, const char *run_name, eb_
 {
     eb_run run;
     memset(&run, 0, sizeof run);
-    run.ideal_ns = -1.0;
+    run.ideal_ns = run.ideal_share = -1.0;
     bool ok = true;
     for (size_t i = 0; ok && i < doc->row_count; i++) {
         const eb_row *row = &doc->rows[i];
@@ -165,7 +187,133 @@ bool eb_results_run_figures(const eb_results_doc *doc, const char *run_name, eb_
     }
     memset(out, 0, sizeof *out);
     if (ok && run.first != NULL) eb_run_figures_of(&run, out);
-    free(run.real_ns);
-    free(run.cpu_ns);
+    free_samples(&run);
     return out->valid && run.errors == 0;
+}
+
+/* Workload, tasks and params: what a speedup is relative to. */
+static bool same_group(const eb_row *a, const eb_row *b)
+{
+    return a->is_point && b->is_point && strcmp(a->workload, b->workload) == 0 &&
+           a->tasks == b->tasks && strcmp(a->params, b->params) == 0;
+}
+
+const eb_run *eb_runs_reference(const eb_run_set *set, const eb_run *run)
+{
+    const eb_run *any = NULL;
+    for (size_t i = 0; i < set->count; i++) {
+        const eb_run *r = &set->runs[i];
+        if (!eb_row_is_reference(r->first) || !same_group(r->first, run->first)) continue;
+        if (strcmp(r->first->pin, run->first->pin) == 0) return r;
+        if (any == NULL) any = r;
+    }
+    return any;
+}
+
+/* Every sample of the run carries its round. */
+static bool has_rounds(const eb_run *run)
+{
+    for (size_t i = 0; i < run->n; i++)
+        if (run->round[i] < 0) return false;
+    return run->n > 0;
+}
+
+static eb_interval unknown(void)
+{
+    return (eb_interval){.estimate = -1.0, .low = NAN, .high = NAN, .n = 0};
+}
+
+int eb_run_ratios(const eb_run *run, const eb_run *reference, uint64_t seed, eb_ratios *out)
+{
+    out->speedup = out->efficiency = unknown();
+    out->paired = out->reference = false;
+    if (run->n == 0) return 0;
+    int rc = 0;
+    if (reference == run) {
+        /* the reference against itself: 1 by definition, no interval (its
+         * noise is its A/A pair's: eb_run_noise_floor) */
+        out->speedup = (eb_interval){.estimate = 1.0, .low = NAN, .high = NAN, .n = run->n};
+        out->paired = has_rounds(run);
+        out->reference = true;
+    } else if (reference != NULL && reference->n > 0) {
+        if (has_rounds(run) && has_rounds(reference)) {
+            /* pairs: this run's sample and the reference's of the same round */
+            double *ref = malloc(run->n * sizeof *ref), *own = malloc(run->n * sizeof *own);
+            size_t n = 0;
+            if (ref == NULL || own == NULL) rc = -ENOMEM;
+            for (size_t i = 0; rc == 0 && i < run->n; i++)
+                for (size_t j = 0; j < reference->n; j++)
+                    if (reference->round[j] == run->round[i]) {
+                        ref[n] = reference->real_ns[j];
+                        own[n++] = run->real_ns[i];
+                        break;
+                    }
+            if (rc == 0 && n > 0) {
+                rc = eb_paired_speedup(ref, own, n, seed, &out->speedup);
+                out->paired = rc == 0;
+            }
+            free(ref);
+            free(own);
+        } else {
+            rc = eb_stats_ratio_interval(reference->real_ns, reference->n, run->real_ns, run->n,
+                                         seed, &out->speedup);
+        }
+        if (rc == -EINVAL) {
+            out->speedup = unknown();
+            rc = 0;
+        }
+    }
+    if (rc != 0 || run->ideal_ns < 0.0) return rc;
+    if (run->ideal_share > 0.0 && out->speedup.estimate > 0.0) {
+        /* CPU work: the ideal scales with the reference, so the efficiency is the
+         * speedup scaled: paired, by the share; unpaired, to ideal_ns over the
+         * median, the figure's definition (results-format.md) */
+        double factor = run->ideal_share;
+        if (!out->paired)
+            factor = eb_efficiency(run->ideal_ns, eb_stats_median(run->real_ns, run->n)) /
+                     out->speedup.estimate;
+        if (factor > 0.0) out->efficiency = eb_interval_scaled(&out->speedup, factor);
+        return 0;
+    }
+    rc = eb_fixed_ideal_efficiency(run->ideal_ns, run->real_ns, run->n, seed, &out->efficiency);
+    if (rc == -EINVAL) {
+        out->efficiency = unknown();
+        rc = 0;
+    }
+    return rc;
+}
+
+int eb_run_noise_floor(const eb_run *reference, uint64_t seed, eb_interval *out)
+{
+    *out = unknown();
+    double *first = malloc((reference->n ? reference->n : 1) * sizeof *first);
+    double *second = malloc((reference->n ? reference->n : 1) * sizeof *second);
+    int rc = first != NULL && second != NULL ? 0 : -ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; rc == 0 && i < reference->n; i++)
+        if (reference->aa_ns[i] > 0.0) {
+            first[n] = reference->real_ns[i];
+            second[n++] = reference->aa_ns[i];
+        }
+    if (rc == 0 && n > 0) rc = eb_paired_speedup(first, second, n, seed, out);
+    if (rc == -EINVAL) {
+        *out = unknown();
+        rc = 0;
+    }
+    free(first);
+    free(second);
+    return rc;
+}
+
+bool eb_run_number_median(const eb_run *run, const char *key, double *out)
+{
+    double *values = run->n > 0 ? malloc(run->n * sizeof *values) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; values != NULL && i < run->n; i++)
+        if (eb_row_number(run->rows[i], key, &values[n])) n++;
+    bool found = n > 0;
+    if (found) *out = eb_stats_median(values, n);
+    free(values);
+    if (!found && run->agg_median != NULL) found = eb_row_number(run->agg_median, key, out);
+    return found;
 }

@@ -215,3 +215,176 @@ int eb_stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny
     out->pvalue = p < 0.0 ? 0.0 : p > 1.0 ? 1.0 : p;
     return 0;
 }
+
+/* ---- intervals ----------------------------------------------------------------- */
+
+uint64_t eb_stats_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* The order statistics the interval is read at, of EB_STATS_RESAMPLES sorted medians. */
+static size_t low_rank(void)
+{
+    return (size_t)floor(EB_STATS_RESAMPLES * (1.0 - EB_STATS_CONFIDENCE) / 2.0 + 1e-9);
+}
+
+static size_t high_rank(void)
+{
+    return (size_t)ceil(EB_STATS_RESAMPLES * (1.0 + EB_STATS_CONFIDENCE) / 2.0 - 1e-9) - 1;
+}
+
+/* The median of a resample of the sorted values s[0..n), given how often the
+ * resample drew each (count[i], summing to n): the values at ranks (n-1)/2
+ * and n/2 of the resample, averaged. O(n), no sort. */
+static double resample_median(const double *s, const size_t *count, size_t n)
+{
+    size_t lo_rank = (n - 1) / 2, hi_rank = n / 2, seen = 0;
+    double lo = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] == 0) continue;
+        seen += count[i];
+        if (isnan(lo) && seen > lo_rank) lo = s[i];
+        if (seen > hi_rank) return (lo + s[i]) / 2.0;
+    }
+    return lo;
+}
+
+/* One side of a bootstrap: its values sorted and a draw's counts. */
+typedef struct side {
+    double *sorted;
+    size_t *count;
+    size_t n;
+} side;
+
+static int side_init(side *sd, const double *values, size_t n)
+{
+    memset(sd, 0, sizeof *sd);
+    if (n == 0) return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i])) return -EINVAL;
+    sd->sorted = sorted_copy(values, n);
+    sd->count = calloc(n, sizeof *sd->count);
+    sd->n = n;
+    return sd->sorted != NULL && sd->count != NULL ? 0 : -ENOMEM;
+}
+
+static void side_free(side *sd)
+{
+    free(sd->sorted);
+    free(sd->count);
+}
+
+/* A resample's median: draws n indices into the values as given (before
+ * sorting: an index names the value at that position of the caller's
+ * array), counted against the sorted order through `rank`. */
+static double side_draw(side *sd, const size_t *rank, uint64_t *state)
+{
+    memset(sd->count, 0, sd->n * sizeof *sd->count);
+    for (size_t k = 0; k < sd->n; k++)
+        sd->count[rank[eb_stats_splitmix64(state) % sd->n]]++;
+    return resample_median(sd->sorted, sd->count, sd->n);
+}
+
+/* rank[i]: where values[i] stands in the sorted order (ties in input order). */
+static size_t *ranks_of(const double *values, size_t n)
+{
+    size_t *rank = malloc(n * sizeof *rank);
+    if (rank == NULL) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t r = 0;
+        for (size_t j = 0; j < n; j++)
+            if (values[j] < values[i] || (values[j] == values[i] && j < i)) r++;
+        rank[i] = r;
+    }
+    return rank;
+}
+
+static void finish(double *medians, eb_interval *out)
+{
+    qsort(medians, EB_STATS_RESAMPLES, sizeof *medians, cmp_double);
+    out->low = medians[low_rank()];
+    out->high = medians[high_rank()];
+}
+
+int eb_stats_median_interval(const double *values, size_t n, uint64_t seed, eb_interval *out)
+{
+    *out = (eb_interval){.estimate = NAN, .low = NAN, .high = NAN, .n = n};
+    side sd;
+    int rc = side_init(&sd, values, n);
+    size_t *rank = rc == 0 ? ranks_of(values, n) : NULL;
+    double *medians = rc == 0 ? malloc(EB_STATS_RESAMPLES * sizeof *medians) : NULL;
+    if (rc == 0 && (rank == NULL || medians == NULL)) rc = -ENOMEM;
+    if (rc == 0) {
+        out->estimate = median_of_sorted(sd.sorted, n);
+        if (n >= 2) {
+            uint64_t state = seed;
+            for (size_t b = 0; b < EB_STATS_RESAMPLES; b++)
+                medians[b] = side_draw(&sd, rank, &state);
+            finish(medians, out);
+        }
+    }
+    free(medians);
+    free(rank);
+    side_free(&sd);
+    return rc;
+}
+
+int eb_stats_ratio_interval(const double *num, size_t nn, const double *den, size_t nd,
+                            uint64_t seed, eb_interval *out)
+{
+    *out = (eb_interval){.estimate = NAN, .low = NAN, .high = NAN, .n = nn < nd ? nn : nd};
+    side a, b;
+    int rc = side_init(&a, num, nn);
+    int rc2 = side_init(&b, den, nd);
+    if (rc == 0) rc = rc2;
+    size_t *rank_a = rc == 0 ? ranks_of(num, nn) : NULL;
+    size_t *rank_b = rc == 0 ? ranks_of(den, nd) : NULL;
+    double *ratios = rc == 0 ? malloc(EB_STATS_RESAMPLES * sizeof *ratios) : NULL;
+    if (rc == 0 && (rank_a == NULL || rank_b == NULL || ratios == NULL)) rc = -ENOMEM;
+    if (rc == 0) {
+        double ma = median_of_sorted(a.sorted, nn), mb = median_of_sorted(b.sorted, nd);
+        if (!(ma > 0.0) || !(mb > 0.0)) {
+            rc = -EINVAL;
+        } else {
+            out->estimate = ma / mb;
+            if (out->n >= 2) {
+                uint64_t state = seed;
+                for (size_t k = 0; k < EB_STATS_RESAMPLES; k++) {
+                    double x = side_draw(&a, rank_a, &state);
+                    ratios[k] = x / side_draw(&b, rank_b, &state);
+                }
+                finish(ratios, out);
+            }
+        }
+    }
+    free(ratios);
+    free(rank_a);
+    free(rank_b);
+    side_free(&a);
+    side_free(&b);
+    return rc;
+}
+
+bool eb_interval_known(const eb_interval *i)
+{
+    return i->n >= 2 && isfinite(i->low) && isfinite(i->high);
+}
+
+double eb_interval_half_width(const eb_interval *i)
+{
+    if (!eb_interval_known(i) || !(i->estimate > 0.0)) return INFINITY;
+    return (i->high - i->low) / 2.0 / i->estimate;
+}
+
+eb_interval eb_interval_scaled(const eb_interval *i, double factor)
+{
+    eb_interval s = *i;
+    s.estimate *= factor;
+    s.low *= factor;
+    s.high *= factor;
+    return s;
+}

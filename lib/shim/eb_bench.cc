@@ -7,6 +7,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -270,6 +274,28 @@ size_t eb_bench_run(void)
 size_t eb_bench_run_filter(const char *filter)
 {
     return benchmark::RunSpecifiedBenchmarks(std::string(filter != nullptr ? filter : ""));
+}
+
+size_t eb_bench_run_json(char **text, size_t *len)
+{
+    // A reporter of our own: libbenchmark's default one is a static that its
+    // first run frees (1.7.x expects one run per process), so a second run
+    // through it would use freed memory.
+    std::ostringstream out;
+    benchmark::JSONReporter reporter;
+    reporter.SetOutputStream(&out);
+    reporter.SetErrorStream(&std::cerr);
+    size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter);
+    std::string s = out.str();
+    *text = static_cast<char *>(std::malloc(s.size() + 1));
+    if (*text == nullptr) {
+        *len = 0;
+        return ran;
+    }
+    std::memcpy(*text, s.data(), s.size());
+    (*text)[s.size()] = '\0';
+    *len = s.size();
+    return ran;
 }
 
 void eb_bench_shutdown(void)

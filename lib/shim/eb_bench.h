@@ -122,6 +122,12 @@ void eb_bench_initialize(int *argc, char **argv);
 bool eb_bench_report_unrecognized(int argc, char **argv);
 size_t eb_bench_run(void);
 size_t eb_bench_run_filter(const char *filter);
+/* Runs what matches --benchmark_filter with a JSON reporter of its own into
+ * *text (malloc'd, NUL-terminated; NULL when out of memory) and *len: may be
+ * called again and again between initialize and shutdown (eb_bench_run may
+ * not: libbenchmark 1.7.x frees its default reporter after one run). Returns
+ * the benchmarks run. */
+size_t eb_bench_run_json(char **text, size_t *len);
 void eb_bench_shutdown(void);
 int eb_bench_main(int *argc, char **argv);
 

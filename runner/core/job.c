@@ -8,6 +8,7 @@
 #include "wait.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ int eb_job_alloc(eb_job *job)
     if (job->workload == NULL || job->tasks == 0) return -EINVAL;
     if (job->tasks > SIZE_MAX / 64) return -EOVERFLOW;
     job->worker_slots = job->workers > 0 ? job->workers : 1;
+    if (job->threads > job->worker_slots) job->worker_slots = job->threads;
 
     size_t counter_bytes = 64;
     size_t slots_bytes = round_up((size_t)job->worker_slots * sizeof(eb_worker_slot), 64);
@@ -63,6 +65,7 @@ void eb_job_reset(eb_job *job)
         slot->pid = 0;
         slot->tasks_done = 0;
         slot->ready_ns = -1;
+        slot->delay_start_ns = slot->run_delay_ns = -1;
     }
     memset(job->task_result, 0, (size_t)job->tasks * sizeof(uint64_t));
     memset(job->task_start_ns, 0xff, (size_t)job->tasks * sizeof(int64_t)); /* -1 */
@@ -92,9 +95,36 @@ int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
     int rc = job->workload->run_task(job, task, &job->task_result[task]);
     eb_current_task_set(previous);
     job->task_end_ns[task] = eb_now_ns() - job->start_ns;
-    slot->tasks_done++;
+    /* atomic: a coroutine that moved threads (hybrid) may end here while
+     * another of the slot's coroutines ends on the slot's own thread */
+    __atomic_fetch_add(&slot->tasks_done, 1, __ATOMIC_RELAXED);
     atomic_store_explicit(&slot->current_task, -1, memory_order_relaxed);
     return rc;
+}
+
+/* The calling thread's time waiting on a run queue, from its schedstat
+ * (second field, ns); -1 when the kernel does not give it. */
+static int64_t run_delay_now(void)
+{
+    char buf[128];
+    int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    unsigned long long running, waiting;
+    return sscanf(buf, "%llu %llu", &running, &waiting) == 2 ? (int64_t)waiting : -1;
+}
+
+/* The worker slot the calling thread took (eb_job_worker_start), so that its
+ * last claim can close its run delay without an argument more. */
+static _Thread_local eb_worker_slot *this_worker;
+
+static void close_run_delay(eb_worker_slot *slot)
+{
+    int64_t now = slot->delay_start_ns >= 0 ? run_delay_now() : -1;
+    slot->run_delay_ns = now >= slot->delay_start_ns ? now - slot->delay_start_ns : -1;
 }
 
 bool eb_job_claim(eb_job *job, uint64_t *task)
@@ -103,7 +133,12 @@ bool eb_job_claim(eb_job *job, uint64_t *task)
         return atomic_load_explicit(job->next_task, memory_order_relaxed) < job->tasks &&
                job->claim(job->claim_arg, task);
     uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
-    if (t >= job->tasks) return false;
+    if (t >= job->tasks) {
+        /* the worker's last claim: once (a coroutine's is early; eb_job_end
+         * closes the thread's own slot again) */
+        if (this_worker != NULL && this_worker->run_delay_ns < 0) close_run_delay(this_worker);
+        return false;
+    }
     *task = t;
     return true;
 }
@@ -115,6 +150,8 @@ int eb_job_worker_start(eb_job *job, unsigned worker)
     slot->pu = sched_getcpu();
     slot->pid = (int32_t)getpid();
     slot->ready_ns = eb_now_ns() - job->start_ns;
+    slot->delay_start_ns = run_delay_now();
+    this_worker = slot;
     return rc;
 }
 
@@ -127,6 +164,8 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark)
 {
     getrusage(RUSAGE_SELF, &mark->self);
     getrusage(RUSAGE_CHILDREN, &mark->children);
+    mark->gil = (eb_gil_stats){0};
+    if (job->gil != NULL) eb_gil_get_stats(job->gil, &mark->gil);
     job->start_ns = eb_now_ns();
 }
 
@@ -154,6 +193,23 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
     for (unsigned w = 0; w < job->worker_slots; w++)
         if (job->worker[w].ready_ns > spawn) spawn = job->worker[w].ready_ns;
     out->spawn_ns = spawn;
+    if (job->gil != NULL) {
+        eb_gil_stats now;
+        eb_gil_get_stats(job->gil, &now);
+        out->gil = eb_gil_stats_since(&mark->gil, &now);
+    }
+
+    /* This thread was a worker itself (sequential, coroutine): its delay to now. */
+    if (this_worker != NULL && this_worker >= job->worker &&
+        this_worker < job->worker + job->worker_slots)
+        close_run_delay(this_worker);
+    this_worker = NULL;
+    out->run_delay_ns = 0;
+    for (unsigned w = 0; w < job->worker_slots && out->run_delay_ns >= 0; w++) {
+        const eb_worker_slot *slot = &job->worker[w];
+        if (slot->ready_ns < 0) continue; /* never started */
+        out->run_delay_ns = slot->run_delay_ns >= 0 ? out->run_delay_ns + slot->run_delay_ns : -1;
+    }
 }
 
 int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)

@@ -12,11 +12,19 @@
 #include "coro.h" /* eb_coro_backend: the coroutine executor's switch */
 #include "workload.h"
 
+#include "reactor.h" /* eb_reactor_kind: the coroutine executor's fd waits */
+
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 struct eb_pin_plan;
+struct eb_gil;
+
+/* job->coro_stack when none was asked for (--coro-stack auto): the coroutine
+ * executor takes eb_sched_auto_stack_mode's (scheduler.h). */
+#define EB_JOB_CORO_STACK_AUTO (-1)
 
 /* Per-worker slots, one cache line each so workers never share a line. */
 typedef struct eb_worker_slot {
@@ -25,6 +33,9 @@ typedef struct eb_worker_slot {
     int32_t pid;                               /* the worker's process (multiprocess) */
     int64_t tasks_done;
     int64_t ready_ns; /* eb_now_ns() when the worker was ready to take tasks */
+    /* Its thread's run-queue wait (schedstat) when it started, and from then
+     * to its last claim; -1 unknown. */
+    int64_t delay_start_ns, run_delay_ns;
 } eb_worker_slot;
 
 typedef struct eb_job {
@@ -32,10 +43,20 @@ typedef struct eb_job {
     const eb_workload *workload;
     int64_t params[EB_MAX_PARAMS]; /* in the order of workload->params */
     uint64_t tasks;
-    unsigned workers; /* 0: unbounded (coroutine executor only) */
+    unsigned workers;              /* 0: unbounded (coroutine and hybrid executors only) */
+    unsigned threads;              /* hybrid: its scheduler threads (0: one per core the pin plan
+                                      gives); eb_job_alloc gives each a worker slot */
     const struct eb_pin_plan *pin; /* NULL: no pinning */
+    struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
+                                      and hybrid executors' threads attach to */
     eb_coro_backend coro_backend;
+    int coro_stack; /* an eb_coro_stack_mode (coro.h), or EB_JOB_CORO_STACK_AUTO */
     uint64_t seed; /* for workloads with randomness (jitter) */
+    eb_reactor_kind reactor; /* the coroutine executor's fd waits: epoll or io_uring */
+    /* A server the workload starts for the point (net.http): its event-loop
+     * threads (0: one) and the PUs it may run on (NULL: any). */
+    unsigned server_threads;
+    const cpu_set_t *server_cpuset;
 
     void *workload_state; /* set by workload->setup, read-only afterwards */
 
@@ -57,7 +78,7 @@ typedef struct eb_job {
     int64_t *task_start_ns;      /* [tasks] relative to job start, -1 not started */
     int64_t *task_end_ns;        /* [tasks] relative to job start, -1 not finished */
     eb_worker_slot *worker;      /* [worker_slots] */
-    unsigned worker_slots;       /* max(workers, 1) */
+    unsigned worker_slots;       /* max(workers, threads, 1) */
     _Atomic uint64_t *next_task; /* the shared task counter */
     int64_t start_ns;            /* eb_now_ns() when the timed job began */
 
@@ -65,5 +86,15 @@ typedef struct eb_job {
     void *shared_base;
     size_t shared_bytes;
 } eb_job;
+
+/* When task `task` began: the stamp its executor took (eb_now_ns's clock,
+ * CLOCK_MONOTONIC) read back, for a task that times from its own start
+ * instead of reading the clock again (a read costs 28 ns on the 2-core VM,
+ * an eighth of starting a coroutine; io.sleep waits from here). Valid
+ * inside run_task. */
+static inline int64_t eb_job_task_started_ns(const eb_job *job, uint64_t task)
+{
+    return job->start_ns + job->task_start_ns[task];
+}
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef EB_JOB_RUN_H
 #define EB_JOB_RUN_H
 
+#include "gil.h"
 #include "job.h"
 
 #include <stdbool.h>
@@ -21,22 +22,31 @@ typedef struct eb_job_result {
     int64_t ctx_switches_voluntary;
     int64_t ctx_switches_involuntary;
     int64_t max_rss_kib;       /* peak, children included */
-    /* The coroutine executor's stacks (zero elsewhere), for the document
-     * (issue 16 phase B): the mode (0 separate, 1 copy: coro.h), each
-     * coroutine's stack (separate) or the shared run stack (copy), the slots
-     * found resident in a pool kept from an earlier run of this process (a
-     * warm run), and in copy mode the deepest frames saved, the bytes
-     * copied out and back in, and the save buffers' peak. */
+    eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
+    uint64_t steals;           /* hybrid: ready coroutines idle threads took from others */
+    int64_t run_delay_ns;      /* the workers' threads' wait for a CPU while runnable
+                                  (/proc/thread-self/schedstat); -1 where not given */
+    /* The coroutine executor's stacks (zero elsewhere), for the document:
+     * the mode (0 separate, 1 copy: coro.h), each coroutine's stack
+     * (separate) or the shared run stack (copy), the slots (separate) or
+     * control blocks (copy) and the timer entries found resident, kept from
+     * an earlier run of this process (0: a cold run), and in copy mode the
+     * deepest frames saved, the bytes copied out and back in, and the save
+     * buffers' peak. */
     struct {
         int stack_mode;
         uint64_t stack_bytes;
         uint64_t reused_slots;
+        uint64_t reused_timers;
         uint64_t control_bytes;
         uint64_t max_frames_bytes;
         uint64_t copied_bytes;
         uint64_t peak_buffer_bytes;
         uint64_t arena_bytes;
     } coro;
+    /* What the workload measured beside the job (workload.h: run_end);
+     * all zero for workloads without run_end. */
+    eb_workload_figures workload;
     int status;                /* 0, or a negative errno / EB_E* code */
     char error[768];           /* when status != 0: what happened, precisely (which
                                   limit, when a limit refused a worker: oslimits.h) */
@@ -57,12 +67,14 @@ int eb_job_worker_start(eb_job *job, unsigned worker);
 /* What eb_job_begin notes so eb_job_end can fill the result. */
 typedef struct eb_usage_mark {
     struct rusage self, children;
+    eb_gil_stats gil; /* with job->gil: its counts so far */
 } eb_usage_mark;
 
 /* Starts the timed job: job->start_ns = now, resource usage noted. */
 void eb_job_begin(eb_job *job, eb_usage_mark *mark);
 /* Ends it: fills wall_ns, spawn_ns (the last worker's ready time), CPU times,
- * context switches and peak RSS. Leaves status and error as they are. */
+ * context switches, peak RSS and, with job->gil, the GIL's counts over the
+ * job. Leaves status and error as they are. */
 void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out);
 /* Sets out->status and a printf-formatted out->error; returns status. */
 int eb_job_fail(eb_job_result *out, int status, const char *fmt, ...)

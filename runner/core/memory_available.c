@@ -159,6 +159,28 @@ static void read_meminfo(FILE *f, eb_mem_available *out)
     }
 }
 
+/* The bytes of the file-backed mappings in the maps file at `path` (an
+ * inode, not a deleted shared-memory object): the program and its
+ * libraries, which the next exec of it maps again. */
+static uint64_t program_mapped(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;
+    char line[1200];
+    uint64_t total = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long long start, end, inode;
+        int name = 0;
+        if (sscanf(line, "%llx-%llx %*s %*s %*s %llu %n", &start, &end, &inode, &name) < 3)
+            continue;
+        if (inode == 0 || end <= start || line[name] != '/' || strstr(line, " (deleted)") != NULL)
+            continue;
+        total += (uint64_t)(end - start);
+    }
+    fclose(f);
+    return total;
+}
+
 int eb_mem_available_read(const char *root, eb_mem_available *out)
 {
     *out = (eb_mem_available){0};
@@ -168,6 +190,8 @@ int eb_mem_available_read(const char *root, eb_mem_available *out)
     char path[600];
     path_in(path, sizeof path, root, "/proc/sys/vm/overcommit_memory");
     out->overcommit_mode = (int)eb_fit_read_u64(path, 0);
+    path_in(path, sizeof path, root, "/proc/self/maps");
+    out->program_bytes = program_mapped(path);
     path_in(path, sizeof path, root, "/proc/meminfo");
     FILE *f = fopen(path, "r");
     if (f == NULL) {

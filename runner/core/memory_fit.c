@@ -13,8 +13,10 @@
 #define MIB ((uint64_t)1 << 20)
 #define PAGE ((uint64_t)4096)
 
-/* The point process before any unit: measured ~4.8 MiB resident, 7.0-7.2
- * MiB of address space, 0.5-0.9 MiB of private data (execbench --point). */
+/* The point process before any unit: measured ~4.8 MiB resident, 0.5-0.9
+ * MiB of private data, and besides its files (eb_mem_available's
+ * program_bytes, counted against RLIMIT_AS) 0.6-0.9 MiB of anonymous address
+ * space; 8 MiB leaves its heap and main stack room to grow (execbench --point). */
 #define BASE_RESIDENT (6 * MIB)
 #define BASE_ADDRESS (8 * MIB)
 #define BASE_DATA (1 * MIB)
@@ -210,7 +212,8 @@ static size_t limits_of(const eb_fit_estimate *e, const eb_mem_available *a, lim
             (limit_check){EB_FIT_COMMIT, e->commit_bytes,
                           a->commit_limit > a->committed ? a->commit_limit - a->committed : 0};
     if (a->rlimit_as != EB_FIT_UNLIMITED)
-        out[n++] = (limit_check){EB_FIT_RLIMIT_AS, e->address_bytes, a->rlimit_as};
+        out[n++] = (limit_check){EB_FIT_RLIMIT_AS, sat_add(e->address_bytes, a->program_bytes),
+                                 a->rlimit_as};
     if (a->rlimit_data != EB_FIT_UNLIMITED)
         out[n++] = (limit_check){EB_FIT_RLIMIT_DATA, e->data_bytes, a->rlimit_data};
     return n;
@@ -350,6 +353,21 @@ static const char *unit_name(const eb_fit_point *p, uint64_t n)
     return "units";
 }
 
+/* What one unit adds against `limit` (the estimate's figure in its measure). */
+static uint64_t unit_against(const eb_fit_estimate *e, eb_fit_limit limit)
+{
+    switch (limit) {
+    case EB_FIT_RLIMIT_AS:
+        return e->address_per_unit;
+    case EB_FIT_RLIMIT_DATA:
+        return e->data_per_unit;
+    case EB_FIT_COMMIT:
+        return e->commit_per_unit;
+    default:
+        return e->unit_bytes;
+    }
+}
+
 int eb_fit_describe(const eb_fit_point *p, const eb_fit_estimate *e, const eb_mem_available *a,
                     const eb_fit_verdict *v, char *buf, size_t len)
 {
@@ -357,18 +375,24 @@ int eb_fit_describe(const eb_fit_point *p, const eb_fit_estimate *e, const eb_me
     bool coroutines = p->executor == EB_FIT_COROUTINE || p->executor == EB_FIT_HYBRID;
     if (v->limit == EB_FIT_CGROUP && a->cgroup_dir[0] != '\0')
         snprintf(where, sizeof where, " (%s)", a->cgroup_dir);
-    int n = snprintf(
-        buf, len, "%" PRIu64 " %s%s need ~%s (%s each + %s) against %s%s, which leaves %s",
-        e->units, unit_name(p, e->units),
-        coroutines ? (p->copy_stacks ? " (copied stacks)" : " (separate stacks)") : "",
-        bytes_text(v->need, need, sizeof need), bytes_text(e->unit_bytes, each, sizeof each),
-        bytes_text(e->fixed_bytes, fixed, sizeof fixed), eb_fit_limit_name(v->limit), where,
-        bytes_text(v->room, room, sizeof room));
+    /* each unit and the rest, in the measure of the limit that decides */
+    uint64_t unit = unit_against(e, v->limit);
+    uint64_t units = sat_mul(e->units, unit);
+    uint64_t rest = v->need > units ? v->need - units : 0;
+    int n =
+        snprintf(buf, len, "%" PRIu64 " %s%s need ~%s (%s each + %s) against %s%s, which leaves %s",
+                 e->units, unit_name(p, e->units),
+                 coroutines ? (p->copy_stacks ? " (copied stacks)" : " (separate stacks)") : "",
+                 bytes_text(v->need, need, sizeof need), bytes_text(unit, each, sizeof each),
+                 bytes_text(rest, fixed, sizeof fixed), eb_fit_limit_name(v->limit), where,
+                 bytes_text(v->room, room, sizeof room));
     if (n < 0 || (size_t)n >= len || v->fits) return n;
     bool by_tasks = v->max_tasks != 0 || units_are_tasks(p);
-    int m = snprintf(buf + n, len - (size_t)n, ": at most %" PRIu64 " %s fit%s", v->max_units,
+    int m = snprintf(buf + n, len - (size_t)n, ": at most %" PRIu64 " %s fit (%s)%s", v->max_units,
                      by_tasks ? (v->max_units == 1 ? "task" : "tasks")
                               : (v->max_units == 1 ? "worker" : "workers"),
-                     coroutines && !p->copy_stacks ? " (copied stacks take less)" : "");
+                     by_tasks ? "--tasks" : "--workers",
+                     coroutines && !p->copy_stacks ? "; copied stacks (--coro-stack copy) take less"
+                                                   : "");
     return m < 0 ? n : n + m;
 }

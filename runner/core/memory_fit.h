@@ -18,7 +18,8 @@
  *                               ~24 KiB of kernel stack and task structures)
  *   process                     ~152 KiB (page tables, kernel structures and
  *                               the pages a forked worker dirties)
- * and the point process itself ~5 MiB resident, ~7 MiB of address space.
+ * and the point process itself ~5 MiB resident, ~1 MiB of anonymous address
+ * space besides its files (the program and its libraries: program_bytes).
  * A workload whose tasks hold more (deeper frames, buffers) needs more: the
  * caller can say so (eb_fit_point.frame_bytes, extra_task_bytes).
  *
@@ -81,12 +82,17 @@ typedef struct eb_mem_available {
     uint64_t committed;     /* Committed_AS */
     uint64_t mem_available; /* MemAvailable */
     uint64_t mem_total;     /* MemTotal */
+    uint64_t program_bytes; /* the address space this program's files take, mapped here
+                             * (the executable and its libraries, /proc/self/maps): a point
+                             * process is this program again and maps them too, before any
+                             * unit (44 MiB for execbench on Debian 12: hwloc brings libxml2
+                             * and ICU's 30 MiB of data); 0 when unread */
 } eb_mem_available;
 
 /* Reads the limits of the calling process: /proc/self/cgroup and the
  * cgroup files (v2, or v1's memory hierarchy; every ancestor's limit
- * counts), getrlimit, /proc/sys/vm/overcommit_memory, /proc/meminfo. `root`
- * prefixes every path read ("" or NULL: the real ones; a test's fake tree
+ * counts), getrlimit, /proc/sys/vm/overcommit_memory, /proc/self/maps,
+ * /proc/meminfo. `root` prefixes every path read ("" or NULL: the real ones; a test's fake tree
  * otherwise: the rlimits are still the process's own). 0, or -errno when
  * /proc/meminfo cannot be read (the rest is then unknown). */
 int eb_mem_available_read(const char *root, eb_mem_available *out);

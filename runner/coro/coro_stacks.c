@@ -1,6 +1,8 @@
 /* coro_stacks.c — see coro_stacks.h. */
 #include "coro_stacks.h"
 
+#include "timer_store.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -79,6 +81,7 @@ static bool reuse_home(eb_coro_stacks *cs, uint64_t max_coros, size_t run_reques
 void eb_coro_stacks_cache_clear(void)
 {
     eb_stack_pool_cache_clear();
+    eb_timer_store_cache_clear();
     pthread_mutex_lock(&kept_lock);
     kept_home all[EB_STACK_POOL_KEPT];
     unsigned n = kept_count;
@@ -90,14 +93,21 @@ void eb_coro_stacks_cache_clear(void)
         unmap_home(&all[i]);
 }
 
+eb_coro_stack_mode eb_coro_stacks_auto_mode(uint64_t max_coros)
+{
+    return eb_stack_pool_guards_fit(max_coros) ? EB_CORO_STACK_SEPARATE : EB_CORO_STACK_COPY;
+}
+
 int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config)
 {
-    *cs = (eb_coro_stacks){.mode = config->mode};
+    size_t record = config->record_bytes > sizeof(eb_coro) ? config->record_bytes : sizeof(eb_coro);
+    *cs = (eb_coro_stacks){.mode = config->mode, .record_bytes = record};
     if (config->max_coros == 0 || config->max_coros > UINT32_MAX) return -EINVAL;
     switch (config->mode) {
     case EB_CORO_STACK_SEPARATE:
         return eb_stack_pool_init(&cs->pool, config->max_coros, config->stack_bytes, config->guard);
     case EB_CORO_STACK_COPY: {
+        if (record > sizeof(eb_coro)) return -EINVAL;
         if (reuse_home(cs, config->max_coros, config->run_stack_bytes)) return 0;
         size_t bytes = (size_t)config->max_coros * sizeof(eb_coro);
         void *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -197,7 +207,7 @@ int eb_coro_stacks_new(eb_coro_stacks *cs, eb_coro_backend backend, eb_coro_fn f
     if (rc != 0) return rc;
     /* its control block sits at the top of its own stack: no other memory */
     char *top = (char *)stack.lo + stack.bytes;
-    eb_coro *co = (eb_coro *)(((uintptr_t)top - sizeof *co) & ~(uintptr_t)63);
+    eb_coro *co = (eb_coro *)(((uintptr_t)top - cs->record_bytes) & ~(uintptr_t)63);
     rc = eb_coro_init(co, backend, stack.lo, (size_t)((char *)co - (char *)stack.lo), fn, ctx, arg);
     if (rc != 0) {
         eb_stack_pool_give(&cs->pool, stack.index);

@@ -27,6 +27,11 @@ typedef struct eb_coro_stacks_config {
     size_t stack_bytes;     /* SEPARATE: per coroutine, its control block included */
     eb_stack_guard guard;   /* SEPARATE */
     size_t run_stack_bytes; /* COPY: the shared stack (coro.h bounds it) */
+    /* SEPARATE: the room for the owner's record of a coroutine at the top of
+     * its stack, the eb_coro first (0: the eb_coro alone); the scheduler's
+     * groups keep where a coroutine's stack belongs there. COPY keeps bare
+     * control blocks in one array: more than an eb_coro is -EINVAL there. */
+    size_t record_bytes;
 } eb_coro_stacks_config;
 
 typedef struct eb_coro_stacks {
@@ -40,9 +45,22 @@ typedef struct eb_coro_stacks {
     uint32_t populated; /* records populated ahead of use: a prefix */
     uint32_t in_use;
     uint32_t free_head;      /* 1 + index of the first free record, 0 when none */
+    size_t record_bytes;     /* SEPARATE: the config's, at least sizeof(eb_coro) */
     uint32_t reused_records; /* COPY: control blocks found resident in a kept home */
     size_t run_request;      /* COPY: the run stack size asked for */
 } eb_coro_stacks;
+
+/* The mode for max_coros coroutines when none is asked for (the runner's
+ * --coro-stack auto): SEPARATE while every stack gets its guard page
+ * (stack_pool.h's rule, 8 x coroutines <= vm.max_map_count: 8,191 with the
+ * default 65,530), COPY beyond, where separate stacks would be unguarded
+ * one-page stacks with a canary. There COPY keeps a real guard page (below
+ * its one run stack) in a seventh of the memory, and on this 2-core VM
+ * started and woke 1,000,000 io.sleep coroutines at 1.17-1.19x their ideal
+ * warm and 1.30-1.32x cold against 1.39-1.40x and 2.5-4.7x (100,000: 1.18-
+ * 1.23x and 1.34-1.42x against 1.45-1.50x and 2.4-2.9x). Below it SEPARATE
+ * keeps a switch free of copies whatever a task's frames hold. */
+eb_coro_stack_mode eb_coro_stacks_auto_mode(uint64_t max_coros);
 
 /* 0, -EINVAL (bad mode or count), -ENOMEM (no address space). */
 int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config);
@@ -52,10 +70,12 @@ int eb_coro_stacks_init(eb_coro_stacks *cs, const eb_coro_stacks_config *config)
  * memory resident. */
 void eb_coro_stacks_destroy(eb_coro_stacks *cs);
 
-/* Unmaps everything kept, in both modes. */
+/* Unmaps everything kept, in both modes, and the schedulers' kept timer
+ * arrays (timer_store.h): the next job starts cold. */
 void eb_coro_stacks_cache_clear(void);
 
-/* A new coroutine for fn(ctx, arg), not yet run, its slot set: 0 and *out;
+/* A new coroutine for fn(ctx, arg), not yet run, its slot set (SEPARATE: the
+ * first record_bytes at the top of its stack are the caller's, from *out on): 0 and *out;
  * -EAGAIN when max_coros are alive; -errno when the kernel refused a guard
  * page (SEPARATE) or init failed. */
 int eb_coro_stacks_new(eb_coro_stacks *cs, eb_coro_backend backend, eb_coro_fn fn, void *ctx,

@@ -1,9 +1,8 @@
-/* scheduler.c — the whole event loop in one file (redis ae.c's model): a
- * min-heap of (deadline, coroutine) timers and one precise sleep when every
- * coroutine is parked. See scheduler.h. */
-#include "scheduler.h"
-
-#include "wait.h"
+/* scheduler.c — the one-thread event loop (redis ae.c's model) and the
+ * pieces every loop shares: timers in deadline order (sched_timers.c) and one
+ * precise sleep when every coroutine is parked; a group's members (M:N) run
+ * their own loop (sched_group.c) over the same pieces. See scheduler.h. */
+#include "sched_internal.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,120 +11,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-/* At most this many coroutines start before due timers are served again, so
- * a long start-up (100,000 coroutines) does not delay the first wake-ups. */
-#define START_BATCH 64
-
-/* Due coroutines are taken off the heap this many at a time (pop_due). */
-#define WAKE_BATCH 16
-
-/* Finished fd waits taken from the reactor at a time. */
-#define READY_BATCH 256
-
-/* A parked coroutine. The order key lives here, not in the coroutine: with
- * 100,000 parked, reading a cold stack per comparison dominated the wake-ups. */
-typedef struct timer {
-    int64_t deadline_ns;
-    uint64_t seq; /* order of parking: ties on a deadline wake first-parked first */
-    eb_coro *co;
-} timer;
-
-struct eb_sched {
-    eb_sched_config config;
-    eb_coro_stacks stacks; /* SEPARATE: stacks.pool; COPY: a run stack */
-    timer *heap;           /* 4-ary min-heap by (deadline, seq); one entry per parked coroutine */
-    size_t heap_len;
-    timer *ring; /* timers parked in deadline order, oldest first (timer_push) */
-    size_t ring_head, ring_len;
-    eb_coro *current;
-    eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
-    uint64_t alive;
-    uint64_t next_seq;
-    bool running;
-    eb_wait_ops wait_ops;
-    eb_sched_stats stats;
-    eb_reactor *reactor; /* created at the first fd wait */
-    int *fd_result;      /* by stack slot: how a coroutine's fd wait ended */
-    eb_reactor_event ready[READY_BATCH];
-};
-
-/* ---- the timer heap ---------------------------------------------------- */
-
-/* Four children per node (as Go's timers): half the levels of a binary heap,
- * and a node's children share a cache line or two. */
-#define ARITY 4
-
-static bool earlier(const timer *a, const timer *b)
-{
-    return a->deadline_ns < b->deadline_ns || (a->deadline_ns == b->deadline_ns && a->seq < b->seq);
-}
-
-static void heap_push(eb_sched *s, timer t)
-{
-    size_t i = s->heap_len++;
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!earlier(&t, &s->heap[parent])) break;
-        s->heap[i] = s->heap[parent];
-        i = parent;
-    }
-    s->heap[i] = t;
-}
-
-static eb_coro *heap_pop(eb_sched *s)
-{
-    eb_coro *top = s->heap[0].co;
-    timer last = s->heap[--s->heap_len];
-    size_t i = 0, n = s->heap_len;
-    for (;;) {
-        size_t first = ARITY * i + 1, best = first;
-        if (first >= n) break;
-        for (size_t c = first + 1; c < first + ARITY && c < n; c++)
-            if (earlier(&s->heap[c], &s->heap[best])) best = c;
-        if (!earlier(&s->heap[best], &last)) break;
-        s->heap[i] = s->heap[best];
-        i = best;
-    }
-    if (n > 0) s->heap[i] = last;
-    return top;
-}
-
-/* ---- timers: the heap, and a ring for those parked in deadline order ---- */
-
-/* When every task waits as long (io.sleep at scale), each timer parked has
- * the latest deadline yet: such a timer goes to the end of a ring, in order
- * by construction, pushed and popped in O(1) and in sequence; only the
- * others go to the heap. With 10,000,000 parked, the heap's pop (12 levels
- * of a 240 MB array) made the wake-ups fall behind their deadlines. The
- * earliest timer is the earlier of the ring's head and the heap's top. */
-static void timer_push(eb_sched *s, timer t)
-{
-    size_t cap = (size_t)s->config.max_coros;
-    if (s->ring_len == 0 || !earlier(&t, &s->ring[(s->ring_head + s->ring_len - 1) % cap])) {
-        s->ring[(s->ring_head + s->ring_len++) % cap] = t;
-        return;
-    }
-    heap_push(s, t);
-}
-
-/* The earliest timer, or NULL when none is parked. */
-static const timer *timer_first(const eb_sched *s)
-{
-    if (s->ring_len == 0) return s->heap_len > 0 ? &s->heap[0] : NULL;
-    const timer *r = &s->ring[s->ring_head];
-    return s->heap_len > 0 && earlier(&s->heap[0], r) ? &s->heap[0] : r;
-}
-
-static eb_coro *timer_pop(eb_sched *s)
-{
-    if (s->ring_len == 0 || (s->heap_len > 0 && earlier(&s->heap[0], &s->ring[s->ring_head])))
-        return heap_pop(s);
-    eb_coro *co = s->ring[s->ring_head].co;
-    s->ring_head = (s->ring_head + 1) % (size_t)s->config.max_coros;
-    s->ring_len--;
-    return co;
-}
 
 /* ---- waits --------------------------------------------------------------- */
 
@@ -142,7 +27,7 @@ int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns)
 {
     eb_coro *co = s->current;
     if (co == NULL) return sleep_until(deadline_ns); /* not in a coroutine: block */
-    timer_push(s, (timer){deadline_ns, s->next_seq++, co});
+    eb_sched_timer_push(s, (timer){deadline_ns, s->next_seq++, co});
     s->stats.parks++;
     eb_coro_suspend(co);
     return 0;
@@ -171,7 +56,8 @@ int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns)
     if (rc != 0) return rc > 0 ? 0 : rc; /* finished without waiting */
     s->stats.fd_parks++;
     eb_coro_suspend(co);
-    return s->fd_result[co->slot];
+    /* in a group it may resume on another thread: the result travels with it */
+    return s->group != NULL ? eb_sched_meta(co)->fd_result : s->fd_result[co->slot];
 }
 
 static int wait_fd_op(void *ctx, int fd, unsigned events, int64_t deadline_ns)
@@ -181,7 +67,7 @@ static int wait_fd_op(void *ctx, int fd, unsigned events, int64_t deadline_ns)
 
 /* ---- coroutines ------------------------------------------------------------ */
 
-static void finished(eb_sched *s, eb_coro *co)
+void eb_sched_give_stack(eb_sched *s, eb_coro *co)
 {
     s->alive--;
     if (eb_coro_stacks_give(&s->stacks, co) != 0) {
@@ -195,25 +81,15 @@ static void finished(eb_sched *s, eb_coro *co)
     }
 }
 
-/* Takes up to WAKE_BATCH due coroutines off the heap into s->due, in order,
- * and fetches the cache lines their return paths touch. A coroutine parked
- * long ago is out of the cache: one at a time, each cost a few misses in a
- * row, and 100,000 wake-ups could not keep up with their deadlines. */
-static size_t pop_due(eb_sched *s, int64_t now, uint64_t round)
+static void finished(eb_sched *s, eb_coro *co)
 {
-    size_t n = 0;
-    const timer *t;
-    while (n < WAKE_BATCH && (t = timer_first(s)) != NULL && t->deadline_ns <= now &&
-           t->seq < round) {
-        s->due[n] = timer_pop(s);
-        __builtin_prefetch(s->due[n++]);
-    }
-    for (size_t i = 0; i < n; i++)
-        eb_coro_stacks_prefetch(&s->stacks, s->due[i]);
-    return n;
+    if (s->group != NULL)
+        eb_sched_group_finished(s, co);
+    else
+        eb_sched_give_stack(s, co);
 }
 
-static void resume(eb_sched *s, eb_coro *co)
+void eb_sched_resume(eb_sched *s, eb_coro *co)
 {
     s->current = co;
     int rc = eb_coro_resume(co);
@@ -238,38 +114,28 @@ static int run_ready_fds(eb_sched *s, int64_t until_ns)
     for (int i = 0; i < n; i++) {
         eb_coro *co = s->ready[i].token;
         s->fd_result[co->slot] = s->ready[i].result;
-        resume(s, co);
+        eb_sched_resume(s, co);
     }
     return n < 0 ? n : 0;
 }
 
-static int start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
+int eb_sched_start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
 {
     eb_coro *co;
     int rc = eb_coro_stacks_new(&s->stacks, s->config.backend, fn, ctx, arg, &co);
     if (rc != 0) return rc;
+    if (s->group != NULL) eb_sched_meta(co)->home = s;
     s->alive++;
     s->stats.started++;
     if (s->alive > s->stats.max_alive) s->stats.max_alive = s->alive;
-    resume(s, co); /* it runs until it first parks (or finishes) */
+    eb_sched_resume(s, co); /* it runs until it first parks (or finishes) */
     return 0;
 }
 
 /* ---- the loop -------------------------------------------------------------- */
 
-/* A signal frame (AT_MINSIGSTKSZ is 3,376 bytes on an AVX-512 x86-64) does
- * not fit on a 4 KiB coroutine stack. So while coroutines run, the signals
- * whose handler would run on the interrupted stack are blocked: a handler
- * without SA_ONSTACK, or any handler when the thread has no alternate stack
- * (real-time signals: always, without asking). Those get through while the
- * scheduler sleeps, and at least every SIGNAL_WINDOW_NS otherwise, on the
- * thread's own stack. Handlers with SA_ONSTACK (the runner's) and default
- * actions are never delayed. Faults are never blocked: a blocked SIGSEGV only
- * turns a report into a silent kill. */
-#define SIGNAL_WINDOW_NS 1000000
-
 /* Fills `set` with the signals to block while coroutines run. */
-static void signals_to_block(sigset_t *set)
+void eb_sched_signals_to_block(sigset_t *set)
 {
     sigemptyset(set);
     stack_t alt;
@@ -299,7 +165,7 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
     int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the deadline, not 50 us later */
     sigset_t blocked, caller_mask;
-    signals_to_block(&blocked);
+    eb_sched_signals_to_block(&blocked);
     pthread_sigmask(SIG_BLOCK, &blocked, &caller_mask);
     int64_t window_ns = eb_now_ns();
     s->stats.first_wave_ns = 0; /* of this run */
@@ -307,13 +173,14 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
     uint64_t max = s->config.max_coros;
     bool more = true;
     int status = 0;
-    while (more || s->alive > 0) {
+    if (s->group != NULL) status = eb_sched_group_loop(s, fn, ctx, next, &blocked, &caller_mask);
+    while (s->group == NULL && (more || s->alive > 0)) {
         /* 1. Start coroutines while slots are free, a batch at a time. */
         for (unsigned n = 0; more && s->alive < max && n < START_BATCH; n++) {
             uint64_t arg;
             if (!next(ctx, &arg)) {
                 more = false;
-            } else if ((status = start(s, fn, ctx, arg)) != 0) {
+            } else if ((status = eb_sched_start(s, fn, ctx, arg)) != 0) {
                 more = false;
             }
         }
@@ -322,7 +189,7 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
         if (s->stats.first_wave_ns == 0 && !can_start) s->stats.first_wave_ns = now;
 
         bool fds = s->reactor != NULL && eb_reactor_waiting(s->reactor) > 0;
-        const timer *first = timer_first(s);
+        const timer *first = eb_sched_timer_first(s);
         if (first == NULL && !fds) {
             /* Alive but not parked on a timer or an fd: suspended behind our back. */
             if (!can_start && s->alive > 0) {
@@ -334,7 +201,9 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
              * earliest timer or, with fds waited on, whichever comes first. */
             int64_t until = first != NULL ? first->deadline_ns : EB_WAIT_FOREVER;
             pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
+            const eb_check_hook *released = eb_check_release(); /* a GIL is free meanwhile */
             int rc = fds ? run_ready_fds(s, until) : sleep_until(until);
+            eb_check_reacquire(released);
             pthread_sigmask(SIG_BLOCK, &blocked, NULL);
             if (fds && rc != 0) {
                 status = rc;
@@ -350,9 +219,9 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
          * one that parks again in this round waits for the next round. */
         uint64_t round = s->next_seq;
         size_t due;
-        while ((due = pop_due(s, now, round)) > 0)
+        while ((due = eb_sched_pop_due(s, now, round)) > 0)
             for (size_t i = 0; i < due; i++)
-                resume(s, s->due[i]);
+                eb_sched_resume(s, s->due[i]);
 
         if (now - window_ns >= SIGNAL_WINDOW_NS) {
             pthread_sigmask(SIG_SETMASK, &caller_mask, NULL); /* pending ones run here */
@@ -391,15 +260,19 @@ eb_sched_config eb_sched_default_config(eb_coro_backend backend, uint64_t max_co
 
 int eb_sched_create(const eb_sched_config *config, eb_sched **out)
 {
+    return eb_sched_create_with(config, 0, out);
+}
+
+int eb_sched_create_with(const eb_sched_config *config, size_t record_bytes, eb_sched **out)
+{
     *out = NULL;
     if (config->max_coros == 0 || config->max_coros > UINT32_MAX) return -EINVAL;
     if (config->backend != EB_CORO_FCONTEXT && config->backend != EB_CORO_UCONTEXT) return -EINVAL;
     eb_sched *s = calloc(1, sizeof *s);
     if (s == NULL) return -ENOMEM;
     s->config = *config;
-    s->heap = malloc((size_t)config->max_coros * sizeof *s->heap);
-    s->ring = malloc((size_t)config->max_coros * sizeof *s->ring);
-    int rc = s->heap == NULL || s->ring == NULL ? -ENOMEM : 0;
+    s->wake_fd = -1;
+    int rc = eb_sched_timers_take(s, config->max_coros);
     eb_coro_stacks_config where = {
         .mode = config->stack_mode,
         .max_coros = config->max_coros,
@@ -407,11 +280,11 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
         .guard = config->guard,
         .run_stack_bytes =
             config->run_stack_bytes > 0 ? config->run_stack_bytes : EB_SCHED_RUN_STACK_BYTES,
+        .record_bytes = record_bytes,
     };
     if (rc == 0) rc = eb_coro_stacks_init(&s->stacks, &where);
     if (rc != 0) {
-        free(s->heap);
-        free(s->ring);
+        eb_timer_store_give(&s->timers);
         free(s);
         return rc;
     }
@@ -422,12 +295,11 @@ int eb_sched_create(const eb_sched_config *config, eb_sched **out)
 
 void eb_sched_destroy(eb_sched *s)
 {
-    if (s == NULL) return;
+    if (s == NULL || s->group != NULL) return; /* a member goes with its group */
     eb_reactor_destroy(s->reactor);
     free(s->fd_result);
     eb_coro_stacks_destroy(&s->stacks);
-    free(s->heap);
-    free(s->ring);
+    eb_timer_store_give(&s->timers);
     free(s);
 }
 

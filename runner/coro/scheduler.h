@@ -14,7 +14,17 @@
  * A coroutine waiting for a file descriptor (eb_wait_fd) is parked on the
  * scheduler's reactor (reactor.h: epoll or io_uring, the config's choice,
  * created at the first such wait), and the one wait when everyone is parked
- * covers fd readiness, the fd waits' deadlines and the timers alike. */
+ * covers fd readiness, the fd waits' deadlines and the timers alike.
+ *
+ * M:N (the hybrid executor): a group of schedulers, one per thread, shares
+ * the coroutines. Each member runs eb_sched_run on its own thread with the
+ * same next(); coroutines park on the timers and reactor of the thread they
+ * wait on, and when their wait ends they queue on that member's ring of ready
+ * coroutines, from which an idle member steals half (run_ring.h). Idle
+ * members sleep in their reactor and are woken through an eventfd when
+ * another finds surplus ready work. A coroutine may thus resume on another
+ * thread after any wait: it must not keep a pointer to thread-local state
+ * across one (wait.h reads its per-thread tables afresh on every call). */
 #ifndef EB_SCHEDULER_H
 #define EB_SCHEDULER_H
 
@@ -72,16 +82,27 @@ typedef struct eb_sched_stats {
     uint64_t sleeps;       /* precise sleeps of the whole thread (everyone parked) */
     int64_t first_wave_ns; /* eb_now_ns() when the first min(max_coros, all) had started */
     uint64_t fd_parks;     /* waits on a file descriptor that parked a coroutine */
+    uint64_t steals;       /* group: ready coroutines this member took from others */
+    uint64_t wakeups;      /* group: sleeping members this one woke to steal */
+    uint64_t timers_reused; /* timer entries found resident, kept from an earlier
+                               scheduler (timer_store.h); 0: fresh arrays */
 } eb_sched_stats;
 
-/* Creates a scheduler and its stack pool: 0, -EINVAL, -ENOMEM. */
+/* Creates a scheduler, its stack pool and its timer arrays (kept ones when
+ * they fit: timer_store.h): 0, -EINVAL, -ENOMEM. */
 int eb_sched_create(const eb_sched_config *config, eb_sched **out);
 void eb_sched_destroy(eb_sched *s);
 
 /* Runs coroutines fn(ctx, arg) for every arg next(ctx, &arg) gives, at most
  * max_coros alive at once, until next() has no more and all have finished.
  * Returns 0, or the first error starting one (-errno); after an error no new
- * coroutine starts but the ones alive finish. Not re-entrant. */
+ * coroutine starts but the ones alive finish. Not re-entrant. A group member
+ * returns once next() has no more and every coroutine of the group has
+ * finished; next() is then called from every member's thread, and should be
+ * one queue for all: a member leaves once next() has no more for it and
+ * nothing is alive in the group, so what next() still holds for another
+ * member only that member starts. fn(ctx, arg) may continue on another thread
+ * after each wait (ctx is the starting member's). */
 int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next);
 
 /* Parks the running coroutine until CLOCK_MONOTONIC >= deadline_ns (outside a
@@ -103,5 +124,29 @@ void eb_sched_get_stats(const eb_sched *s, eb_sched_stats *out);
 const eb_stack_pool *eb_sched_pool(const eb_sched *s);
 /* Where the coroutines live, either mode (coro_stacks.h: memory, copies). */
 const eb_coro_stacks *eb_sched_stacks(const eb_sched *s);
+
+/* ---- groups (M:N) ---- */
+
+typedef struct eb_sched_group eb_sched_group;
+
+typedef struct eb_sched_group_config {
+    bool no_steal; /* coroutines stay on the thread that started them: only
+                      new ones spread (through next()); the reference that
+                      stealing was measured against */
+} eb_sched_group_config;
+
+/* Creates `count` members, member i with configs[i] (its max_coros bounds the
+ * coroutines whose stacks its pool holds; any member's timers and reactor can
+ * hold every coroutine of the group). Create and destroy from one thread,
+ * before the members' threads start and after they ended. Coroutines move
+ * between threads, so only SEPARATE stacks: a COPY coroutine's frames hold
+ * its run stack's addresses (coro.h). 0, -EINVAL, -ENOTSUP (a COPY config),
+ * -ENOMEM, -errno. */
+int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
+                          const eb_sched_group_config *gc, eb_sched_group **out);
+/* Frees every member (eb_sched_destroy leaves members alone). */
+void eb_sched_group_destroy(eb_sched_group *g);
+eb_sched *eb_sched_group_member(eb_sched_group *g, unsigned index);
+unsigned eb_sched_group_size(const eb_sched_group *g);
 
 #endif

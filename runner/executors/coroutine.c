@@ -14,7 +14,7 @@
 #include "wait.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,15 +45,24 @@ static void task_main(void *raw, uint64_t task)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
-/* TEMPORARY (issue 16, phase A): EB_CORO_STACK=copy selects the copying
- * stacks for measurement until the runner's --coro-stack flag (phase B)
- * carries the mode in the job. Anything else: separate stacks. */
-static eb_coro_stack_mode stack_mode_from_env(void)
+static uint64_t in_flight_of(const eb_job *job)
 {
-    const char *text = getenv("EB_CORO_STACK");
-    eb_coro_stack_mode mode = EB_CORO_STACK_SEPARATE;
-    if (text != NULL) (void)eb_coro_stack_mode_parse(text, &mode);
-    return mode;
+    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+}
+
+/* The job's stack mode: the one asked for, or the rule for this many. */
+static eb_coro_stack_mode stack_mode(const eb_job *job, uint64_t in_flight)
+{
+    if (job->coro_stack == EB_JOB_CORO_STACK_AUTO) return eb_coro_stacks_auto_mode(in_flight);
+    return job->coro_stack == EB_CORO_STACK_COPY ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
+}
+
+/* auto resolved before the timed runs: the first one would read
+ * vm.max_map_count inside its timing (a cold run's cost, not the executor's) */
+static int coroutine_prepare(eb_job *job)
+{
+    job->coro_stack = (int)stack_mode(job, in_flight_of(job));
+    return 0;
 }
 
 static void report_stacks(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
@@ -82,22 +91,29 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
                (rc = job->workload->worker_init(job, 0)) != 0) {
         eb_job_fail(out, rc, "worker 0: worker_init failed: %s", strerror(-rc));
     } else {
-        uint64_t in_flight =
-            job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+        uint64_t in_flight = in_flight_of(job);
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
-        config.stack_mode = stack_mode_from_env();
+        config.stack_mode = stack_mode(job, in_flight);
+        config.reactor = job->reactor;
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
-            /* one mapping for every stack (and its guard page), plus the timer heap */
+            /* one mapping for every stack (and its guard page), or every control
+             * block and the run stack (copy); the timer heap and ring */
+            bool copy = config.stack_mode == EB_CORO_STACK_COPY;
             uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-            uint64_t bytes =
-                in_flight * (config.stack_bytes + (config.guard == EB_STACK_GUARD_ON ? page : 0) +
-                             3 * sizeof(uint64_t));
-            char limit[512];
+            uint64_t each =
+                copy ? sizeof(eb_coro)
+                     : config.stack_bytes + (config.guard == EB_STACK_GUARD_ON ? page : 0);
+            uint64_t bytes = in_flight * (each + 6 * sizeof(uint64_t));
+            char limit[512], what[64];
             eb_limit_ask ask = {.kind = 'm', .bytes = bytes, .maps = 1, .advice = advice};
             eb_limits_why(rc, &ask, limit, sizeof limit);
-            eb_job_fail(out, rc, "could not reserve %llu coroutine stacks of %zu KiB (%s): %s%s%s",
-                        (unsigned long long)in_flight, config.stack_bytes >> 10,
+            if (copy)
+                snprintf(what, sizeof what, "control blocks (copied stacks)");
+            else
+                snprintf(what, sizeof what, "stacks of %zu KiB", config.stack_bytes >> 10);
+            eb_job_fail(out, rc, "could not reserve %llu coroutine %s (%s): %s%s%s",
+                        (unsigned long long)in_flight, what,
                         eb_coro_backend_name(job->coro_backend), strerror(-rc),
                         limit[0] ? ": " : "", limit);
         } else {
@@ -106,6 +122,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
             eb_sched_stats stats;
             eb_sched_get_stats(sched, &stats);
             report_stacks(sched, config.stack_mode, out);
+            out->coro.reused_timers = stats.timers_reused;
             if (rc == -EDEADLK && out->status == 0)
                 eb_job_fail(out, rc,
                             "a task suspended its coroutine outside a wait: it can "
@@ -140,5 +157,8 @@ const eb_executor eb_executor_coroutine = {
     .description =
         "one thread, one stackful coroutine per task, at most W in flight (0: unbounded)",
     .allows_unbounded = true,
+    .coroutines = true,
+    .memory = EB_FIT_COROUTINE,
+    .prepare = coroutine_prepare,
     .run = coroutine_run,
 };

@@ -9,6 +9,7 @@
 #define EB_EXECUTOR_H
 
 #include "job_run.h"
+#include "memory_fit.h"
 #include "workload.h"
 
 #include <stdbool.h>
@@ -28,6 +29,22 @@ typedef struct eb_executor {
                                 results library names it in documents) */
     unsigned max_workers;    /* 0: no bound; else every point runs at most this many
                                 workers, whatever --workers says (sequential: 1) */
+    bool thread_per_core;    /* its threads are one per physical core the pin policy
+                                gives, whatever --workers says (hybrid: --workers bounds
+                                its coroutines): the pin plan is made for them and
+                                job->threads says how many (point.c) */
+    bool attaches_gil;       /* its threads attach to job->gil (--gil: threaded, hybrid);
+                                the others run one thread per process, where a GIL
+                                never changes hands, and get no GIL points */
+    bool coroutines;         /* its tasks run as coroutines: --coro-stack applies
+                                (job->coro_stack) and the plan names the mode */
+    eb_fit_executor memory;  /* how its memory grows with its units: the up-front
+                                estimate's model (memory_fit.h; 0: sequential) */
+    /* Optional (NULL: nothing): what it settles once, before any timed run of the
+     * job (the point process calls it after eb_job_alloc), so that no run pays
+     * for it: the coroutine executor resolves --coro-stack auto here (its rule
+     * reads vm.max_map_count, 25-150 us). 0 or -errno. */
+    int (*prepare)(eb_job *job);
     bool named_only;         /* never in --executor all (nor a preset's all): it needs
                                 a setup of its own (mpi: Open MPI, hosts) */
     const char *absent;      /* NULL, or why this build lacks it (--list says so; the

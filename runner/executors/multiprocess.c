@@ -6,7 +6,9 @@
  * errno) goes into a small shared report area of this file's own. The leader
  * waits for whichever worker ends first: a worker killed by a signal is named
  * with the task its slot says it was running, the others are killed and
- * reaped, and the job fails at once — never a wait on a worker that is gone. */
+ * reaped, and the job fails at once — never a wait on a worker that is gone.
+ * Only workers are reaped: a workload's server, another child of this
+ * process, is its owner's to reap (and to describe when it died). */
 #include "executor.h"
 #include "oslimits.h"
 
@@ -18,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef enum stage { STAGE_NONE = 0, STAGE_PIN, STAGE_INIT, STAGE_TASK } stage;
@@ -114,6 +117,32 @@ static void kill_all(const pid_t *pids, const bool *live, unsigned n)
         if (live[i]) kill(pids[i], SIGKILL);
 }
 
+/* The next worker to end, reaped (its wait status in *status): whichever
+ * ends first. Another child of this process (a workload's server) is left
+ * unreaped for its owner, who reads its end: once one has ended, waitid
+ * would keep finding it first, so from then on each live worker is looked
+ * at in turn every millisecond. Returns the pid, 0 when none had ended
+ * (look again), or -1 with errno. */
+static pid_t next_end(const pid_t *pids, const bool *live, unsigned n, bool *foreign_ended,
+                      int *status)
+{
+    if (!*foreign_ended) {
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) return -1;
+        for (unsigned w = 0; w < n; w++)
+            if (live[w] && pids[w] == info.si_pid) return waitpid(info.si_pid, status, 0);
+        *foreign_ended = true;
+        return 0;
+    }
+    for (unsigned w = 0; w < n; w++) {
+        pid_t pid = live[w] ? waitpid(pids[w], status, WNOHANG) : 0;
+        if (pid != 0) return pid;
+    }
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+    return 0;
+}
+
 static int multiprocess_run(eb_job *job, eb_job_result *out)
 {
     unsigned n = job->workers;
@@ -154,19 +183,21 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
         live[started] = true;
         running++;
     }
+    bool foreign_ended = false;
     while (running > 0) {
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = next_end(pids, live, started, &foreign_ended, &status);
         if (pid < 0) {
             if (errno == EINTR) continue;
             if (out->status == 0)
                 eb_job_fail(out, -errno, "waiting for the workers failed: %s", strerror(errno));
             break;
         }
+        if (pid == 0) continue; /* none of ours yet */
         unsigned w = 0;
         while (w < started && pids[w] != pid)
             w++;
-        if (w == started || !live[w]) continue; /* not one of ours */
+        if (w == started || !live[w]) continue;
         live[w] = false;
         running--;
         bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -188,6 +219,7 @@ const eb_executor eb_executor_multiprocess = {
     .description = "a pool of W forked processes sharing a shared-memory task counter",
     .allows_unbounded = false,
     .parallel = true,
+    .memory = EB_FIT_MULTIPROCESS,
     .forks = true,
     .run = multiprocess_run,
 };

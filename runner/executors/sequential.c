@@ -35,5 +35,6 @@ const eb_executor eb_executor_sequential = {
     .allows_unbounded = false,
     .reference = true,
     .max_workers = 1,
+    .memory = EB_FIT_SEQUENTIAL,
     .run = sequential_run,
 };

@@ -1,5 +1,12 @@
 /* threaded.c — a pool of W pthreads; tasks handed out by the job's atomic
- * counter; each thread pins itself and runs the workload's worker_init. */
+ * counter; each thread pins itself and runs the workload's worker_init. With
+ * job->gil every thread attaches to that GIL (gil.h): CPython's threads.
+ *
+ * Why the GIL is a job setting (--gil) and not an executor "threaded-gil": it
+ * is a property of the interpreter the threads run in, not a way of
+ * scheduling, so it composes with every executor that runs threads (threaded,
+ * hybrid) and leaves the executor list one entry per model; beside it, free
+ * threads and GIL-bound threads differ in one flag of the same point. */
 #include "executor.h"
 #include "oslimits.h"
 
@@ -59,18 +66,25 @@ static void worker_main(worker_arg *arg)
         record_failure(p, rc, w, "pinning", 0);
         return;
     }
+    /* With a GIL the thread runs the workload only while it holds it, as a
+     * CPython thread runs Python: worker_init included. */
+    eb_gil_thread gil;
+    if (job->gil != NULL) eb_gil_attach(job->gil, &gil);
     if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, w)) != 0) {
         record_failure(p, rc, w, "worker_init", 0);
-        return;
-    }
-    uint64_t task;
-    while (eb_job_claim(job, &task)) {
-        rc = eb_job_run_task(job, w, task);
-        if (rc != 0) {
-            record_failure(p, rc, w, "task", task);
-            break;
+    } else {
+        uint64_t task;
+        while (eb_job_claim(job, &task)) {
+            rc = eb_job_run_task(job, w, task);
+            if (rc != 0) {
+                record_failure(p, rc, w, "task", task);
+                /* the job has failed: the others stop after their current task */
+                atomic_store(job->next_task, job->tasks);
+                break;
+            }
         }
     }
+    if (job->gil != NULL) eb_gil_detach(&gil);
 }
 
 /* The thread: its tasks, then the wait for the last creation (pool.creating). */
@@ -144,5 +158,7 @@ const eb_executor eb_executor_threaded = {
     .description = "a pool of W pthreads sharing an atomic task counter",
     .allows_unbounded = false,
     .parallel = true,
+    .attaches_gil = true,
+    .memory = EB_FIT_THREADED,
     .run = threaded_run,
 };

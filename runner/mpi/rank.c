@@ -206,6 +206,9 @@ int main(int argc, char **argv)
         job.tasks = a.tasks;
         job.workers = (unsigned)a.rank_workers;
         job.pin = pin;
+        /* A thread-per-core executor (hybrid) runs one thread per PU of this
+         * rank's slice of the pin plan. */
+        job.threads = pin != NULL ? pin->count : 1;
         job.coro_backend = (eb_coro_backend)a.coro_backend;
         job.seed = a.seed;
         if (a.workload->setup != NULL && (rc = a.workload->setup(&job)) != 0) {
@@ -214,6 +217,9 @@ int main(int argc, char **argv)
             set_up = true;
             if ((rc = eb_job_alloc(&job)) != 0)
                 fail(&me, rc, "could not map the job's arrays: %s", strerror(-rc));
+            else if (a.executor->prepare != NULL && (rc = a.executor->prepare(&job)) != 0)
+                fail(&me, rc, "%s: could not prepare the job: %s", a.executor->name,
+                     strerror(-rc));
         }
     }
 

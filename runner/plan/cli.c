@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 void eb_cli_help(FILE *f)
@@ -77,6 +78,9 @@ int eb_cli_parse(int argc, char **argv, eb_cli *cli, char *why, size_t why_len)
         .cpuset = s->cpuset,
         .params = s->param.value,
         .param_count = s->param.count,
+        .gil = s->gil,
+        .gil_interval_us = s->gil_interval_us,
+        .coro_stacks = s->coro_stack,
     };
     for (size_t i = 0; i < eb_setting_count; i++)
         cli->plan_flags |= eb_setting_table[i].plan && s->given[i];
@@ -89,12 +93,22 @@ int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan
     plan->settings = cli->settings;
     const char *preset = cli->settings.preset;
     int rc;
-    if (preset != NULL || !cli->plan_flags)
-        rc = eb_plan_add_preset(plan, eb_preset_find(preset ? preset : "default"),
-                                eb_settings_given(&cli->settings, "repetitions"), topo, notes, why,
-                                why_len);
-    else
+    if (preset != NULL || !cli->plan_flags) {
+        const eb_preset *p = eb_preset_find(preset ? preset : "default");
+        rc = eb_plan_add_preset(plan, p, eb_settings_given(&cli->settings, "repetitions"), topo,
+                                notes, why, why_len);
+        if (rc == 0 && p->fixed_rounds && !eb_settings_given(&cli->settings, "target-ci"))
+            plan->settings.target_ci = 0;
+    } else
         rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
+    const char *server_cpuset = cli->settings.server_cpuset;
+    eb_pin_plan *probe = NULL; /* its CPUs, against this machine's */
+    char reason[300];
+    if (rc == 0 && server_cpuset != NULL &&
+        (rc = eb_pin_plan_create(topo, EB_PIN_CPUSET, server_cpuset, 1, &probe, reason,
+                                 sizeof reason)) != 0)
+        eb_fail(why, why_len, rc, "--server-cpuset: %s", reason);
+    free(probe);
     if (rc != 0) eb_one_line(why);
     return rc;
 }

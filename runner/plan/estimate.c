@@ -26,19 +26,20 @@ static double task_elements(const eb_point *p)
     return 1;
 }
 
-static double job_model_ns(const eb_point *p, unsigned cores)
+/* Its waits, ceil(tasks / in flight) x the wait (waits and mixed work), plus
+ * its CPU work spread over the threads that compute at once, at most one per
+ * core: laid out as the point process lays it (plan.h). */
+static double job_model_ns(const eb_point *p, const eb_topology *topo)
 {
-    if (p->workload->kind == EB_WORK_WAIT) return (double)eb_point_wait_ideal_ns(p, NULL);
-    double parallel = 1;
-    if (p->executor->parallel) {
-        unsigned workers = p->workers == 0 ? cores : p->workers;
-        parallel = workers < cores ? workers : cores;
-        if (parallel < 1) parallel = 1;
-    }
-    return (double)p->tasks * task_elements(p) * CPU_NS_PER_ELEMENT / parallel;
+    double waits = p->workload->kind == EB_WORK_CPU ? 0 : (double)eb_point_wait_ideal_ns(p, NULL);
+    if (p->workload->kind == EB_WORK_WAIT) return waits;
+    eb_point_compute c = {.cores = 1, .threads = 1};
+    if (eb_point_compute_get(p, topo, &c) != 0) c.threads = c.cores = 1;
+    double parallel = c.threads < c.cores ? c.threads : c.cores;
+    return waits + (double)p->tasks * task_elements(p) * CPU_NS_PER_ELEMENT / parallel;
 }
 
-int eb_estimate_init(eb_estimate *e, const eb_plan *plan, unsigned cores)
+int eb_estimate_init(eb_estimate *e, const eb_plan *plan, const eb_topology *topo)
 {
     memset(e, 0, sizeof *e);
     e->count = plan->count;
@@ -52,7 +53,7 @@ int eb_estimate_init(eb_estimate *e, const eb_plan *plan, unsigned cores)
     double runs = (double)(plan->settings.warmup + plan->settings.repetitions);
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *p = &plan->points[i];
-        e->model_ns[i] = runs * job_model_ns(p, cores > 0 ? cores : 1);
+        e->model_ns[i] = runs * job_model_ns(p, topo);
         e->group[i] = workload_index(p->workload) % (sizeof e->taken_ns / sizeof *e->taken_ns);
     }
     return 0;

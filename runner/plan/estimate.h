@@ -5,9 +5,11 @@
  * runs (warm-up + repetitions) x its job, plus the start of its process.
  * A job of waits takes its ideal, ceil(tasks / in flight) x the wait; a CPU
  * job its elements (tasks x the workload's parameter counted in elements,
- * else 1 a task) at 1 ns each, over min(workers, cores) for the parallel
- * executors. Once points of a workload finish, what they took over what
- * their model said scales the rest of that workload's points. */
+ * else 1 a task) at 1 ns each, over the threads that compute at once, at most
+ * one per core (plan.h's eb_point_compute_get: min(workers, cores) for
+ * threads and processes, hybrid's threads, 1 for one thread or a GIL); mixed
+ * work the two added (its waits, then its CPU). Once points of a workload finish, what they took
+ * over what their model said scales the rest of that workload's points. */
 #ifndef EB_ESTIMATE_H
 #define EB_ESTIMATE_H
 
@@ -26,8 +28,8 @@ typedef struct eb_estimate {
     double taken_ns[64], modelled_ns[64];
 } eb_estimate;
 
-/* Models every point of `plan` on a machine of `cores` cores: 0 or -ENOMEM. */
-int eb_estimate_init(eb_estimate *e, const eb_plan *plan, unsigned cores);
+/* Models every point of `plan` on this machine: 0 or -ENOMEM. */
+int eb_estimate_init(eb_estimate *e, const eb_plan *plan, const eb_topology *topo);
 void eb_estimate_free(eb_estimate *e);
 
 /* Point i's expected wall time, as learned so far. */

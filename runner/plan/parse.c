@@ -2,6 +2,7 @@
 #include "parse.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -24,10 +25,9 @@ int eb_parse_i64(const char *text, int64_t min, int64_t max, int64_t *out)
     return 0;
 }
 
-int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
+/* Digits with at most one '.', nothing else: no signs, exponents, inf or nan. */
+static bool plain_decimal(const char *text)
 {
-    if (text == NULL || *text == '\0') return -EINVAL;
-    /* digits with at most one '.', nothing else: no signs, exponents, inf or nan */
     int dots = 0, digits = 0;
     for (const char *q = text; *q != '\0'; q++) {
         if (*q == '.')
@@ -35,9 +35,14 @@ int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
         else if (isdigit((unsigned char)*q))
             digits++;
         else
-            return -EINVAL;
+            return false;
     }
-    if (dots > 1 || digits == 0) return -EINVAL;
+    return dots <= 1 && digits > 0;
+}
+
+int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
+{
+    if (text == NULL || !plain_decimal(text)) return -EINVAL;
     char *end;
     double v = strtod(text, &end);
     if (*end != '\0' || !isfinite(v)) return -EINVAL;
@@ -45,6 +50,17 @@ int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns)
     int64_t ns = (int64_t)llround(v * 1e9);
     if (ns <= 0) return -ERANGE;
     *out_ns = ns;
+    return 0;
+}
+
+int eb_parse_hundredths(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    if (text == NULL || !plain_decimal(text)) return -EINVAL;
+    char *end;
+    double v = strtod(text, &end);
+    if (*end != '\0' || !isfinite(v)) return -EINVAL;
+    if (v * 100.0 > (double)max + 0.5 || v * 100.0 < (double)min - 0.5) return -ERANGE;
+    *out = (int64_t)llround(v * 100.0);
     return 0;
 }
 

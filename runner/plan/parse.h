@@ -16,6 +16,10 @@ int eb_parse_i64(const char *text, int64_t min, int64_t max, int64_t *out);
  * 0, -EINVAL or -ERANGE. */
 int eb_parse_seconds(const char *text, double max_s, int64_t *out_ns);
 
+/* A decimal number ("3", "2.5", "0") in hundredths (250), in [min, max]
+ * hundredths: 0, -EINVAL or -ERANGE. */
+int eb_parse_hundredths(const char *text, int64_t min, int64_t max, int64_t *out);
+
 /* Splits a comma-separated list in place: `items` gets up to `cap` pointers
  * into `text`; returns the count, or -EINVAL for an empty list or item, or
  * -E2BIG past `cap`. */

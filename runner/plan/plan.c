@@ -36,6 +36,25 @@ static unsigned resolve_workers(const eb_executor *e, int64_t given, unsigned co
     return (unsigned)given;
 }
 
+const char *eb_point_coro_stack_name(int coro_stack)
+{
+    return coro_stack == EB_JOB_CORO_STACK_AUTO
+               ? "auto"
+               : eb_coro_stack_mode_name((eb_coro_stack_mode)coro_stack);
+}
+
+int eb_point_coro_stack_parse(const char *text, int *out)
+{
+    eb_coro_stack_mode mode;
+    if (strcmp(text, "auto") == 0)
+        *out = EB_JOB_CORO_STACK_AUTO;
+    else if (eb_coro_stack_mode_parse(text, &mode) == 0)
+        *out = (int)mode;
+    else
+        return -EINVAL;
+    return 0;
+}
+
 void eb_point_format_name(eb_point *p)
 {
     char params[200] = "";
@@ -53,8 +72,13 @@ void eb_point_format_name(eb_point *p)
         snprintf(pin, sizeof pin, "%s=%s", p->pin->name, p->cpuset);
     else
         snprintf(pin, sizeof pin, "%s", p->pin->name);
-    snprintf(p->name, sizeof p->name, "%s/exec:%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s",
-             p->workload->name, p->executor->name, p->tasks, p->workers, params, pin);
+    char gil[32] = ""; /* only with a GIL: free points keep the names they always had */
+    if (p->gil_interval_us > 0) snprintf(gil, sizeof gil, "/gil:%" PRId64, p->gil_interval_us);
+    char stack[32] = "";
+    if (p->executor->coroutines && p->coro_stack != EB_JOB_CORO_STACK_AUTO)
+        snprintf(stack, sizeof stack, "/stack:%s", eb_point_coro_stack_name(p->coro_stack));
+    snprintf(p->name, sizeof p->name, "%s/exec:%s%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s%s",
+             p->workload->name, p->executor->name, stack, p->tasks, p->workers, params, pin, gil);
 }
 
 void eb_point_job(const eb_point *p, eb_job *job)
@@ -63,6 +87,7 @@ void eb_point_job(const eb_point *p, eb_job *job)
     job->workload = p->workload;
     job->tasks = p->tasks;
     job->workers = p->workers;
+    job->coro_stack = p->coro_stack;
     memcpy(job->params, p->params, sizeof job->params);
 }
 
@@ -79,6 +104,48 @@ int64_t eb_point_wait_ideal_ns(const eb_point *p, int64_t *wait_ns)
     if (wait_ns != NULL) *wait_ns = wait;
     uint64_t in_flight = eb_point_in_flight(p);
     return (int64_t)((p->tasks + in_flight - 1) / in_flight) * wait;
+}
+
+int eb_point_pin_plan(const eb_point *p, const eb_topology *topo, eb_pin_plan **pin,
+                      unsigned *threads, char *why, size_t why_len)
+{
+    const char *cpuset = p->pin->from_list ? p->cpuset : NULL;
+    *threads = 0;
+    int rc = eb_pin_plan_create(topo, p->pin, cpuset, p->workers, pin, why, why_len);
+    if (rc != 0 || !p->executor->thread_per_core) return rc;
+    /* its threads are one per core, not --workers: a plan for every PU the
+     * policy offers (cores first), and as many threads as it has cores */
+    unsigned units = (*pin)->units;
+    free(*pin);
+    *pin = NULL;
+    if ((rc = eb_pin_plan_create(topo, p->pin, cpuset, units, pin, why, why_len)) != 0) return rc;
+    *threads = (unsigned)eb_pin_plan_cores(*pin);
+    return 0;
+}
+
+int eb_point_compute_get(const eb_point *p, const eb_topology *topo, eb_point_compute *out)
+{
+    eb_pin_plan *pin = NULL;
+    unsigned threads;
+    char why[200];
+    memset(out, 0, sizeof *out);
+    int rc = eb_point_pin_plan(p, topo, &pin, &threads, why, sizeof why);
+    if (rc != 0) return rc;
+    int cores = eb_pin_plan_cores(pin);
+    free(pin);
+    out->cores = cores > 0 ? (unsigned)cores : 1;
+    out->pinned = p->pin->pins;
+    out->in_flight = eb_point_in_flight(p);
+    uint64_t computing = 1;
+    if (p->gil_interval_us > 0 || !p->executor->parallel)
+        computing = 1; /* one thread, or one at a time (a GIL) */
+    else if (p->executor->thread_per_core)
+        computing = threads > 0 ? threads : out->cores;
+    else
+        computing = out->in_flight; /* a thread or process per task in flight */
+    if (computing > out->in_flight) computing = out->in_flight;
+    out->threads = computing > UINT32_MAX ? UINT32_MAX : (unsigned)(computing > 0 ? computing : 1);
+    return 0;
 }
 
 /* FNV-1a: the names' index needs a hash, nothing stronger. */
@@ -135,12 +202,11 @@ static int plan_push(eb_plan *plan, const eb_point *p, char *why, size_t why_len
     return 0;
 }
 
-static void note_left_out(eb_block_lists *b, const eb_executor *e)
+static void note_left_out(const eb_executor **list, int *count, const eb_executor *e)
 {
-    for (int i = 0; i < b->left_out_count; i++)
-        if (b->left_out[i] == e) return;
-    if (b->left_out_count < (int)(sizeof b->left_out / sizeof *b->left_out))
-        b->left_out[b->left_out_count++] = e;
+    for (int i = 0; i < *count; i++)
+        if (list[i] == e) return;
+    if (*count < 16) list[(*count)++] = e;
 }
 
 static int expand(eb_plan *plan, eb_block_lists *b, unsigned cores, char *why, size_t why_len)
@@ -169,7 +235,7 @@ static int expand(eb_plan *plan, eb_block_lists *b, unsigned cores, char *why, s
                     for (int ki = 0; ki < b->workers_count; ki++) {
                         pt.workers = resolve_workers(pt.executor, b->workers[ki], cores);
                         if (pt.workers == 0 && !pt.executor->allows_unbounded) {
-                            note_left_out(b, pt.executor);
+                            note_left_out(b->left_out, &b->left_out_count, pt.executor);
                             continue;
                         }
                         for (int pi = 0; pi < b->pin_count; pi++) {
@@ -178,9 +244,24 @@ static int expand(eb_plan *plan, eb_block_lists *b, unsigned cores, char *why, s
                                 snprintf(pt.cpuset, sizeof pt.cpuset, "%s", b->cpuset);
                             else
                                 pt.cpuset[0] = '\0';
-                            eb_point_format_name(&pt);
-                            int rc = plan_push(plan, &pt, why, why_len);
-                            if (rc != 0) return rc;
+                            for (int gi = 0; gi < b->gil_count; gi++) {
+                                pt.gil_interval_us = b->gils[gi];
+                                if (pt.gil_interval_us > 0 && !pt.executor->attaches_gil) {
+                                    note_left_out(b->left_out_gil, &b->left_out_gil_count,
+                                                  pt.executor);
+                                    continue;
+                                }
+                                /* the stack modes: one point each on coroutines, one
+                                 * point (auto, unnamed) elsewhere */
+                                for (int si = 0; si < b->coro_stack_count; si++) {
+                                    pt.coro_stack = pt.executor->coroutines
+                                                        ? b->coro_stacks[si]
+                                                        : EB_JOB_CORO_STACK_AUTO;
+                                    eb_point_format_name(&pt);
+                                    int rc = plan_push(plan, &pt, why, why_len);
+                                    if (rc != 0) return rc;
+                                }
+                            }
                         }
                     }
                 }
@@ -211,14 +292,22 @@ int eb_plan_add_block(eb_plan *plan, const eb_plan_block *block, const eb_topolo
     size_t before = plan->count;
     if (rc == 0) rc = expand(plan, b, cores, why, why_len);
     if (rc == 0 && plan->count == before && before == 0)
-        rc = eb_fail(
-            why, why_len, -EINVAL,
-            "the plan is empty: no executor can run these --workers; use e.g. --workers 1,2");
+        rc = eb_fail(why, why_len, -EINVAL,
+                     b->left_out_gil_count > 0 && b->left_out_count == 0
+                         ? "the plan is empty: no executor here attaches threads to a GIL; use "
+                           "--executor threaded,hybrid with --gil on"
+                         : "the plan is empty: no executor can run these --workers; use e.g. "
+                           "--workers 1,2");
     for (int i = 0; rc == 0 && notes != NULL && i < b->left_out_count; i++)
         fprintf(notes,
                 "execbench: note: leaving out %s with workers 0 (0 = unbounded is for executors "
                 "that allow it, e.g. coroutine)\n",
                 b->left_out[i]->name);
+    for (int i = 0; rc == 0 && notes != NULL && i < b->left_out_gil_count; i++)
+        fprintf(notes,
+                "execbench: note: leaving out %s with --gil on (its one thread per process "
+                "never waits for a GIL: its free points say the same)\n",
+                b->left_out_gil[i]->name);
     eb_block_free(b);
     free(b);
     return rc;
@@ -237,5 +326,8 @@ int eb_plan_add_preset(eb_plan *plan, const eb_preset *preset, bool keep_repetit
     plan->preset = preset->name;
     if (!keep_repetitions && preset->repetitions > 0)
         plan->settings.repetitions = preset->repetitions;
+    int64_t timeout_ns = (int64_t)preset->timeout_s * 1000000000;
+    if (!eb_settings_given(&plan->settings, "timeout") && timeout_ns > plan->settings.timeout_ns)
+        plan->settings.timeout_ns = timeout_ns;
     return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "parse.h"
+#include "gil.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -184,6 +185,30 @@ static int resolve_pins(eb_block_lists *b, const char *pin, const char *cpuset,
     return rc;
 }
 
+static int resolve_coro_stacks(eb_block_lists *b, const char *text, char *why, size_t why_len)
+{
+    if (text == NULL) {
+        b->coro_stacks[b->coro_stack_count++] = EB_JOB_CORO_STACK_AUTO;
+        return 0;
+    }
+    char known[80];
+    eb_names_coro_stacks(known, sizeof known);
+    eb_list l = {0};
+    int rc = list_split(&l, text, "--coro-stack", why, why_len);
+    for (int i = 0; rc == 0 && i < l.count; i++) {
+        int mode;
+        if (eb_point_coro_stack_parse(l.item[i], &mode) != 0)
+            rc = eb_fail(why, why_len, -EINVAL, "--coro-stack: unknown mode '%s'; use %s",
+                         l.item[i], known);
+        else if (b->coro_stack_count == (int)(sizeof b->coro_stacks / sizeof *b->coro_stacks))
+            rc = eb_fail(why, why_len, -E2BIG, "--coro-stack: give each mode once");
+        else
+            b->coro_stacks[b->coro_stack_count++] = mode;
+    }
+    list_free(&l);
+    return rc;
+}
+
 /* Splits "key=v1,v2"; the key must be declared by a selected workload and
  * every value must fit each such workload's bounds. */
 static int resolve_params(eb_block_lists *b, const char *const *params, size_t count, char *why,
@@ -267,6 +292,39 @@ const eb_list *eb_block_param_values(const eb_block_lists *b, const char *key)
     return NULL;
 }
 
+/* --gil off,on and --gil-interval-us: 0 for off, each interval for on. */
+static int resolve_gil(eb_block_lists *b, const char *gil, const char *intervals, char *why,
+                       size_t why_len)
+{
+    bool off = gil == NULL, on = false;
+    eb_list l = {0};
+    int rc = gil != NULL ? list_split(&l, gil, "--gil", why, why_len) : 0;
+    for (int i = 0; rc == 0 && i < l.count; i++) {
+        if (strcmp(l.item[i], "off") == 0)
+            off = true;
+        else if (strcmp(l.item[i], "on") == 0)
+            on = true;
+        else
+            rc = eb_fail(why, why_len, -EINVAL,
+                         "--gil: '%s' is neither off nor on; use e.g. --gil off,on", l.item[i]);
+    }
+    list_free(&l);
+    if (rc != 0) return rc;
+    if (off) b->gils[b->gil_count++] = 0;
+    if (!on) {
+        if (intervals != NULL)
+            return eb_fail(why, why_len, -EINVAL,
+                           "--gil-interval-us is the switch interval of a GIL; add --gil on");
+        return 0;
+    }
+    if (intervals == NULL) {
+        b->gils[b->gil_count++] = EB_GIL_DEFAULT_INTERVAL_US;
+        return 0;
+    }
+    return resolve_numbers(b->gils, &b->gil_count, intervals, "--gil-interval-us", 1,
+                           EB_MAX_GIL_INTERVAL_US, false, why, why_len);
+}
+
 int eb_block_resolve(eb_block_lists *b, const eb_plan_block *block, const eb_topology *topo,
                      char *why, size_t why_len)
 {
@@ -283,6 +341,8 @@ int eb_block_resolve(eb_block_lists *b, const eb_plan_block *block, const eb_top
         b->tasks[b->tasks_count++] = 0;
     if (rc == 0) rc = resolve_pins(b, block->pin, block->cpuset, topo, why, why_len);
     if (rc == 0) rc = resolve_params(b, block->params, block->param_count, why, why_len);
+    if (rc == 0) rc = resolve_gil(b, block->gil, block->gil_interval_us, why, why_len);
+    if (rc == 0) rc = resolve_coro_stacks(b, block->coro_stacks, why, why_len);
     return rc;
 }
 

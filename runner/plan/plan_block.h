@@ -30,12 +30,19 @@ typedef struct eb_block_lists {
     const eb_pin_policy *pins[16];
     int pin_count;
     const char *cpuset;
+    int coro_stacks[4]; /* eb_point.coro_stack values */
+    int coro_stack_count;
     /* params: per key given, its values */
     const char *param_key[EB_MAX_PARAMS * 4];
     eb_list param_values[EB_MAX_PARAMS * 4];
     int param_count;
+    int64_t gils[EB_PLAN_MAX_LIST + 1]; /* 0: free threads; else a GIL's interval in us */
+    int gil_count;
     const eb_executor *left_out[16]; /* executors given workers 0 they cannot run */
     int left_out_count;
+    const eb_executor *left_out_gil[16]; /* executors given --gil on, whose one thread per
+                                            process never waits for a GIL */
+    int left_out_gil_count;
 } eb_block_lists;
 
 /* Resolves every list of the block into b (zeroed): 0, or a negative errno

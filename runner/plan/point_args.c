@@ -55,6 +55,8 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
     argv_builder a = {0};
     add_arg(&a, "%s", exe);
     add_arg(&a, "--point");
+    /* interleaved: the point process stays alive and runs when told (protocol.h) */
+    if (s->order == EB_ORDER_INTERLEAVED) add_arg(&a, "--serve");
     add_arg(&a, "--workload=%s", p->workload->name);
     add_arg(&a, "--executor=%s", p->executor->name);
     add_arg(&a, "--workers=%u", p->workers);
@@ -65,6 +67,12 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
         add_arg(&a, "--pin=%s", p->pin->name);
     for (size_t i = 0; i < p->workload->param_count; i++)
         add_arg(&a, "--param=%s=%" PRId64, p->workload->params[i].key, p->params[i]);
+    if (p->gil_interval_us > 0) {
+        add_arg(&a, "--gil=on");
+        add_arg(&a, "--gil-interval-us=%" PRId64, p->gil_interval_us);
+    }
+    if (p->executor->coroutines)
+        add_arg(&a, "--coro-stack=%s", eb_point_coro_stack_name(p->coro_stack));
     if (eb_settings_point_args(s, add_setting, &a) < 0) a.failed = true;
     if (a.failed) {
         eb_point_args_free(a.v);

@@ -2,8 +2,7 @@
  * with getopt_long and our own one-line messages, the point process's
  * arguments and the context. (--help: settings_help.c; what the entries call:
  * settings_names.c.) */
-#define EB_SETTINGS_TABLE
-#include "settings.h"
+#include "settings_table.h"
 
 #include "err.h"
 #include "parse.h"
@@ -38,7 +37,8 @@ void eb_settings_init(eb_settings *s)
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
-        if (e->kind == EB_SETTING_INT || e->kind == EB_SETTING_CHOICE)
+        if (e->kind == EB_SETTING_INT || e->kind == EB_SETTING_CHOICE ||
+            e->kind == EB_SETTING_PERCENT)
             *(int64_t *)field(s, e) = e->value;
         else if (e->kind == EB_SETTING_SECONDS)
             *(int64_t *)field(s, e) = e->value * NS_PER_S;
@@ -168,6 +168,14 @@ static int set_value(const eb_setting *e, const char *text, eb_settings *s, char
                            e->flag, text, e->max, e->flag);
         *(int64_t *)at = v;
         return 0;
+    case EB_SETTING_PERCENT:
+        rc = eb_parse_hundredths(text, e->min, e->max, &v);
+        if (rc != 0)
+            return eb_fail(why, why_len, -EINVAL,
+                           "--%s: '%s' is not a percentage from %g to %g, e.g. --%s 2.5", e->flag,
+                           text, (double)e->min / 100.0, (double)e->max / 100.0, e->flag);
+        *(int64_t *)at = v;
+        return 0;
     case EB_SETTING_CHOICE: {
         eb_suggest sg;
         eb_suggest_init(&sg, text);
@@ -281,12 +289,13 @@ int eb_settings_parse(int argc, char **argv, eb_settings *s, char *why, size_t w
 
 /* ---- the point process's arguments, and the context ------------------------------ */
 
-/* "value" of a setting the point gets, or the context records, into buf. */
+/* "value" of a setting the point gets, or the context records, into buf
+ * ("" for text not given). */
 static void value_text(const eb_settings *s, const eb_setting *e, char *buf, size_t len)
 {
-    if (e->kind == EB_SETTING_TEXT) { /* "" when not given */
-        const char *t = *(const char *const *)cfield(s, e);
-        snprintf(buf, len, "%s", t != NULL ? t : "");
+    if (e->kind == EB_SETTING_TEXT) {
+        const char *text = *(const char *const *)cfield(s, e);
+        snprintf(buf, len, "%s", text != NULL ? text : "");
         return;
     }
     int64_t v = *(const int64_t *)cfield(s, e);
@@ -296,6 +305,9 @@ static void value_text(const eb_settings *s, const eb_setting *e, char *buf, siz
         break;
     case EB_SETTING_SECONDS:
         snprintf(buf, len, "%.9f", (double)v / 1e9);
+        break;
+    case EB_SETTING_PERCENT:
+        snprintf(buf, len, "%.2f", (double)v / 100.0);
         break;
     default:
         snprintf(buf, len, "%" PRId64, v);
@@ -308,7 +320,7 @@ int eb_settings_point_args(const eb_settings *s, int (*add)(void *arg, const cha
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (!e->point) continue;
-        char value[2048], flag[2100];
+        char value[EB_SETTING_TEXT_MAX], flag[EB_SETTING_TEXT_MAX + 64];
         value_text(s, e, value, sizeof value);
         if (e->kind == EB_SETTING_TEXT && value[0] == '\0') continue; /* not given */
         snprintf(flag, sizeof flag, "--%s=%s", e->flag, value);
@@ -323,7 +335,7 @@ bool eb_settings_point_equal(const eb_settings *a, const eb_settings *b)
     for (size_t i = 0; i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (!e->point) continue;
-        char x[2048], y[2048];
+        char x[EB_SETTING_TEXT_MAX], y[EB_SETTING_TEXT_MAX];
         value_text(a, e, x, sizeof x);
         value_text(b, e, y, sizeof y);
         if (strcmp(x, y) != 0) return false;
@@ -337,17 +349,22 @@ int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc)
     for (size_t i = 0; rc == 0 && i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
         if (e->context_key == NULL || (e->context_if_given && !s->given[i])) continue;
-        const char *text = e->kind == EB_SETTING_TEXT ? *(const char *const *)cfield(s, e) : NULL;
-        int64_t v = e->kind == EB_SETTING_TEXT ? 0 : *(const int64_t *)cfield(s, e);
-        if (e->kind == EB_SETTING_TEXT) {
+        if (e->kind == EB_SETTING_TEXT) { /* recorded when given */
+            const char *text = *(const char *const *)cfield(s, e);
             if (text != NULL)
                 rc = eb_results_context_string(doc, EB_CONTEXT_EXECBENCH, e->context_key, text);
-        } else if (e->kind == EB_SETTING_CHOICE)
+            continue;
+        }
+        int64_t v = *(const int64_t *)cfield(s, e);
+        if (e->kind == EB_SETTING_CHOICE)
             rc = eb_results_context_string(doc, EB_CONTEXT_EXECBENCH, e->context_key,
                                            e->choice((size_t)v));
         else if (e->kind == EB_SETTING_SECONDS)
             rc =
                 eb_results_context_real(doc, EB_CONTEXT_EXECBENCH, e->context_key, (double)v / 1e9);
+        else if (e->kind == EB_SETTING_PERCENT)
+            rc = eb_results_context_real(doc, EB_CONTEXT_EXECBENCH, e->context_key,
+                                         (double)v / 100.0);
         else
             rc = eb_results_context_int(doc, EB_CONTEXT_EXECBENCH, e->context_key, v);
     }

@@ -45,6 +45,8 @@ static void default_of(const eb_setting *e, char *buf, size_t len)
         snprintf(buf, len, "%" PRId64, e->value);
     else if (e->kind == EB_SETTING_CHOICE)
         snprintf(buf, len, "%s", e->choice((size_t)e->value));
+    else if (e->kind == EB_SETTING_PERCENT)
+        snprintf(buf, len, "%g", (double)e->value / 100.0);
 }
 
 #define HELP_WIDTH 80

@@ -1,6 +1,7 @@
 /* settings_mpi.c — the names and checks the settings table's mpi entries
  * call (settings.h), from the mpi executor's own (mpi_config.h) and the registry. */
 #include "settings.h"
+#include "settings_names.h"
 
 #include "err.h"
 #include "executor.h"

@@ -9,6 +9,7 @@
 #include "executor.h"
 #include "pin.h"
 #include "plan.h"
+#include "reactor.h"
 #include "registry.h"
 #include "suggest.h"
 
@@ -127,13 +128,63 @@ const char *eb_names_backend(size_t i)
     return i < sizeof backends / sizeof *backends ? eb_coro_backend_name(backends[i]) : NULL;
 }
 
-void eb_names_backends(char *buf, size_t len)
+/* "a, b or c": every name of a choice setting (settings.h: .choice). */
+static void choice_names(const char *(*choice)(size_t), char *buf, size_t len)
 {
     const char *names[MAX_NAMES];
     size_t n = 0;
-    for (size_t i = 0; eb_names_backend(i) != NULL && n < MAX_NAMES; i++)
-        names[n++] = eb_names_backend(i);
+    for (size_t i = 0; choice(i) != NULL && n < MAX_NAMES; i++)
+        names[n++] = choice(i);
     join(buf, len, names, n, " or ");
+}
+
+void eb_names_backends(char *buf, size_t len)
+{
+    choice_names(eb_names_backend, buf, len);
+}
+
+const char *eb_names_reactor(size_t i)
+{
+    static const eb_reactor_kind kinds[] = {EB_REACTOR_EPOLL, EB_REACTOR_IO_URING};
+    return i < sizeof kinds / sizeof *kinds ? eb_reactor_kind_name(kinds[i]) : NULL;
+}
+
+void eb_names_reactors(char *buf, size_t len)
+{
+    choice_names(eb_names_reactor, buf, len);
+}
+
+int eb_check_server_cpuset(const char *value, char *why, size_t why_len)
+{
+    /* the form here; the CPUs themselves against the machine with the plan */
+    if (strlen(value) >= EB_CPUSET_MAX)
+        return eb_fail(why, why_len, -E2BIG, "--server-cpuset: '%.40s...' is too long a list",
+                       value);
+    if (value[strspn(value, "0123456789,-")] != '\0')
+        return eb_fail(why, why_len, -EINVAL,
+                       "--server-cpuset: '%s' is not a list of CPUs; write it as 1, 0-1 or 0,2",
+                       value);
+    return 0;
+}
+
+void eb_names_coro_stacks(char *buf, size_t len)
+{
+    const char *names[] = {eb_point_coro_stack_name(EB_JOB_CORO_STACK_AUTO),
+                           eb_point_coro_stack_name(EB_CORO_STACK_SEPARATE),
+                           eb_point_coro_stack_name(EB_CORO_STACK_COPY)};
+    join(buf, len, names, sizeof names / sizeof *names, " or ");
+}
+
+const char *eb_names_order(size_t i)
+{
+    static const char *const orders[] = {
+        [EB_ORDER_INTERLEAVED] = "interleaved", [EB_ORDER_BLOCKED] = "blocked"};
+    return i < sizeof orders / sizeof *orders ? orders[i] : NULL;
+}
+
+void eb_names_orders(char *buf, size_t len)
+{
+    choice_names(eb_names_order, buf, len);
 }
 
 int eb_check_preset(const char *value, char *why, size_t why_len)

@@ -26,7 +26,7 @@ static int set_hosts(eb_results_doc *doc, size_t i, const eb_pu_map *pus)
 }
 
 int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map *maps,
-                    int repetitions, int64_t timer_slack_ns)
+                    int repetitions, int64_t timer_slack_ns, const char *coro_stack_used)
 {
     int rc = eb_results_context_int(doc, EB_CONTEXT_POINT, EB_KEY_TIMER_SLACK_NS, timer_slack_ns);
     /* A failed point is one error row: the first failure, as libbenchmark wrote it. */
@@ -49,6 +49,8 @@ int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map 
         if (rc == 0 && pus != NULL && pus->host != NULL) rc = set_hosts(doc, i, pus);
         if (rc == 0 && !is_iteration && varied)
             rc = eb_row_set_bool(doc, i, EB_KEY_WORKER_PUS_VARIED, true);
+        if (rc == 0 && coro_stack_used != NULL)
+            rc = eb_row_set_string(doc, i, EB_KEY_CORO_STACK_USED, coro_stack_used);
         if (is_iteration) iteration++;
 
         /* cpu_time: the job's user+sys CPU, this process and its workers,

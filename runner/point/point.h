@@ -26,8 +26,10 @@ typedef struct eb_pu_map {
 } eb_pu_map;
 
 /* The additions described above, on libbenchmark's document (adopted);
- * maps[r] is repetition r's PU map (repetitions of them). 0 or -ENOMEM. */
+ * maps[r] is repetition r's PU map (repetitions of them); coro_stack_used,
+ * the stack mode the coroutines ran with (NULL: none ran), goes to every row.
+ * 0 or -ENOMEM. */
 int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map *maps,
-                    int repetitions, int64_t timer_slack_ns);
+                    int repetitions, int64_t timer_slack_ns, const char *coro_stack_used);
 
 #endif

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "interrupt.h"
 #include "oslimits.h"
+#include "protocol.h"
 #include "wait.h"
 
 #include <errno.h>
@@ -24,12 +25,7 @@
 #define DRAIN_NS INT64_C(1000000000)         /* for its pipes to close after it is gone */
 #define TICK_NS INT64_C(250000000)
 
-typedef struct stream {
-    int fd;
-    char *buf; /* stdout: grows; stderr: a tail; report: bounded */
-    size_t len, cap;
-    bool tail; /* keep the end, drop the beginning */
-} stream;
+typedef eb_child_stream stream;
 
 static void stream_read(stream *s, bool *overflow)
 {
@@ -98,18 +94,17 @@ static int make_pipe(int fds[2])
     return 0;
 }
 
-static int spawn(const char *path, char *const argv[], int out_w, int err_w, int rep_w, int prog_w,
-                 pid_t *pid)
+static int spawn(const char *path, char *const argv[], const int ends[5], pid_t *pid)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_w, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, rep_w, EB_REPORT_FD);
-    posix_spawn_file_actions_adddup2(&fa, prog_w, EB_PROGRESS_FD);
+    static const int targets[5] = {STDOUT_FILENO, STDERR_FILENO, EB_REPORT_FD, EB_PROGRESS_FD,
+                                   EB_COMMAND_FD};
+    for (int i = 0; i < 5; i++)
+        if (ends[i] >= 0) posix_spawn_file_actions_adddup2(&fa, ends[i], targets[i]);
     /* Its own process group, so a timeout or an interrupt kills the point and
      * every worker it forked with one kill(-pgid). */
     sigset_t empty, defaults;
@@ -129,74 +124,98 @@ static int spawn(const char *path, char *const argv[], int out_w, int err_w, int
     return -rc;
 }
 
-int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_child_tick_fn tick,
-                 void *tick_arg, eb_child_result *r)
+int eb_child_start(const char *path, char *const argv[], bool command_pipe, eb_child *c,
+                   eb_child_result *r)
 {
+    memset(c, 0, sizeof *c);
     memset(r, 0, sizeof *r);
+    c->r = r;
+    c->pid = c->pidfd = c->command_fd = -1;
     r->oom_kills_before = r->oom_kills_after = eb_limits_oom_kills();
-    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, rep_p[2] = {-1, -1}, prog_p[2] = {-1, -1};
-    int rc = make_pipe(out_p);
-    if (rc == 0) rc = make_pipe(err_p);
-    if (rc == 0) rc = make_pipe(rep_p);
-    if (rc == 0) rc = make_pipe(prog_p);
+    /* stdout, stderr, report, progress: the child writes; commands: it reads */
+    int p[5][2] = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < 4; i++)
+        rc = make_pipe(p[i]);
+    if (rc == 0 && command_pipe && pipe2(p[4], O_CLOEXEC) != 0) rc = -errno;
     pid_t pid = -1;
-    if (rc == 0) rc = spawn(path, argv, out_p[1], err_p[1], rep_p[1], prog_p[1], &pid);
-    int *ends[] = {out_p, err_p, rep_p, prog_p};
-    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
-        if (ends[i][1] >= 0) close(ends[i][1]);
+    if (rc == 0) {
+        int ends[5] = {p[0][1], p[1][1], p[2][1], p[3][1], p[4][0]};
+        rc = spawn(path, argv, ends, &pid);
+    }
+    for (int i = 0; i < 4; i++)
+        if (p[i][1] >= 0) close(p[i][1]);
+    if (p[4][0] >= 0) close(p[4][0]);
     if (rc != 0) {
         r->spawn_error = rc;
         eb_limits_why(rc, &(eb_limit_ask){.kind = 't'}, r->limit, sizeof r->limit);
-        for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
-            if (ends[i][0] >= 0) close(ends[i][0]);
+        for (int i = 0; i < 4; i++)
+            if (p[i][0] >= 0) close(p[i][0]);
+        if (p[4][1] >= 0) close(p[4][1]);
         return rc;
     }
+    c->pid = pid;
+    c->command_fd = p[4][1];
+    c->out = (stream){.fd = p[0][0], .cap = 65536};
+    c->err = (stream){.fd = p[1][0], .cap = sizeof r->err_tail, .tail = true, .buf = r->err_tail};
+    c->rep = (stream){.fd = p[2][0], .cap = sizeof r->report, .buf = r->report};
+    c->prog =
+        (stream){.fd = p[3][0], .cap = sizeof c->said_tail, .tail = true, .buf = c->said_tail};
+    c->out.buf = malloc(c->out.cap);
+    if (c->out.buf == NULL) c->out.cap = 0;
+    c->pidfd = pidfd_open(pid, 0); /* -1 on old kernels: fall back to polling waitpid */
+    c->start_ns = eb_now_ns();
+    c->kill_at = c->drain_until = INT64_MAX;
+    return 0;
+}
 
-    stream out = {.fd = out_p[0], .cap = 65536};
-    stream err = {.fd = err_p[0], .cap = sizeof r->err_tail, .tail = true};
-    stream rep = {.fd = rep_p[0], .cap = sizeof r->report, .tail = false};
-    char said_tail[2 * sizeof r->said];
-    stream prog = {.fd = prog_p[0], .cap = sizeof said_tail, .tail = true, .buf = said_tail};
-    out.buf = malloc(out.cap);
-    err.buf = r->err_tail;
-    rep.buf = r->report;
-    bool overflow = false;
-    if (out.buf == NULL) out.cap = 0;
+/* A whole line in stdout beyond *from: its end moves *from past it. */
+static bool line_beyond(const eb_child *c, size_t *from)
+{
+    if (from == NULL || c->out.buf == NULL || *from >= c->out.len) return false;
+    const char *nl = memchr(c->out.buf + *from, '\n', c->out.len - *from);
+    if (nl == NULL) return false;
+    *from = (size_t)(nl - c->out.buf) + 1;
+    return true;
+}
 
-    int pidfd = pidfd_open(pid, 0); /* -1 on old kernels: fall back to polling waitpid */
-    int64_t start = eb_now_ns(), deadline = start + timeout_ns;
-    int64_t kill_at = INT64_MAX, drain_until = INT64_MAX, next_tick = start + TICK_NS;
-    bool killed = false;
+bool eb_child_pump(eb_child *c, int64_t timeout_ns, size_t *line_from, eb_child_tick_fn tick,
+                   void *tick_arg)
+{
+    eb_child_result *r = c->r;
+    int64_t start = eb_now_ns(), deadline = start + timeout_ns, next_tick = start + TICK_NS;
     size_t report_len_at_timeout = 0;
+    pid_t pid = c->pid;
 
     for (;;) {
+        if (line_beyond(c, line_from)) return true;
         int64_t now = eb_now_ns();
         if (!r->reaped && !r->timed_out && now >= deadline) {
             r->timed_out = true;
-            report_len_at_timeout = rep.len;
+            report_len_at_timeout = c->rep.len;
             kill(pid, EB_DESCRIBE_SIGNAL);
-            kill_at = now + DESCRIBE_GRACE_NS;
+            c->kill_at = now + DESCRIBE_GRACE_NS;
         }
-        if (!r->reaped && !killed && r->interrupted == 0 && eb_interrupted() != 0) {
+        if (!r->reaped && !c->killed && r->interrupted == 0 && eb_interrupted() != 0) {
             r->interrupted = eb_interrupted();
-            kill_at = now;
+            c->kill_at = now;
         }
-        if (r->timed_out && !killed &&
-            memchr(r->report + report_len_at_timeout, '\n', rep.len - report_len_at_timeout) !=
+        if (r->timed_out && !c->killed &&
+            memchr(r->report + report_len_at_timeout, '\n', c->rep.len - report_len_at_timeout) !=
                 NULL)
-            kill_at = now; /* it has described itself */
-        if (!r->reaped && !killed && now >= kill_at) {
+            c->kill_at = now; /* it has described itself */
+        if (!r->reaped && !c->killed && now >= c->kill_at) {
             kill(-pid, SIGKILL);
-            killed = true;
+            c->killed = true;
         }
         if (!r->reaped) {
             int status = 0;
             bool exited = false;
-            if (pidfd < 0) {
+            if (c->pidfd < 0) {
                 pid_t w = waitpid(pid, &status, WNOHANG);
                 exited = w == pid;
             } else {
-                struct pollfd pp = {.fd = pidfd, .events = POLLIN};
+                struct pollfd pp = {.fd = c->pidfd, .events = POLLIN};
                 if (poll(&pp, 1, 0) > 0) {
                     /* It has exited but is not reaped, so its pid (= the group's
                      * id) cannot be reused: kill what it left in the group. */
@@ -207,43 +226,46 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
                 }
             }
             if (exited) {
-                if (pidfd < 0) kill(-pid, SIGKILL);
+                if (c->pidfd < 0) kill(-pid, SIGKILL);
                 r->oom_kills_after = eb_limits_oom_kills();
                 r->reaped = true;
                 r->wait_status = status;
-                r->wall_ns = eb_now_ns() - start;
-                drain_until = eb_now_ns() + DRAIN_NS;
+                r->wall_ns = eb_now_ns() - c->start_ns;
+                c->drain_until = eb_now_ns() + DRAIN_NS;
             }
         }
-        bool open_streams = out.fd >= 0 || err.fd >= 0 || rep.fd >= 0 || prog.fd >= 0;
-        if (r->reaped && (!open_streams || now >= drain_until)) break;
+        stream *streams[] = {&c->out, &c->err, &c->rep, &c->prog};
+        bool open_streams = false;
+        for (int i = 0; i < 4; i++)
+            open_streams |= streams[i]->fd >= 0;
+        if (r->reaped && (!open_streams || now >= c->drain_until)) return false;
 
         struct pollfd fds[6];
         stream *owner[6];
         int n = 0;
-        stream *streams[] = {&out, &err, &rep, &prog};
         for (int i = 0; i < 4; i++)
             if (streams[i]->fd >= 0) {
                 fds[n] = (struct pollfd){.fd = streams[i]->fd, .events = POLLIN};
                 owner[n++] = streams[i];
             }
         int first_extra = n;
-        if (!r->reaped && pidfd >= 0) fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        if (!r->reaped && c->pidfd >= 0)
+            fds[n++] = (struct pollfd){.fd = c->pidfd, .events = POLLIN};
         if (!r->reaped && eb_interrupt_fd() >= 0)
             fds[n++] = (struct pollfd){.fd = eb_interrupt_fd(), .events = POLLIN};
 
         int64_t wake = next_tick;
         if (!r->timed_out && deadline < wake) wake = deadline;
-        if (kill_at < wake) wake = kill_at;
-        if (drain_until < wake) wake = drain_until;
-        if (pidfd < 0 && !r->reaped && now + 10000000 < wake) wake = now + 10000000;
+        if (c->kill_at < wake) wake = c->kill_at;
+        if (c->drain_until < wake) wake = c->drain_until;
+        if (c->pidfd < 0 && !r->reaped && now + 10000000 < wake) wake = now + 10000000;
         int64_t wait_ms = (wake - now + 999999) / 1000000;
         if (wait_ms < 0) wait_ms = 0;
         int ready = poll(fds, (nfds_t)n, (int)wait_ms);
-        if (ready < 0 && errno != EINTR) break;
+        if (ready < 0 && errno != EINTR) return false;
         for (int i = 0; i < first_extra && ready > 0; i++)
-            if (fds[i].revents != 0) stream_read(owner[i], &overflow);
-        last_whole_line(&prog, r->said, sizeof r->said);
+            if (fds[i].revents != 0) stream_read(owner[i], &c->overflow);
+        last_whole_line(&c->prog, r->said, sizeof r->said);
         for (int i = first_extra; i < n && ready > 0; i++)
             if (fds[i].fd == eb_interrupt_fd() && fds[i].revents != 0) {
                 char drain[16];
@@ -256,28 +278,46 @@ int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_ch
             next_tick = now + TICK_NS;
         }
     }
-    if (!r->reaped) { /* poll failed: do not leave it behind */
-        kill(-pid, SIGKILL);
-        while (waitpid(pid, &r->wait_status, 0) < 0 && errno == EINTR) {
+}
+
+void eb_child_finish(eb_child *c)
+{
+    eb_child_result *r = c->r;
+    if (c->command_fd >= 0) close(c->command_fd);
+    c->command_fd = -1;
+    if (!r->reaped && c->pid > 0) { /* do not leave it behind */
+        kill(-c->pid, SIGKILL);
+        while (waitpid(c->pid, &r->wait_status, 0) < 0 && errno == EINTR) {
         }
         r->reaped = true;
-        r->wall_ns = eb_now_ns() - start;
+        r->wall_ns = eb_now_ns() - c->start_ns;
     }
-    if (out.fd >= 0) close(out.fd);
-    if (err.fd >= 0) close(err.fd);
-    if (rep.fd >= 0) close(rep.fd);
-    if (prog.fd >= 0) close(prog.fd);
-    if (pidfd >= 0) close(pidfd);
-    if (overflow) {
-        free(out.buf);
-        out.buf = NULL;
-        out.len = 0;
+    stream *streams[] = {&c->out, &c->err, &c->rep, &c->prog};
+    for (int i = 0; i < 4; i++)
+        if (streams[i]->fd >= 0) close(streams[i]->fd);
+    if (c->pidfd >= 0) close(c->pidfd);
+    c->pidfd = -1;
+    if (c->overflow) {
+        free(c->out.buf);
+        c->out.buf = NULL;
+        c->out.len = 0;
         snprintf(r->err_tail, sizeof r->err_tail, "printed more than %u MiB on stdout",
                  MAX_STDOUT >> 20);
     }
-    r->out = out.buf;
-    r->out_len = out.len;
+    r->out = c->out.buf;
+    r->out_len = c->out.len;
     if (r->out != NULL) r->out[r->out_len] = '\0';
+    c->out.buf = NULL;
+}
+
+int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_child_tick_fn tick,
+                 void *tick_arg, eb_child_result *r)
+{
+    eb_child c;
+    int rc = eb_child_start(path, argv, false, &c, r);
+    if (rc != 0) return rc;
+    eb_child_pump(&c, timeout_ns, NULL, tick, tick_arg);
+    eb_child_finish(&c);
     return 0;
 }
 

@@ -1,8 +1,9 @@
 /* child.h — running one child program under supervision.
  *
  * The child gets its own process group, stdin from /dev/null, its stdout and
- * stderr captured, the report pipe as fd 3 and the progress pipe as fd 4
- * (crash.h). It is never waited
+ * stderr captured, the report pipe as fd 3, the progress pipe as fd 4
+ * (crash.h) and, when asked for, a command pipe as fd 5 (protocol.h: a point
+ * kept alive across rounds). It is never waited
  * on forever: past the timeout it is asked to describe itself (SIGUSR1), then
  * its whole group is killed; an interrupt of the parent kills it at once; its
  * exit is watched through a pidfd, and once it has exited its group is killed
@@ -39,6 +40,42 @@ typedef void (*eb_child_tick_fn)(void *arg, int64_t elapsed_ns, const char *said
  * not be started. */
 int eb_child_run(const char *path, char *const argv[], int64_t timeout_ns, eb_child_tick_fn tick,
                  void *tick_arg, eb_child_result *r);
+
+/* ---- a child that lives on (served.h builds on it) ---------------------------- */
+
+typedef struct eb_child_stream {
+    int fd;
+    char *buf; /* stdout: grows; stderr: a tail; report: bounded */
+    size_t len, cap;
+    bool tail; /* keep the end, drop the beginning */
+} eb_child_stream;
+
+typedef struct eb_child {
+    int pid, pidfd;
+    int command_fd; /* the write end of its fd 5, or -1 */
+    eb_child_stream out, err, rep, prog;
+    char said_tail[128];
+    bool overflow, killed;
+    int64_t start_ns, kill_at, drain_until;
+    eb_child_result *r; /* its fate */
+} eb_child;
+
+/* Starts `path` (with a command pipe as its fd 5 when `command_pipe`): 0, or
+ * -errno with r->spawn_error and r->limit set. */
+int eb_child_start(const char *path, char *const argv[], bool command_pipe, eb_child *c,
+                   eb_child_result *r);
+
+/* Reads what the child says until it has exited and its pipes are drained or,
+ * when `line_from` is not NULL, until its stdout holds a whole line beyond
+ * offset *line_from (*line_from then gets the offset past it). Past
+ * `timeout_ns` from now it is described and killed (r->timed_out); an
+ * interrupt kills it. True when the line came; false when the child ended. */
+bool eb_child_pump(eb_child *c, int64_t timeout_ns, size_t *line_from, eb_child_tick_fn tick,
+                   void *tick_arg);
+
+/* Kills what is left of it, reaps it, closes its pipes and hands its stdout
+ * to r->out. */
+void eb_child_finish(eb_child *c);
 void eb_child_result_free(eb_child_result *r);
 
 /* True when the child exited 0 and was neither timed out nor interrupted. */

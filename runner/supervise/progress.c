@@ -112,7 +112,9 @@ static void times_text(const eb_progress *p, size_t from, int64_t into_ns, char 
 
 static void position_text(const eb_progress *p, char *buf, size_t len)
 {
-    if (p->index < p->total)
+    if (p->position != NULL)
+        snprintf(buf, len, "%s", p->position);
+    else if (p->index < p->total)
         snprintf(buf, len, "[%zu/%zu]", p->index + 1, p->total);
     else
         snprintf(buf, len, "[micro]");

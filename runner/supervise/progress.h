@@ -37,6 +37,9 @@ typedef struct eb_progress {
     int64_t run_start_ns, point_start_ns;
     int64_t next_heartbeat_ns; /* not live: the point's time at its next "still running" line */
     eb_estimate *estimate;     /* NULL: no estimate of what is left */
+    /* Where the run is, when not a point of the plan's ("[round 3]": an
+     * interleaved run's rounds); NULL: "[index/total]". */
+    const char *position;
 } eb_progress;
 
 /* `total` points; `estimate` (may be NULL) is learned from as points finish. */

@@ -48,6 +48,105 @@ static const eb_column diff_cols[COL_COUNT] = {
     {"utest_method", "U test", EB_COL_MACHINE, true},
 };
 
+/* The second table, for two interleaved documents: each point's speedup in
+ * both, compared by their 95% intervals (lib/results: paired per round). */
+enum {
+    RC_NAME,
+    RC_OLD,
+    RC_NEW,
+    RC_OLD_LOW,
+    RC_OLD_HIGH,
+    RC_NEW_LOW,
+    RC_NEW_HIGH,
+    RC_CHANGE,
+    RC_VERDICT,
+    RC_COUNT,
+};
+
+static const eb_column ratio_cols[RC_COUNT] = {
+    {EB_KEY_NAME, "benchmark", EB_COL_BOTH, true},
+    {"old_speedup", "old speedup", EB_COL_BOTH, false},
+    {"new_speedup", "new speedup", EB_COL_BOTH, false},
+    {"old_speedup_low", "old low", EB_COL_MACHINE, false},
+    {"old_speedup_high", "old high", EB_COL_MACHINE, false},
+    {"new_speedup_low", "new low", EB_COL_MACHINE, false},
+    {"new_speedup_high", "new high", EB_COL_MACHINE, false},
+    {"speedup_change", "change", EB_COL_BOTH, false},
+    {"speedup_verdict", "verdict", EB_COL_BOTH, true},
+};
+
+/* A point's speedup in its document, or false when it has none with an interval. */
+static bool speedup_of(const eb_run_set *set, const eb_run *run, uint64_t seed, eb_interval *out,
+                       int *rc)
+{
+    eb_ratios x;
+    const eb_run *ref = eb_runs_reference(set, run);
+    if (ref == NULL || ref == run || !run->first->is_point) return false;
+    if ((*rc = eb_run_ratios(run, ref, seed, &x)) != 0) return false;
+    *out = x.speedup;
+    return x.paired && eb_interval_known(out);
+}
+
+/* The speedups table; nothing unless both documents ran in rounds. */
+static int ratio_table(eb_report *r, const eb_results_doc *od, const eb_results_doc *nd,
+                       const eb_run_set *so, const eb_run_set *sn)
+{
+    if (od->rounds < 0 || nd->rounds < 0) return 0;
+    eb_table *tab = NULL;
+    size_t changed = 0, compared = 0;
+    for (size_t i = 0; i < so->count; i++) {
+        const eb_run *o = &so->runs[i], *n = eb_runs_find(sn, o->key);
+        eb_interval a, b;
+        int rc = 0;
+        if (n == NULL || !speedup_of(so, o, od->seed, &a, &rc) ||
+            !speedup_of(sn, n, nd->seed, &b, &rc)) {
+            if (rc != 0) return rc;
+            continue;
+        }
+        if (tab == NULL && (tab = eb_report_table(r, "speedups: old -> new (paired per round)",
+                                                  ratio_cols, RC_COUNT)) == NULL)
+            return -ENOMEM;
+        long at = eb_table_add_row(tab, 0);
+        if (at < 0) return -ENOMEM;
+        size_t row = (size_t)at;
+        char buf[96];
+        /* disjoint intervals: a change the rounds can tell from noise */
+        const char *verdict = b.low > a.high ? "higher" : b.high < a.low ? "lower" : "~";
+        compared++;
+        changed += verdict[0] != '~';
+        double change = eb_stats_change(a.estimate, b.estimate);
+#define SET(col, cell)                                                                             \
+    do {                                                                                           \
+        if (rc == 0) rc = eb_table_set(tab, row, (col), (cell));                                   \
+    } while (0)
+        SET(RC_NAME, eb_cell_text(o->first->run_name, EB_STYLE_PLAIN));
+        SET(RC_OLD, eb_cell_real(a.estimate,
+                                 eb_fmt_ratio_interval(a.estimate, a.low, a.high, buf, sizeof buf),
+                                 EB_STYLE_PLAIN));
+        SET(RC_NEW, eb_cell_real(b.estimate,
+                                 eb_fmt_ratio_interval(b.estimate, b.low, b.high, buf, sizeof buf),
+                                 EB_STYLE_PLAIN));
+        SET(RC_OLD_LOW, eb_cell_real(a.low, NULL, EB_STYLE_PLAIN));
+        SET(RC_OLD_HIGH, eb_cell_real(a.high, NULL, EB_STYLE_PLAIN));
+        SET(RC_NEW_LOW, eb_cell_real(b.low, NULL, EB_STYLE_PLAIN));
+        SET(RC_NEW_HIGH, eb_cell_real(b.high, NULL, EB_STYLE_PLAIN));
+        SET(RC_CHANGE,
+            eb_cell_real(change, eb_fmt_percent(change, true, buf, sizeof buf), EB_STYLE_PLAIN));
+        SET(RC_VERDICT, eb_cell_text(verdict, verdict[0] == 'l'   ? EB_STYLE_BAD
+                                              : verdict[0] == 'h' ? EB_STYLE_GOOD
+                                                                  : EB_STYLE_DIM));
+#undef SET
+        if (rc != 0) return rc;
+    }
+    if (tab == NULL) return 0;
+    return eb_report_footnote(r,
+                              "speedups: each document's median over the rounds of the "
+                              "reference's time over the point's in the same round, with its 95%% "
+                              "interval; higher/lower: the intervals do not overlap (%zu of %zu); "
+                              "~: they do.",
+                              changed, compared);
+}
+
 /* A run's medians: from its repetitions, else from its median aggregate. */
 typedef struct side {
     bool valid;
@@ -393,6 +492,7 @@ int eb_diff_build(const eb_results_doc *old_doc, const eb_results_doc *new_doc,
     }
     if (geomean_row(tab, &t) != 0) goto out;
     if (diff_footnotes(r, &t, opt, so.count - both, sn.count - both) != 0) goto out;
+    if (ratio_table(r, old_doc, new_doc, &so, &sn) != 0) goto out;
     bool lost_fails = opt->fail_above_set && !opt->allow_missing && t.lost.count > 0;
     if (opt->fail_above_set &&
         eb_report_fact(r, "failed", eb_cell_bool(t.gate.count > 0 || lost_fails, NULL, 0)) != 0)

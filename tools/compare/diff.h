@@ -1,7 +1,9 @@
 /* diff.h — `execbench-compare diff OLD NEW`: for every benchmark name in both
  * documents, old and new medians, the change, the two-sided Mann–Whitney U
  * p-value over the repetitions (as Google Benchmark's compare.py computes it),
- * a geometric-mean row, and the CI gate of --fail-above. */
+ * a geometric-mean row, and the CI gate of --fail-above. When both documents
+ * ran in rounds (--order interleaved), a second table compares each point's
+ * speedup by its 95% interval: a change is one the intervals do not share. */
 #ifndef EB_DIFF_H
 #define EB_DIFF_H
 

@@ -1,0 +1,127 @@
+/* sched_internal.h — what the scheduler's files share (private to
+ * runner/coro): the scheduler's state, its timers (sched_timers.c), the
+ * one-thread loop's pieces (scheduler.c) that a group member's loop
+ * (sched_group.c) runs too, and the group's hooks the common code calls. */
+#ifndef EB_SCHED_INTERNAL_H
+#define EB_SCHED_INTERNAL_H
+
+#include "run_ring.h"
+#include "scheduler.h"
+#include "timer_store.h"
+#include "wait.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* At most this many coroutines start before due timers are served again, so
+ * a long start-up (100,000 coroutines) does not delay the first wake-ups. */
+#define START_BATCH 64
+
+/* Due coroutines are taken off the timers this many at a time (pop_due). */
+#define WAKE_BATCH 16
+
+/* Finished fd waits taken from the reactor at a time. */
+#define READY_BATCH 256
+
+/* A signal frame (AT_MINSIGSTKSZ is 3,376 bytes on an AVX-512 x86-64) does
+ * not fit on a 4 KiB coroutine stack. So while coroutines run, the signals
+ * whose handler would run on the interrupted stack are blocked: a handler
+ * without SA_ONSTACK, or any handler when the thread has no alternate stack
+ * (real-time signals: always, without asking). Those get through while the
+ * scheduler sleeps, and at least every SIGNAL_WINDOW_NS otherwise, on the
+ * thread's own stack. Handlers with SA_ONSTACK (the runner's) and default
+ * actions are never delayed. Faults are never blocked: a blocked SIGSEGV only
+ * turns a report into a silent kill. */
+#define SIGNAL_WINDOW_NS 1000000
+
+/* A parked coroutine. The order key lives here, not in the coroutine: with
+ * 100,000 parked, reading a cold stack per comparison dominated the wake-ups. */
+typedef struct timer {
+    int64_t deadline_ns;
+    uint64_t seq; /* order of parking: ties on a deadline wake first-parked first */
+    eb_coro *co;
+} timer;
+
+/* What a group keeps per coroutine, at the top of its stack (coro_stacks.h's
+ * record_bytes): it may resume on any member's thread, so what a wait leaves
+ * for it travels with it, and its stack goes back to the pool it came from. */
+typedef struct sched_coro {
+    eb_coro co;                       /* first: an eb_coro * is a sched_coro * */
+    eb_sched *home;                   /* the member whose stack pool holds its stack */
+    int fd_result;                    /* how its last fd wait ended */
+    struct sched_coro *next_returned; /* on home's list of stacks to take back */
+} sched_coro;
+
+static inline sched_coro *eb_sched_meta(eb_coro *co)
+{
+    return (sched_coro *)co;
+}
+
+struct eb_sched {
+    eb_sched_config config;
+    eb_coro_stacks stacks; /* SEPARATE: stacks.pool; COPY: a run stack */
+    timer *heap;           /* 4-ary min-heap by (deadline, seq); one entry per parked coroutine */
+    size_t heap_len;
+    timer *ring; /* timers parked in deadline order, oldest first (timer_push) */
+    size_t ring_head, ring_len;
+    size_t timer_cap; /* the heap's and the ring's room: max_coros, a group's total in one */
+    eb_timer_store timers; /* where heap and ring live, kept between schedulers */
+    eb_coro *current;
+    eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */
+    uint64_t alive;
+    uint64_t next_seq;
+    bool running;
+    eb_wait_ops wait_ops;
+    eb_sched_stats stats;
+    eb_reactor *reactor; /* created at the first fd wait (group mode: with the group) */
+    int *fd_result;      /* by stack slot: how a coroutine's fd wait ended (not in a group) */
+    eb_reactor_event ready[READY_BATCH];
+
+    /* group mode (eb_sched_group_create; sched_group.c) */
+    eb_sched_group *group;
+    unsigned index;
+    eb_run_ring *runq;              /* ready coroutines, which idle members may steal */
+    int wake_fd;                    /* eventfd: another member wakes this one's sleep */
+    bool wake_armed;                /* its wait is in the reactor */
+    uint64_t rng;                   /* where stealing starts looking */
+    uint64_t finished_unsaid;       /* finished here, not yet taken off the group's alive */
+    _Atomic int sleeping;           /* sched_group.c: AWAKE, ASLEEP, ASLEEP_EMPTY */
+    _Atomic(sched_coro *) returned; /* coroutines of this pool that finished elsewhere */
+};
+
+/* ---- timers (sched_timers.c) ---- */
+/* The heap and the ring for `capacity` timers, from the kept arrays when
+ * they fit (timer_store.h; what was found resident goes to the stats), the
+ * ones held before given back. 0 or -errno. */
+int eb_sched_timers_take(eb_sched *s, uint64_t capacity);
+void eb_sched_timer_push(eb_sched *s, timer t);
+/* The earliest timer, or NULL when none is parked. */
+const timer *eb_sched_timer_first(const eb_sched *s);
+eb_coro *eb_sched_timer_pop(eb_sched *s);
+/* Takes up to WAKE_BATCH due coroutines (deadline <= now, parked before
+ * `round`) off the timers into s->due, in order, and fetches the cache lines
+ * their return paths touch. */
+size_t eb_sched_pop_due(eb_sched *s, int64_t now, uint64_t round);
+
+/* ---- the loop's pieces (scheduler.c) ---- */
+/* Creates a scheduler whose SEPARATE stacks keep record_bytes at their top. */
+int eb_sched_create_with(const eb_sched_config *config, size_t record_bytes, eb_sched **out);
+/* Resumes co until it parks or finishes; a finished one gives back its stack. */
+void eb_sched_resume(eb_sched *s, eb_coro *co);
+/* Starts fn(ctx, arg) in a new coroutine and runs it until it first parks. */
+int eb_sched_start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg);
+/* Gives the stack of a coroutine that finished here back to s's pool. */
+void eb_sched_give_stack(eb_sched *s, eb_coro *co);
+/* Fills `set` with the signals to block while coroutines run. */
+void eb_sched_signals_to_block(sigset_t *set);
+
+/* ---- the group (sched_group.c) ---- */
+/* co finished on s, a group's member: its stack goes back to its home's pool. */
+void eb_sched_group_finished(eb_sched *s, eb_coro *co);
+/* A member's loop: eb_sched_run's, for a scheduler of a group. */
+int eb_sched_group_loop(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next,
+                        const sigset_t *blocked, const sigset_t *caller_mask);
+
+#endif
