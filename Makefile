@@ -16,6 +16,10 @@
 #                   or /tmp growth (tools/soak.sh)
 #   make check-deep everything above that checks: test, both sanitizer builds,
 #                   memcheck, soak, and fuzz for DEEP_FUZZ_SECONDS (300) per target
+#   make install    build, then install under PREFIX (/usr/local): the programs,
+#                   execbench-plot, man pages (cmake --install; DESTDIR works too)
+#   make package    build, then a Debian package in $(BUILD)/: execbench_<version>_<arch>.deb
+#                   (CPack; its dependencies from dpkg-shlibdeps)
 #   make clean      remove the build folders
 SHELL := /bin/bash
 SANITIZE ?=
@@ -39,9 +43,10 @@ PLOT_ARGS ?=
 FUZZ_SECONDS ?= 60
 DEEP_FUZZ_SECONDS ?= 300
 SOAK_RUNS ?= 20
+PREFIX ?= /usr/local
 
 .PHONY: all build deps test test-sanitize bench micro plot fuzz fuzz-build memcheck soak \
-    check-deep clean
+    check-deep install package clean
 
 all: build
 
@@ -143,6 +148,16 @@ check-deep:
 	$(MAKE) --no-print-directory memcheck
 	$(MAKE) --no-print-directory soak
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(DEEP_FUZZ_SECONDS)
+
+# The man pages are part of the build (help2man is in install-deps.sh's build
+# group); the package's dependencies come from dpkg-shlibdeps (dpkg-dev).
+install: build
+	cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+package: build
+	@tools/install-deps.sh package
+	cd $(BUILD) && cpack -G DEB
+	@ls $(BUILD)/execbench_*.deb
 
 clean:
 	rm -rf build build-*

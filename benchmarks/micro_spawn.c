@@ -4,6 +4,7 @@
  * parent and from one with 256 MiB touched), vfork, and posix_spawn of a tiny
  * static program. Every unit proves it ran (a count, an exit status it could
  * only know by running); the counter is ns_per_spawn. */
+#include "helpers.h"
 #include "micro.h"
 #include "scheduler.h"
 #include "wait.h"
@@ -169,27 +170,14 @@ static void bm_process(eb_state *s, void *arg)
 
 /* ---- posix_spawn of a tiny static program ------------------------------------------ */
 
-/* build/execbench-spawn-target, next to this program. */
-static int spawn_target_path(char *path, size_t len)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return -errno;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash == NULL) return -ENOENT;
-    *slash = '\0';
-    snprintf(path, len, "%s/execbench-spawn-target", self);
-    return access(path, X_OK) == 0 ? 0 : -errno;
-}
-
 static void bm_posix_spawn(eb_state *s, void *arg)
 {
     (void)arg;
     char path[PATH_MAX + 32];
-    int rc = spawn_target_path(path, sizeof path);
+    /* build/execbench-spawn-target, or libexec/execbench/ when installed. */
+    int rc = eb_helper_path("execbench-spawn-target", path, sizeof path);
     if (rc != 0) {
-        micro_fail(s, "the spawn target next to this program is missing (%s): build it with make",
+        micro_fail(s, "the spawn target execbench-spawn-target is missing (%s): build it with make",
                    strerror(-rc));
         return;
     }

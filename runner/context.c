@@ -80,7 +80,7 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_string(d, e, EB_KEY_IDEAL, eb_ideal_description);
     eb_results_context_string(
         d, e, EB_KEY_INTERVAL,
-        plan->settings.order == EB_ORDER_INTERLEAVED
+        plan->settings.rounds.order == EB_ORDER_INTERLEAVED
             ? "speedup, efficiency: the median over the rounds of the reference point's time "
               "over this point's in the same round (a CPU efficiency: times ideal_share), with "
               "a 95% percentile-bootstrap interval (2000 resamples of the rounds, splitmix64 "

@@ -158,10 +158,10 @@ bool eb_round_disturbed(const eb_settings *s, const eb_round_load *load, char *r
     double foreign = capacity > 0 ? (double)load->foreign_ns / capacity : 0.0;
     double steal = capacity > 0 ? (double)load->steal_ns / capacity : 0.0;
     /* thresholds are in hundredths of a percent: 1000 = 10% */
-    if (foreign * 10000.0 > (double)s->max_foreign_cpu)
-        clause(reasons, len, "foreign CPU", foreign, s->max_foreign_cpu);
-    if (steal * 10000.0 > (double)s->max_steal) clause(reasons, len, "steal", steal, s->max_steal);
-    if (load->drift >= 0.0 && load->drift * 10000.0 > (double)s->max_probe_drift)
-        clause(reasons, len, "probe drift", load->drift, s->max_probe_drift);
+    if (foreign * 10000.0 > (double)s->rounds.max_foreign_cpu)
+        clause(reasons, len, "foreign CPU", foreign, s->rounds.max_foreign_cpu);
+    if (steal * 10000.0 > (double)s->rounds.max_steal) clause(reasons, len, "steal", steal, s->rounds.max_steal);
+    if (load->drift >= 0.0 && load->drift * 10000.0 > (double)s->rounds.max_probe_drift)
+        clause(reasons, len, "probe drift", load->drift, s->rounds.max_probe_drift);
     return len > 0 && reasons[0] != '\0';
 }

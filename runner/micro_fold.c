@@ -2,6 +2,7 @@
 #include "micro_fold.h"
 
 #include "child.h"
+#include "helpers.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -12,26 +13,14 @@
 
 #define MICRO_ROW "micro/execbench-micro"
 
-/* execbench-micro beside this program: build/execbench -> build/execbench-micro. */
-static int micro_path(char *buf, size_t len)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return -1;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash == NULL) return -1;
-    *slash = '\0';
-    snprintf(buf, len, "%s/execbench-micro", self);
-    return 0;
-}
-
 bool eb_micro_fold(eb_doc *doc, const char *filter, int64_t timeout_ns, eb_progress *progress,
                    int *interrupted)
 {
     char path[PATH_MAX + 32], message[PATH_MAX + 1200];
     *interrupted = 0;
-    if (micro_path(path, sizeof path) != 0 || access(path, X_OK) != 0) {
+    /* Beside execbench: build/, or the bin folder of an installation. */
+    path[0] = '\0';
+    if (eb_helper_path("execbench-micro", path, sizeof path) != 0) {
         snprintf(message, sizeof message,
                  "execbench-micro not found beside execbench (%s); build it with make", path);
         eb_doc_add_named_error(doc, MICRO_ROW, message);

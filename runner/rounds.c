@@ -170,7 +170,7 @@ static bool warm_up(rounds_run *r, rpoint *p, size_t shown, size_t total)
 static bool finished(rounds_run *r, rgroup *g)
 {
     const eb_settings *s = r->s;
-    bool budget_spent = eb_now_ns() - r->start_ns >= s->time_budget_ns;
+    bool budget_spent = eb_now_ns() - r->start_ns >= s->rounds.time_budget_ns;
     size_t alive = 0;
     for (size_t i = 0; i < g->n; i++)
         alive += !g->pts[i]->failed;
@@ -179,12 +179,12 @@ static bool finished(rounds_run *r, rgroup *g)
         return true;
     }
     if (g->kept < (size_t)s->repetitions) return false;
-    double widest = s->target_ci > 0 ? eb_rounds_widest(r, g) : -1.0;
-    if (s->target_ci == 0 || widest < 0) {
+    double widest = s->rounds.target_ci > 0 ? eb_rounds_widest(r, g) : -1.0;
+    if (s->rounds.target_ci == 0 || widest < 0) {
         g->stopped_by = "repetitions";
-    } else if (widest <= (double)s->target_ci / 10000.0) {
+    } else if (widest <= (double)s->rounds.target_ci / 10000.0) {
         g->stopped_by = "target";
-    } else if (g->kept >= (size_t)s->max_rounds) {
+    } else if (g->kept >= (size_t)s->rounds.max_rounds) {
         g->stopped_by = "max-rounds";
     } else if (budget_spent) {
         g->stopped_by = "time-budget";

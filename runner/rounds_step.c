@@ -195,8 +195,8 @@ int eb_rounds_step(rounds_run *r, rgroup *g, int64_t round)
 
     char reasons[400];
     bool disturbed = interrupted == 0 && eb_round_disturbed(s, &load, reasons, sizeof reasons);
-    bool in_budget = eb_now_ns() - r->start_ns < s->time_budget_ns;
-    bool aside = disturbed && g->set_aside < (size_t)s->redo_limit && in_budget;
+    bool in_budget = eb_now_ns() - r->start_ns < s->rounds.time_budget_ns;
+    bool aside = disturbed && g->set_aside < (size_t)s->rounds.redo_limit && in_budget;
 
     /* the record of the sub-round, kept or not: nothing is dropped unsaid */
     for (size_t k = 0; k < n; k++) {

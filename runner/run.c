@@ -276,7 +276,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     eb_topology_summarize(topo, &machine);
     eb_estimate estimate;
     bool estimated = eb_estimate_init(&estimate, plan, topo) == 0;
-    bool rounds = plan->settings.order == EB_ORDER_INTERLEAVED;
+    bool rounds = plan->settings.rounds.order == EB_ORDER_INTERLEAVED;
     eb_progress progress;
     /* rounds: no estimate per point (a round's time is what its groups take) */
     eb_progress_init(&progress, stderr, cli->settings.quiet, plan->count,
@@ -314,7 +314,7 @@ static void one_run(const eb_cli *cli, const eb_plan *plan, const eb_topology *t
     if (estimated) eb_estimate_free(&estimate);
     eb_doc_set_ideals(&doc, plan, topo);
     /* each point's speedup and efficiency with their intervals, on its median row */
-    eb_results_set_figures(&doc.results, rounds ? (double)plan->settings.target_ci / 10000.0 : 0.0);
+    eb_results_set_figures(&doc.results, rounds ? (double)plan->settings.rounds.target_ci / 10000.0 : 0.0);
     eb_context_end(&doc, argv[0], run, interrupted, started, time(NULL));
     eb_self_usage at_end;
     eb_self_usage_read(&at_end);

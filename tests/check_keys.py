@@ -5,7 +5,7 @@ stated once (issue 12):
   - the key table (lib/results/keys.h) holds the keys every reader needs
     (error_occurred, run_name, real_time, ideal_ns, worker_pus, interrupted);
   - every key of the key table, and every context key of the settings table
-    (runner/plan/settings_table.h), whose name is a compound (run_name,
+    (runner/plan/settings*.h), whose name is a compound (run_name,
     error_occurred, ...; or one of those above) is spelled, as a string
     literal, in exactly one product source file: its table;
   - a key whose name is also a plain word (name, tasks, version, ...) may be
@@ -51,9 +51,10 @@ def main():
     src = sys.argv[1]
     out = []
     files = {path: strip_comments(text) for path, text in sources(src)}
-    keys_h, settings_h = "lib/results/keys.h", "runner/plan/settings_table.h"
+    keys_h = "lib/results/keys.h"
     keys = re.findall(r'#define\s+EB_KEY_\w+\s+"([^"]+)"', files[keys_h])
-    keys += re.findall(r'\.context_key\s*=\s*"([^"]+)"', files[settings_h])
+    for path in sorted(p for p in files if re.fullmatch(r"runner/plan/settings\w*\.h", p)):
+        keys += re.findall(r'\.context_key\s*=\s*"([^"]+)"', files[path])
     for k in MUST:
         if k not in keys:
             out.append(f"{keys_h}: the key table has no {k}")

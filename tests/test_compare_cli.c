@@ -103,6 +103,16 @@ static const golden_case goldens[] = {
     {"diff-lost-allowed.txt",
      {"--fail-above", "10", "--allow-missing", "diff", "run-a.json", "lost-new.json"},
      0},
+    /* dashboard series (issue 17): every series as csv, and the action's two formats */
+    {"export-b.csv", {"export", "run-b.json"}, 0},
+    {"export-b-smaller.json", {"--format", "customSmallerIsBetter", "export", "run-b.json"}, 0},
+    {"export-b-bigger.json", {"--format", "customBiggerIsBetter", "export", "run-b.json"}, 0},
+    {"export-micro.json", {"--format", "customSmallerIsBetter", "export", "micro-a.json"}, 0},
+    /* two runs: too few for a change, but their history side by side */
+    {"trend-ab.txt", {"--order", "given", "trend", "run-a.json", "run-b.json"}, 0},
+    {"trend-ab.json",
+     {"--format", "json", "--order", "given", "trend", "run-a.json", "run-b.json"},
+     0},
 };
 
 EB_TEST(golden_outputs)
@@ -215,7 +225,7 @@ EB_TEST(bad_usage)
         const char *argv[6];
         const char *expect;
     } cases[] = {
-        {{NULL}, "no command: use summary or diff"},
+        {{NULL}, "no command: use summary, diff, export or trend"},
         {{"frobnicate", "run-a.json"}, "unknown command 'frobnicate'"},
         {{"summary"}, "summary needs at least one FILE"},
         {{"diff", "run-a.json"}, "diff needs exactly two files"},
@@ -235,6 +245,25 @@ EB_TEST(bad_usage)
          "--allow-missing relaxes the --fail-above gate; give --fail-above too"},
         {{"--fail-above", "5", "--allow-missing", "summary", "run-a.json"},
          "belong to diff, not summary"},
+        {{"export", "run-a.json", "run-b.json"}, "export takes one FILE"},
+        {{"--format", "console", "export", "run-b.json"},
+         "--format 'console' is not an export format: use customSmallerIsBetter, "
+         "customBiggerIsBetter or csv"},
+        {{"--format", "customSmallerIsBetter", "summary", "run-b.json"},
+         "--format 'customSmallerIsBetter' is not a format"},
+        {{"--allow-interrupted", "summary", "run-a.json"},
+         "--allow-interrupted belongs to export and trend, not summary"},
+        {{"--order", "date", "diff", "run-a.json", "run-b.json"},
+         "--order, --repo, --threshold and --window belong to trend, not diff"},
+        {{"--order", "alphabet", "trend", "run-a.json"}, "--order 'alphabet' is not an order"},
+        {{"--window", "1", "trend", "run-a.json"}, "--window '1' must be a whole number of runs"},
+        {{"--window", "2.5", "trend", "run-a.json"}, "--window '2.5' must be a whole number"},
+        {{"--threshold", "-1", "trend", "run-a.json"}, "--threshold '-1' must be a percentage"},
+        {{"--repo", ".", "trend", "run-a.json"}, "--repo is where --order revision reads"},
+        {{"--alpha", "0.01", "export", "run-b.json"}, "--alpha belongs to diff and trend"},
+        {{"trend"}, "trend needs FILE... or a folder"},
+        {{"--order", "revision", "trend", "single-rep.json"},
+         "single-rep.json: its version '' names no git revision"},
         {{"--max-input-bytes", "0", "summary", "run-a.json"},
          "--max-input-bytes '0' must be a size above 0"},
         {{"--max-input-bytes", "1X", "summary", "run-a.json"}, "--max-input-bytes '1X'"},
@@ -254,6 +283,9 @@ EB_TEST(bad_usage)
     EB_CHECK(strstr(res.out, "--max-input-bytes N") != NULL);
     EB_CHECK(strstr(res.out, "3 --fail-above: a benchmark with a result in OLD has none in") !=
              NULL);
+    EB_CHECK(strstr(res.out, "export FILE") != NULL &&
+             strstr(res.out, "trend FILE...|DIR") != NULL);
+    EB_CHECK(strstr(res.out, "customSmallerIsBetter") != NULL);
     run_free(&res);
 }
 

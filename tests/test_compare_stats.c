@@ -236,3 +236,49 @@ EB_TEST(normal_sf_known_values)
     EB_CHECK(CLOSE(eb_stats_normal_sf(1.959963984540054), 0.025, 1e-12));
     EB_CHECK(eb_stats_normal_sf(-INFINITY) == 1.0);
 }
+
+/* The median's order-statistic interval. n = 10: P(B <= 1) = 11/1024 for
+ * B ~ Bin(10, 1/2), so [x(2), x(9)] covers 1 - 22/1024 = 0.978515625 >= 95%,
+ * while [x(3), x(8)] covers 1 - 2 * 56/1024 = 0.890625 < 95%. */
+EB_TEST(median_interval_of_ten_is_second_to_ninth)
+{
+    double v[] = {10, 1, 9, 2, 8, 3, 7, 4, 6, 5};
+    eb_median_interval iv;
+    EB_REQUIRE(eb_stats_median_rank_interval(v, 10, 0.95, &iv) == 0);
+    EB_CHECKF(iv.lo == 2 && iv.hi == 9, "[%g, %g]", iv.lo, iv.hi);
+    EB_CHECKF(CLOSE(iv.coverage, 1.0 - 22.0 / 1024.0, 1e-12), "coverage %.17g", iv.coverage);
+    /* asked for 85%, [x(3), x(8)] will do */
+    EB_REQUIRE(eb_stats_median_rank_interval(v, 10, 0.85, &iv) == 0);
+    EB_CHECK(iv.lo == 3 && iv.hi == 8 && CLOSE(iv.coverage, 0.890625, 1e-12));
+    EB_CHECK(v[0] == 10 && v[1] == 1); /* the input is left alone */
+}
+
+/* Too few to reach the level: min and max, with what they cover
+ * (3 values: 1 - 2/8 = 75%; one value: nothing). */
+EB_TEST(median_interval_of_three_is_min_max_at_75_percent)
+{
+    double v[] = {3, 1, 2};
+    eb_median_interval iv;
+    EB_REQUIRE(eb_stats_median_rank_interval(v, 3, 0.95, &iv) == 0);
+    EB_CHECK(iv.lo == 1 && iv.hi == 3 && CLOSE(iv.coverage, 0.75, 1e-12));
+    EB_REQUIRE(eb_stats_median_rank_interval(v, 1, 0.95, &iv) == 0);
+    EB_CHECK(iv.lo == 3 && iv.hi == 3 && iv.coverage == 0.0);
+    double bad[] = {1, NAN};
+    EB_CHECK(eb_stats_median_rank_interval(bad, 2, 0.95, &iv) == -EINVAL);
+    EB_CHECK(eb_stats_median_rank_interval(v, 0, 0.95, &iv) == -EINVAL);
+    EB_CHECK(eb_stats_median_rank_interval(v, 3, 1.0, &iv) == -EINVAL);
+}
+
+/* 1000 values (execbench's most repetitions): no underflow of 2^-1000 on the
+ * way; the interval is near the middle and covers at least 95%. */
+EB_TEST(median_interval_of_a_thousand)
+{
+    static double v[1000];
+    for (size_t i = 0; i < 1000; i++)
+        v[i] = (double)((i * 7919) % 1000); /* 0..999, shuffled */
+    eb_median_interval iv;
+    EB_REQUIRE(eb_stats_median_rank_interval(v, 1000, 0.95, &iv) == 0);
+    EB_CHECKF(iv.lo >= 460 && iv.lo <= 470 && iv.hi >= 529 && iv.hi <= 539, "[%g, %g]", iv.lo,
+              iv.hi);
+    EB_CHECKF(iv.coverage >= 0.95 && iv.coverage < 0.96, "coverage %g", iv.coverage);
+}

@@ -416,43 +416,55 @@ EB_TEST(io_uring_a_connection_per_request_costs_more_cpu_per_request_than_a_kept
 
 /* ---- limits ----------------------------------------------------------------------- */
 
-static void running_out_of_fds_is_the_limits_message(eb_reactor_kind kind)
+/* Runs `executor_list` with `workers` (0: unbounded) and `tasks` requests of
+ * `latency_us` past RLIMIT_NOFILE `nofile`: the coroutine point's error is
+ * the limit's message, at once or after the requests still in flight end,
+ * never a hang. `limit` gets the message's limit part. Skips where the limit cannot be set. */
+static json_t *past_the_fd_limit(doc_run *r, eb_reactor_kind kind, int nofile,
+                                 const char *executor_list, const char *workers, const char *tasks,
+                                 const char *latency_us, size_t points, char *limit,
+                                 size_t limit_len)
 {
-    eb_sandbox s = {.nofile = 64};
+    eb_sandbox s = {.nofile = (uint64_t)nofile};
     char why[200];
     if (!sandbox_possible(&s, why, sizeof why)) EB_SKIP("%s", why);
+    const char *plan[] = {"--workload",       "net.http", "--executor", executor_list,
+                          "--workers",        workers,    "--tasks",    tasks,
+                          "--param",          latency_us, "--param",    "timeout_ms=1000",
+                          "--repetitions",    "1",        "--warmup",   "0",
+                          reactor_flag(kind), NULL};
+    int64_t start = eb_now_ns();
+    json_t *doc = doc_run_plan(r, &s, plan, 1, points);
+    EB_CHECK(eb_now_ns() - start < INT64_C(60000000000));
+    snprintf(limit, limit_len,
+             "RLIMIT_NOFILE (ulimit -n) is %d open files per process (hard limit %d); raise it "
+             "(ulimit -n) or run fewer tasks at once (--workers)",
+             nofile, nofile);
+    char point[160], pattern[600];
+    snprintf(point, sizeof point, "net.http/exec:coroutine/tasks:%s/workers:%s/", tasks, workers);
+    snprintf(pattern, sizeof pattern,
+             "coroutine *: task * failed: Too many open files: GET /task/* on 127.0.0.1:*: cannot "
+             "connect: Too many open files (out of file descriptors: raise the limit, ulimit -n); "
+             "the server (pid *) is running*: %s",
+             limit);
+    check_error(doc, point, pattern);
+    return doc;
+}
+
+static void running_out_of_fds_is_the_limits_message(eb_reactor_kind kind)
+{
     /* 100 requests in flight, a session (threads) or a connection
      * (coroutines) each: beyond 64 files */
-    const char *plan[] = {"--workload",       "net.http",
-                          "--executor",       "threaded,coroutine",
-                          "--workers",        "100",
-                          "--tasks",          "100",
-                          "--param",          "latency_us=200000",
-                          "--param",          "timeout_ms=1000",
-                          "--repetitions",    "1",
-                          "--warmup",         "0",
-                          reactor_flag(kind), NULL};
     doc_run r;
-    int64_t start = eb_now_ns();
-    json_t *doc = doc_run_plan(&r, &s, plan, 1, 2);
-    static const char limit[] = "RLIMIT_NOFILE (ulimit -n) is 64 open files per process (hard "
-                                "limit 64); raise it (ulimit -n) or run fewer tasks at once "
-                                "(--workers)";
-    char pattern[600];
+    char limit[200], pattern[600];
+    json_t *doc = past_the_fd_limit(&r, kind, 64, "threaded,coroutine", "100", "100",
+                                    "latency_us=200000", 2, limit, sizeof limit);
     snprintf(pattern, sizeof pattern,
              "worker *: worker_init failed: Too many open files: opening the session's "
              "connection to 127.0.0.1:*: cannot connect: Too many open files (out of file "
              "descriptors: raise the limit, ulimit -n); the server (pid *) is running*: %s",
              limit);
     check_error(doc, "net.http/exec:threaded/tasks:100/workers:100/", pattern);
-    snprintf(pattern, sizeof pattern,
-             "coroutine *: task * failed: Too many open files: GET /task/* on 127.0.0.1:*: cannot "
-             "connect: Too many open files (out of file descriptors: raise the limit, ulimit -n); "
-             "the server (pid *) is running*: %s",
-             limit);
-    check_error(doc, "net.http/exec:coroutine/tasks:100/workers:100/", pattern);
-    /* at once, or after the requests still in flight end: never a hang */
-    EB_CHECK(eb_now_ns() - start < INT64_C(60000000000));
     doc_run_end(&r);
 }
 
@@ -467,29 +479,12 @@ EB_TEST(io_uring_running_out_of_file_descriptors_is_the_limits_message_not_a_han
 
 static void ten_thousand_connections_past_the_limit(eb_reactor_kind kind)
 {
-    eb_sandbox s = {.nofile = 1024};
-    char why[200];
-    if (!sandbox_possible(&s, why, sizeof why)) EB_SKIP("%s", why);
     /* 10,000 coroutines connect at once, ~1,000 get a file: the rest are
      * refused while those wait their 2 s; the point ends when they have */
-    const char *plan[] = {"--workload",       "net.http",
-                          "--executor",       "coroutine",
-                          "--tasks",          "10000",
-                          "--param",          "latency_us=2000000",
-                          "--param",          "body_bytes=256",
-                          "--repetitions",    "1",
-                          "--warmup",         "0",
-                          reactor_flag(kind), NULL};
     doc_run r;
-    int64_t start = eb_now_ns();
-    json_t *doc = doc_run_plan(&r, &s, plan, 1, 1);
-    check_error(doc, "net.http/exec:coroutine/tasks:10000/workers:0/",
-                "coroutine *: task * failed: Too many open files: GET /task/* on 127.0.0.1:*: "
-                "cannot connect: Too many open files (out of file descriptors: raise the limit, "
-                "ulimit -n); the server (pid *) is running*: RLIMIT_NOFILE (ulimit -n) is 1024 "
-                "open files per process (hard limit 1024); raise it (ulimit -n) or run fewer "
-                "tasks at once (--workers)");
-    EB_CHECK(eb_now_ns() - start < INT64_C(60000000000));
+    char limit[200];
+    past_the_fd_limit(&r, kind, 1024, "coroutine", "0", "10000", "latency_us=2000000", 1, limit,
+                      sizeof limit);
     doc_run_end(&r);
 }
 

@@ -14,6 +14,8 @@
 #   scale     a scale preset document: scale.png, log-log, a line per executor and
 #             stack mode, warm and cold, and bytes per task; a document without
 #             two task counts of one executor gets a placeholder that says so
+#   trend     plot.py trend over the ten kept runs of tests/fixtures/ci/trend:
+#             trend.png, a panel per workload, the flagged change marked at run 6
 # Exits 77 (ctest: skipped) when no Python 3 here can import matplotlib; CI
 # installs python3-matplotlib (make test runs tools/install-deps.sh plot).
 set -u
@@ -160,8 +162,32 @@ scale)
     grep -q "was measured at two task counts or more" "$tmp/one/scale.svg" ||
         fail "bound.json: scale.svg does not say why it is empty"
     ;;
+trend)
+    # plot.py trend: trend.png from execbench-compare trend over the ten kept runs
+    # (tests/fixtures/ci/trend), one panel per workload, the flagged change marked
+    mkdir -p "$tmp/runs"
+    for f in "$src"/tests/fixtures/ci/trend/*.json.gz; do
+        gzip -dc "$f" >"$tmp/runs/$(basename "$f" .gz)"
+    done
+    "$py" "$src/tools/plot.py" trend --svg "$tmp/runs" >"$tmp/out" 2>"$tmp/err" ||
+        fail "plot.py trend exited $?: $(cat "$tmp/err")"
+    check_png "$tmp/runs/trend.png"
+    grep -q "$tmp/runs/trend.png" "$tmp/out" || fail "trend.png not listed on stdout"
+    [ ! -s "$tmp/err" ] || fail "stderr not empty: $(cat "$tmp/err")"
+    svg=$tmp/runs/trend.svg
+    grep -q ">cpu.sumsq<" "$svg" && grep -q ">io.sleep<" "$svg" || fail "not one panel per workload"
+    grep -q "1 change flagged" "$svg" || fail "the title does not count the change"
+    grep -q "exec:coroutine/workers:0: +[0-9]*% slower from run 6" "$svg" ||
+        fail "the change is not marked at run 6"
+    [ "$(stat -c %s "$tmp/runs/trend.png")" -gt 40000 ] || fail "trend.png holds no lines"
+    # a folder with no document: one line, exit 2
+    mkdir "$tmp/none"
+    "$py" "$src/tools/plot.py" trend "$tmp/none" >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "no .json document" "$tmp/err" ||
+        fail "an empty folder: $(cat "$tmp/err")"
+    ;;
 *)
-    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover|scale" >&2
+    echo "usage: test_plot.sh figures|plain|bad|bound|interrupted|limit|crossover|scale|trend" >&2
     exit 2
     ;;
 esac

@@ -325,7 +325,7 @@ EB_TEST(a_round_is_disturbed_past_each_threshold_and_says_which)
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why));
     EB_CHECKF(strcmp(why, "foreign CPU 20.0% > 10%; steal 6.0% > 5%; probe drift 12.1% > 10%") == 0,
               "%s", why);
-    s.max_probe_drift = 2000; /* --max-probe-drift 20 */
+    s.rounds.max_probe_drift = 2000; /* --max-probe-drift 20 */
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why) && strstr(why, "probe") == NULL);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # install-deps.sh — install what execbench needs and this machine lacks.
 #
-#   tools/install-deps.sh [GROUP...]     GROUP: build (default), plot, fuzz, lint, check, wrk, mpi
+#   tools/install-deps.sh [GROUP...]     GROUP: build (default), plot, fuzz, lint, check, wrk,
+#                                        package (make package's dpkg-shlibdeps, and
+#                                        tools/check-package.sh's debootstrap), mpi
 #
 # Silent and quick when everything is there (one dpkg-query). Otherwise installs
 # with apt-get as root, through sudo when that is available, and else prints the
@@ -10,15 +12,16 @@ set -euo pipefail
 
 group_packages() {
     case "$1" in
-    build) echo "cmake make pkg-config gcc g++ git libhwloc-dev libbenchmark-dev libjansson-dev libboost-context-dev libevent-dev libhttp-parser-dev liburing-dev" ;;
+    build) echo "cmake make pkg-config gcc g++ git libhwloc-dev libbenchmark-dev libjansson-dev libboost-context-dev libevent-dev libhttp-parser-dev liburing-dev help2man" ;;
     plot) echo "python3 python3-matplotlib" ;;
     fuzz) echo "clang libclang-rt-14-dev" ;;
     lint) echo "yamllint" ;;
     check) echo "valgrind" ;;
     wrk) echo "wrk" ;; # tools/wrk-httpd.sh: the outside reference for net.http
+    package) echo "dpkg-dev debootstrap" ;;
     mpi) echo "libopenmpi-dev openmpi-bin" ;; # the mpi executor (make MPI=1); optional
     *)
-        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check, wrk or mpi" >&2
+        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check, wrk, package or mpi" >&2
         exit 2
         ;;
     esac

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""plot.py — charts from an execbench results document.
+"""plot.py — charts from execbench results documents.
 
     tools/plot.py [--out DIR] [--svg] [--max-input-bytes N] [--compare PATH] RESULTS.json
+    tools/plot.py trend [--out DIR] [--svg] [--order HOW] [--filter REGEX] [--compare PATH]
+                  FILE... | DIR
 
 Writes into DIR (default: a folder beside the results file named after it,
 results/latest.json -> results/latest/):
@@ -31,13 +33,20 @@ reference's CPU share): this script computes none of them, it draws them. Only
 the micro benchmarks'
 counters (ns_per_switch, ...), which no library reads, are taken from the
 document itself. execbench-compare is --compare PATH, else
-$EXECBENCH_COMPARE, else build/execbench-compare beside tools/, else the one
-on PATH. Reads any Google Benchmark JSON, at most --max-input-bytes (default
+$EXECBENCH_COMPARE, else the one beside this script (installed: execbench-plot
+and execbench-compare share bin/), else build/execbench-compare beside tools/,
+else the one on PATH. Reads any Google Benchmark JSON, at most --max-input-bytes (default
 1G, as execbench-compare); error rows are left out. A figure beyond its bound
 is marked "!" with the cause under the chart; a document of an interrupted
 run says so in every title and on stderr. Needs matplotlib (Debian:
 python3-matplotlib; `make plot` finds an interpreter that has it). Exit
 status: 0, 2 for bad input.
+
+plot.py trend draws trend.png (DIR: the folder given, else the current one):
+each benchmark's history across the runs, one panel per workload, the median
+of each run with its interval, and the changes `execbench-compare trend`
+flagged (its --format json: the runs in order, the medians, the intervals and
+the changes are its). --order (date, revision, given) and --filter go to it.
 """
 import argparse
 import json
@@ -94,9 +103,11 @@ def load(path):
 
 
 def find_compare(given):
-    """execbench-compare: --compare, $EXECBENCH_COMPARE, the build beside tools/, PATH."""
+    """execbench-compare: --compare, $EXECBENCH_COMPARE, beside this script (installed
+    as execbench-plot in bin/), the build beside tools/, PATH."""
     here = os.path.dirname(os.path.abspath(__file__))
     for path in (given, os.environ.get("EXECBENCH_COMPARE"),
+                 os.path.join(here, "execbench-compare"),
                  os.path.join(here, os.pardir, "build", "execbench-compare"),
                  shutil.which("execbench-compare")):
         if path and os.access(path, os.X_OK):
@@ -104,16 +115,21 @@ def find_compare(given):
     raise BadInput("execbench-compare not found: build it (make), or give --compare PATH")
 
 
-def summarize(compare, path, max_bytes):
-    """The summary report of the document: execbench-compare summary --format json."""
-    done = subprocess.run([compare, "summary", "--format", "json", "--max-input-bytes",
-                           str(max_bytes), path], capture_output=True, text=True, check=False)
+def ask(compare, args):
+    """execbench-compare's report as JSON; its one line of why when it refuses."""
+    done = subprocess.run([compare, "--format", "json"] + args, capture_output=True, text=True,
+                          check=False)
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()
         why = said[-1] if said else f"execbench-compare exited {done.returncode}"
         prefix = "execbench-compare: "
         raise BadInput(why[len(prefix):] if why.startswith(prefix) else why)
     return json.loads(done.stdout)
+
+
+def summarize(compare, path, max_bytes):
+    """The summary report of the document: execbench-compare summary --format json."""
+    return ask(compare, ["--max-input-bytes", str(max_bytes), "summary", path])
 
 
 def number(v):
@@ -268,6 +284,18 @@ def matplotlib_ticker():
     return matplotlib.ticker
 
 
+def log_time_axis(ax, medians):
+    """A log y axis where the medians span more than 30x, with plain numbers at
+    1-2-5 steps: one label per decade leaves a short span (2 to 80 ms) with a
+    single "10^1" to read by."""
+    if max(medians) > 30 * max(min(medians), 1e-12):
+        ax.set_yscale("log")
+        ticker = matplotlib_ticker()
+        ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+
+
 def empty_figure(plt, title, message, banner=None):
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.set_axis_off()
@@ -321,14 +349,7 @@ def overview(plt, runs, report, source, banner=None):
         ax.set_xticks(range(len(workers)), [workers_label(w) for w in workers])
         ax.set_xlabel("workers")
         ax.set_ylabel(f"median time ({unit})")
-        if max(medians) > 30 * max(min(medians), 1e-12):
-            ax.set_yscale("log")
-            # plain numbers at 1-2-5 steps: a log axis with one label per decade
-            # leaves a short span (2 to 80 ms) with a single "10^1" to read by
-            ticker = matplotlib_ticker()
-            ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-            ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-            ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        log_time_axis(ax, medians)
         ax.grid(axis="y", alpha=0.3, zorder=0)
         ax.set_title(group_title(g))
         ax.legend(fontsize="small", ncol=min(len(executors) + 1, 5))
@@ -669,8 +690,183 @@ def scale(plt, runs, report, source, banner=None):
     return fig
 
 
+# ---- trend ---------------------------------------------------------------------
+
+
+def trend_report(compare, inputs, order, flt, max_bytes):
+    """execbench-compare trend --format json over the inputs."""
+    args = ["--max-input-bytes", str(max_bytes)]
+    if order:
+        args += ["--order", order]
+    if flt:
+        args += ["--filter", flt]
+    return ask(compare, args + ["trend"] + inputs)
+
+
+def short_names(names):
+    """The parts of the names that tell them apart: "exec:coroutine/workers:0"
+    for points that share their workload, tasks, n and pin."""
+    split = [n[: -len("/manual_time")].split("/") if n.endswith("/manual_time") else n.split("/")
+             for n in names]
+    common = set.intersection(*(set(p) for p in split)) if len(split) > 1 else set()
+    return ["/".join(x for x in p if x not in common) or "/".join(p) for p in split]
+
+
+def run_labels(runs_table, order):
+    """x tick labels: the run's number, with its revision or its time."""
+    labels = []
+    for row in runs_table.get("rows", []):
+        k, rev, date = row.get("run"), row.get("revision"), row.get("date") or ""
+        if order == "revision" and rev:
+            labels.append(f"{k}\n{rev}")
+        elif len(date) >= 16:
+            labels.append(f"{k}\n{date[5:10]}\n{date[11:16]}")
+        else:
+            labels.append(str(k))
+    return labels
+
+
+def trend_figure(plt, report):
+    tables = {t.get("title"): t for t in report.get("tables", [])}
+    runs = report.get("runs", 0)
+    panels = [t for t in report.get("tables", []) if str(t.get("title", "")).startswith("history: ")]
+    panels = [t for t in panels if any(number(r.get(f"{k}.median_ns"))
+                                       for r in t.get("rows", []) for k in range(1, runs + 1))]
+    if not panels:
+        raise BadInput("no benchmark has a median in any run")
+    labels = run_labels(tables.get("runs", {}), report.get("order"))
+    # the change of each flagged (name, run), for its label
+    changes = {(c.get("name"), c.get("run")): c.get("change")
+               for c in tables.get("changes", {}).get("rows", [])}
+    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 0.75 * runs + 5), 4.2 * len(panels)),
+                             squeeze=False)
+    for ax, table in zip(axes[:, 0], panels):
+        rows = table["rows"]
+        medians = [r[f"{k}.median_ns"] for r in rows for k in range(1, runs + 1)
+                   if number(r.get(f"{k}.median_ns"))]
+        unit, scale = time_scale(medians)
+        for i, (row, label) in enumerate(zip(rows, short_names([r["name"] for r in rows]))):
+            colour = COLOURS[i % len(COLOURS)]
+            xs, ys, lo, hi = [], [], [], []
+            for k in range(1, runs + 1):
+                m = row.get(f"{k}.median_ns")
+                if not number(m):
+                    continue
+                a, b = row.get(f"{k}.lo_ns"), row.get(f"{k}.hi_ns")
+                xs.append(k)
+                ys.append(m / scale)
+                lo.append((m - a) / scale if number(a) else 0.0)
+                hi.append((b - m) / scale if number(b) else 0.0)
+            ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", markersize=4, capsize=3, color=colour,
+                        label=label, zorder=2)
+            for k in range(1, runs + 1):
+                change, m = row.get(f"{k}.change"), row.get(f"{k}.median_ns")
+                if change not in ("slower", "faster", "pending") or not number(m):
+                    continue
+                marker = {"slower": "^", "faster": "v", "pending": "o"}[change]
+                ax.plot([k], [m / scale], marker=marker, markersize=13, linestyle="none",
+                        markerfacecolor="none" if change == "pending" else colour,
+                        markeredgecolor="#d62728" if change != "faster" else "#2ca02c",
+                        markeredgewidth=2, zorder=3)
+                ax.axvline(k - 0.5, color="#d62728" if change != "faster" else "#2ca02c",
+                           linestyle=":" if change == "pending" else "--", linewidth=1, zorder=1)
+                size = changes.get((row["name"], k))
+                said = f" {size:+.0%}" if number(size) else ""
+                ax.annotate(f"{label}:{said} {change} from run {k}", (k - 0.5, m / scale),
+                            xytext=(-4, 6), bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                                  "ec": "none", "alpha": 0.85},
+                            textcoords="offset points", ha="right", fontsize="small",
+                            color="#d62728" if change != "faster" else "#2ca02c")
+        log_time_axis(ax, medians)
+        ax.set_xticks(range(1, runs + 1), labels if len(labels) == runs else
+                      [str(k) for k in range(1, runs + 1)], fontsize="small")
+        ax.set_xlim(0.5, runs + 0.5)
+        ax.set_xlabel("run")
+        ax.set_ylabel(f"median time ({unit})")
+        ax.grid(alpha=0.3, zorder=0)
+        ax.set_title(table["title"][len("history: "):])
+        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    flagged = report.get("changes", 0)
+    # The count on a line of its own, where the eye lands first (and no wrap splits it).
+    first = (f"Each benchmark across {runs} runs (lower is better): {flagged} "
+             f"change{'s' if flagged != 1 else ''} flagged by execbench-compare trend")
+    legend = ("dots: the median of each run; whiskers: the median's interval (95% where the "
+              "repetitions allow, else min-max); a filled triangle: slower or faster from that "
+              "run on; a hollow ring: a change the runs after it do not yet confirm")
+    title = first + "\n" + textwrap.fill(legend, int(fig.get_figwidth() * 13))
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 1 - (0.25 + 0.17 * title.count("\n")) / fig.get_figheight()))
+    return fig
+
+
+def trend_main(argv):
+    parser = argparse.ArgumentParser(prog=f"{PROG} trend",
+                                     description="trend.png: each benchmark across many runs")
+    parser.add_argument("inputs", nargs="+", metavar="FILE|DIR",
+                        help="results documents, or a folder of them")
+    parser.add_argument("--out", help="folder for trend.png (default: the folder given, else .)")
+    parser.add_argument("--svg", action="store_true", help="write trend.svg beside it")
+    parser.add_argument("--order", choices=("date", "revision", "given"),
+                        help="the order of the runs (execbench-compare trend --order)")
+    parser.add_argument("--filter", metavar="REGEX", help="only benchmarks whose name matches")
+    parser.add_argument("--max-input-bytes", type=parse_bytes, default=MAX_INPUT_BYTES,
+                        metavar="N", help="read at most N bytes a file (suffix K, M, G; default 1G)")
+    parser.add_argument("--compare", metavar="PATH", help="the execbench-compare to ask")
+    args = parser.parse_args(argv)
+    plt = import_pyplot()
+    try:
+        report = trend_report(find_compare(args.compare), args.inputs, args.order, args.filter,
+                              args.max_input_bytes)
+        fig = trend_figure(plt, report)
+    except BadInput as e:
+        fail(str(e))
+    single_dir = len(args.inputs) == 1 and os.path.isdir(args.inputs[0])
+    out = make_folder(args.out or (args.inputs[0] if single_dir else "."))
+    for path in save(fig, out, "trend", args.svg, dpi=110):
+        print(path)
+    return 0
+
+
+def make_folder(out):
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        fail(f"{out}: cannot create the folder: {e.strerror}")
+    return out
+
+
+def save(fig, out, name, svg, dpi):
+    """name.png (and name.svg) in out; the paths written."""
+    written = []
+    for ext in ("png", "svg") if svg else ("png",):
+        path = os.path.join(out, f"{name}.{ext}")
+        try:
+            fig.savefig(path, dpi=dpi)
+        except OSError as e:
+            fail(f"{path}: cannot write: {e.strerror}")
+        written.append(path)
+    return written
+
+
+def import_pyplot():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")  # files only, no display needed
+        matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, smaller
+        import matplotlib.pyplot as plt
+    except ImportError:
+        fail(f"matplotlib is missing for {sys.executable}; install python3-matplotlib "
+             "(tools/install-deps.sh plot) or run make plot, which finds an interpreter that has it")
+    return plt
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "trend":
+        return trend_main(argv[1:])
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0],
+                                     epilog="trend: '%(prog)s trend --help'; each benchmark "
+                                            "across many runs (trend.png)")
     parser.add_argument("results", help="an execbench or Google Benchmark JSON document")
     parser.add_argument("--out", help="folder for the figures (default: beside RESULTS, named "
                                       "after it)")
@@ -682,14 +878,7 @@ def main(argv=None):
                              "$EXECBENCH_COMPARE, build/execbench-compare, then PATH)")
     args = parser.parse_args(argv)
 
-    try:
-        import matplotlib
-        matplotlib.use("Agg")  # files only, no display needed
-        matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, smaller
-        import matplotlib.pyplot as plt
-    except ImportError:
-        fail(f"matplotlib is missing for {sys.executable}; install python3-matplotlib "
-             "(tools/install-deps.sh plot) or run make plot, which finds an interpreter that has it")
+    plt = import_pyplot()
 
     try:
         report = summarize(find_compare(args.compare), args.results, args.max_input_bytes)
@@ -705,11 +894,7 @@ def main(argv=None):
     if not any(r.median is not None for r in runs.values()):
         fail(f"{args.results}: no usable rows (every row failed or has no time)")
 
-    out = args.out or os.path.splitext(args.results)[0]
-    try:
-        os.makedirs(out, exist_ok=True)
-    except OSError as e:
-        fail(f"{out}: cannot create the folder: {e.strerror}")
+    out = make_folder(args.out or os.path.splitext(args.results)[0])
     source = os.path.basename(args.results)
     written = []
     figures = [("overview", overview), ("scaling", scaling), ("overheads", overheads),
@@ -718,13 +903,7 @@ def main(argv=None):
         figures.append(("crossover", crossover))
     for name, make in figures:
         fig = make(plt, runs, report, source, banner)
-        for ext in ("png", "svg") if args.svg else ("png",):
-            path = os.path.join(out, f"{name}.{ext}")
-            try:
-                fig.savefig(path, dpi=120)
-            except OSError as e:
-                fail(f"{path}: cannot write: {e.strerror}")
-            written.append(path)
+        written += save(fig, out, name, args.svg, dpi=120)
         plt.close(fig)
     for path in written:
         print(path)

@@ -33,6 +33,10 @@ void eb_report_format_names(char *buf, size_t len);
  * Returns 0, or -EIO when the stream reports a write error, or -ENOMEM. */
 int eb_render(const eb_report *report, const eb_report_format *format, bool color, FILE *out);
 
+/* Writes s as one CSV field (RFC 4180): quoted when it holds a comma, a
+ * quote, a line break, or a space at either end. */
+void eb_csv_field(FILE *out, const char *s);
+
 /* Whether a human renderer shows column c of table t: a human column with at
  * least one non-empty cell. */
 bool eb_column_shown(const eb_table *t, size_t c);

@@ -8,7 +8,7 @@
 
 /* ---- csv (RFC 4180) ------------------------------------------------------ */
 
-static void csv_field(FILE *out, const char *s)
+void eb_csv_field(FILE *out, const char *s)
 {
     bool quote = strpbrk(s, ",\"\r\n") != NULL || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '));
     if (!quote) {
@@ -29,7 +29,7 @@ static void csv_cell(FILE *out, const eb_cell *cell)
     case EB_CELL_EMPTY:
         break;
     case EB_CELL_TEXT:
-        csv_field(out, cell->text ? cell->text : "");
+        eb_csv_field(out, cell->text ? cell->text : "");
         break;
     case EB_CELL_INT:
         fprintf(out, "%lld", (long long)cell->integer);
@@ -58,7 +58,7 @@ static void csv_header(FILE *out, const eb_table *t)
     for (size_t c = 0; c < t->col_count; c++) {
         if (!(t->cols[c].formats & EB_COL_MACHINE)) continue;
         fputc(',', out);
-        csv_field(out, t->cols[c].key);
+        eb_csv_field(out, t->cols[c].key);
     }
     fputs("\r\n", out);
 }
@@ -75,7 +75,7 @@ static int render_csv(const eb_report *r, bool color, FILE *out)
             csv_header(out, t);
         }
         for (size_t row = 0; row < t->row_count; row++) {
-            csv_field(out, t->title);
+            eb_csv_field(out, t->title);
             for (size_t c = 0; c < t->col_count; c++) {
                 if (!(t->cols[c].formats & EB_COL_MACHINE)) continue;
                 fputc(',', out);

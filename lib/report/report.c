@@ -187,6 +187,13 @@ eb_cell *eb_table_cell(const eb_table *t, size_t row, size_t col)
     return &t->cells[row * t->col_count + col];
 }
 
+long eb_table_column(const eb_table *t, const char *key)
+{
+    for (size_t c = 0; c < t->col_count; c++)
+        if (t->cols[c].key != NULL && strcmp(t->cols[c].key, key) == 0) return (long)c;
+    return -1;
+}
+
 int eb_table_set(eb_table *t, size_t row, size_t col, eb_cell cell)
 {
     eb_cell *dst = eb_table_cell(t, row, col);

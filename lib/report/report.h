@@ -104,6 +104,9 @@ long eb_table_add_row(eb_table *table, unsigned flags);
 /* Sets a cell (replacing what was there); the cell takes a copy of text. */
 int eb_table_set(eb_table *table, size_t row, size_t col, eb_cell cell);
 eb_cell *eb_table_cell(const eb_table *table, size_t row, size_t col);
+/* The index of the column whose key is `key`, or -1: how a reader of a
+ * report (export, trend) finds a figure by the name csv and json give it. */
+long eb_table_column(const eb_table *table, const char *key);
 int eb_table_note(eb_table *table, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Cell constructors: the text is copied by eb_table_set. */

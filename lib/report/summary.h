@@ -20,6 +20,20 @@ typedef struct eb_summary_options {
     bool name_noisy_points;
 } eb_summary_options;
 
+/* The machine columns (csv and json keys) other readers of the report take
+ * their figures from (execbench-compare export, tools/plot.py); with several
+ * documents each is prefixed by the document's letter ("A.median_ns"). */
+#define EB_SUMMARY_COL_MEDIAN_NS "median_ns"
+#define EB_SUMMARY_COL_MIN_NS "min_ns"
+#define EB_SUMMARY_COL_MAX_NS "max_ns"
+#define EB_SUMMARY_COL_N "n"
+#define EB_SUMMARY_COL_CV "cv"
+#define EB_SUMMARY_COL_SPEEDUP "speedup"
+#define EB_SUMMARY_COL_EFFICIENCY "efficiency"
+#define EB_SUMMARY_COL_BEYOND "beyond_bound"
+#define EB_SUMMARY_COL_STATUS "status"
+#define EB_SUMMARY_COL_ERROR "error"
+
 /* Above this coefficient of variation a median is read with care. */
 #define EB_SUMMARY_NOISY_CV 0.10
 

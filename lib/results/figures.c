@@ -96,7 +96,19 @@ int eb_fixed_ideal_efficiency(double ideal_ns, const double *point_ns, size_t n,
     return 0;
 }
 
+/* What libbenchmark appends to a point's name: the job's own wall time is the
+ * benchmark's manual time. */
+static const char point_suffix[] = "/manual_time";
+
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/manual_time", point_name);
+    snprintf(buf, len, "%s%s", point_name, point_suffix);
+}
+
+const char *eb_results_point_name(const char *run_name, char *buf, size_t len)
+{
+    size_t n = strlen(run_name), s = sizeof point_suffix - 1;
+    if (n > s && strcmp(run_name + n - s, point_suffix) == 0) n -= s;
+    snprintf(buf, len, "%.*s", (int)n, run_name);
+    return buf;
 }

@@ -475,6 +475,7 @@ static int read_execbench_context(const loader *ld, const json_t *eb, eb_results
     doc->is_execbench = true;
     int rc;
     if ((rc = context_string(ld, eb, EB_KEY_PRESET, &doc->preset)) != 0 ||
+        (rc = context_string(ld, eb, EB_KEY_VERSION, &doc->version)) != 0 ||
         (rc = context_string(ld, eb, EB_KEY_INTERRUPTED_BY, &doc->interrupted_by)) != 0 ||
         (rc = context_count(ld, eb, path, EB_KEY_POINTS_PLANNED, &doc->points_planned)) != 0 ||
         (rc = context_count(ld, eb, path, EB_KEY_POINTS_RUN, &doc->points_run)) != 0)
@@ -517,6 +518,7 @@ static int read_execbench_context(const loader *ld, const json_t *eb, eb_results
 static int read_context(const loader *ld, const json_t *root, eb_results_doc *doc)
 {
     doc->host_name = doc->date = doc->preset = doc->executable = doc->interrupted_by = "";
+    doc->version = "";
     doc->points_planned = doc->points_run = doc->repeat_index = doc->repeat_of = -1;
     doc->is_execbench = doc->interrupted = false;
     doc->seed = 1;
@@ -530,7 +532,8 @@ static int read_context(const loader *ld, const json_t *root, eb_results_doc *do
         const char **out;
     } fields[] = {{EB_KEY_HOST_NAME, &doc->host_name},
                   {EB_KEY_DATE, &doc->date},
-                  {EB_KEY_EXECUTABLE, &doc->executable}};
+                  {EB_KEY_EXECUTABLE, &doc->executable},
+                  {EB_KEY_POINT_PREFIX EB_KEY_VERSION, &doc->version}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const json_t *v = json_object_get(ctx, fields[i].key);
         if (v == NULL) continue;

@@ -100,6 +100,9 @@ typedef struct eb_results_doc {
      * found disturbed and, of those, the ones set aside (and run again);
      * -1 when the document has no rounds. */
     int64_t rounds, rounds_disturbed, rounds_set_aside;
+    /* "0.1.0 (git abc1234)": context.execbench.version, or the execbench_version
+     * execbench-micro gives libbenchmark's context; "" when absent. */
+    const char *version;
 
     eb_row *rows;
     size_t row_count, row_cap;
@@ -201,6 +204,9 @@ bool eb_over_ideal_per_task_ns(double time_ns, double ideal_ns, int64_t tasks, d
 /* A point's run_name: its family name with libbenchmark's "/manual_time"
  * (the job's own wall time is the benchmark's manual time). */
 void eb_results_point_run_name(const char *point_name, char *buf, size_t len);
+/* And back: the point's name, its run_name without that suffix (a name
+ * without it is returned as it is). Returns buf. */
+const char *eb_results_point_name(const char *run_name, char *buf, size_t len);
 
 /* ---- building (the runner) and changing (the point process) ----------------- */
 

@@ -388,3 +388,34 @@ eb_interval eb_interval_scaled(const eb_interval *i, double factor)
     s.high *= factor;
     return s;
 }
+
+/* P(B <= k) for B ~ Binomial(n, 1/2), from log-gamma so a large n neither
+ * underflows 2^-n nor overflows the binomial coefficients. */
+static double binomial_half_cdf(size_t n, size_t k)
+{
+    double sum = 0.0, ln2n = (double)n * log(2.0), lgn = lgamma((double)n + 1.0);
+    for (size_t i = 0; i <= k && i <= n; i++)
+        sum += exp(lgn - lgamma((double)i + 1.0) - lgamma((double)(n - i) + 1.0) - ln2n);
+    return sum > 1.0 ? 1.0 : sum;
+}
+
+int eb_stats_median_rank_interval(const double *values, size_t n, double level,
+                                  eb_median_interval *out)
+{
+    if (n == 0 || !(level > 0.0 && level < 1.0)) return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i])) return -EINVAL;
+    double *s = sorted_copy(values, n);
+    if (s == NULL) return -ENOMEM;
+    /* [x(k), x(n+1-k)] holds the median with probability 1 - 2 P(B <= k-1):
+     * the largest k (the narrowest interval) that still reaches `level`. */
+    size_t k = 1;
+    while (k + 1 <= (n + 1) / 2 && 1.0 - 2.0 * binomial_half_cdf(n, k) >= level)
+        k++;
+    out->lo = s[k - 1];
+    out->hi = s[n - k];
+    out->coverage = n >= 2 ? 1.0 - 2.0 * binomial_half_cdf(n, k - 1) : 0.0;
+    if (out->coverage < 0.0) out->coverage = 0.0;
+    free(s);
+    return 0;
+}

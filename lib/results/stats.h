@@ -105,4 +105,20 @@ double eb_interval_half_width(const eb_interval *i);
  * the ideal's share). */
 eb_interval eb_interval_scaled(const eb_interval *i, double factor);
 
+/* A distribution-free confidence interval of the median from the order
+ * statistics (the binomial sign-test interval), with the coverage it reaches:
+ * for a trend's points (execbench-compare trend), where a run of 3
+ * repetitions must say its whiskers cover 75%, not claim the 95% above: the narrowest
+ * [x(k), x(n+1-k)] whose coverage is at least `level`; when n is too small to
+ * reach it (n < 6 for 95%), [min, max], whose coverage is then below `level`
+ * (3 repetitions: 75%). */
+typedef struct eb_median_interval {
+    double lo, hi;
+    double coverage; /* the probability the interval holds the median: 1 - 2 P(B <= k-1) */
+} eb_median_interval;
+
+/* n >= 1 finite values, 0 < level < 1. Returns 0, -EINVAL, -ENOMEM. */
+int eb_stats_median_rank_interval(const double *values, size_t n, double level,
+                                  eb_median_interval *out);
+
 #endif

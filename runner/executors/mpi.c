@@ -10,6 +10,7 @@
  * verifies the results and prints them here (mpi_lines.c reads them into the
  * job, so the point verifies them again like any executor's). */
 #include "executor.h"
+#include "helpers.h"
 #include "mpi_config.h"
 #include "mpi_lines.h"
 #include "wait.h"
@@ -46,18 +47,10 @@ const char *eb_mpi_binding_name(size_t i)
 const char *eb_mpi_rank_program(void)
 {
 #ifdef EB_MPI_RANK_BUILD_PATH
-    static char path[4200];
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/execbench-mpi-rank", self);
-            if (access(path, X_OK) == 0) return path;
-        }
-    }
+    /* Beside this program or in the installation's libexec (helpers.h), else
+     * where this build put it (a test program in build/tests). */
+    static char path[4096];
+    if (eb_helper_path("execbench-mpi-rank", path, sizeof path) == 0) return path;
     return access(EB_MPI_RANK_BUILD_PATH, X_OK) == 0 ? EB_MPI_RANK_BUILD_PATH : NULL;
 #else
     return NULL;
@@ -195,8 +188,9 @@ static int mpi_run(eb_job *job, eb_job_result *out)
     const char *rank = eb_mpi_rank_program();
     char mpirun[4096];
     if (rank == NULL)
-        return eb_job_fail(out, -ENOSYS, "execbench-mpi-rank is not beside execbench: %s",
-                           "rebuild with Open MPI (libopenmpi-dev)");
+        return eb_job_fail(out, -ENOENT,
+                           "execbench-mpi-rank is neither beside execbench nor in its "
+                           "libexec folder: reinstall execbench built with Open MPI");
     if (job->workers == 0)
         return eb_job_fail(out, -EINVAL, "the mpi executor needs --workers >= 1");
     if (find_mpirun(mpirun, sizeof mpirun) != 0)

@@ -98,7 +98,7 @@ int eb_cli_plan(const eb_cli *cli, const eb_topology *topo, FILE *notes, eb_plan
         rc = eb_plan_add_preset(plan, p, eb_settings_given(&cli->settings, "repetitions"), topo,
                                 notes, why, why_len);
         if (rc == 0 && p->fixed_rounds && !eb_settings_given(&cli->settings, "target-ci"))
-            plan->settings.target_ci = 0;
+            plan->settings.rounds.target_ci = 0;
     } else
         rc = eb_plan_add_block(plan, &cli->block, topo, notes, why, why_len);
     const char *server_cpuset = cli->settings.server_cpuset;

@@ -56,7 +56,7 @@ char **eb_point_args(const char *exe, const eb_point *p, const eb_settings *s)
     add_arg(&a, "%s", exe);
     add_arg(&a, "--point");
     /* interleaved: the point process stays alive and runs when told (protocol.h) */
-    if (s->order == EB_ORDER_INTERLEAVED) add_arg(&a, "--serve");
+    if (s->rounds.order == EB_ORDER_INTERLEAVED) add_arg(&a, "--serve");
     add_arg(&a, "--workload=%s", p->workload->name);
     add_arg(&a, "--executor=%s", p->executor->name);
     add_arg(&a, "--workers=%u", p->workers);

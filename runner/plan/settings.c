@@ -2,7 +2,8 @@
  * with getopt_long and our own one-line messages, the point process's
  * arguments and the context. (--help: settings_help.c; what the entries call:
  * settings_names.c.) */
-#include "settings_table.h"
+#define EB_SETTINGS_TABLE
+#include "settings.h"
 
 #include "err.h"
 #include "parse.h"

@@ -4,13 +4,13 @@
 void eb_point_mpi_config(const eb_point *p, const eb_settings *s, eb_mpi_config *out)
 {
     *out = (eb_mpi_config){
-        .hostfile = s->mpi_hostfile,
-        .hosts = s->mpi_hosts,
-        .extra_args = s->mpi_args,
-        .rank_executor = s->rank_executor != NULL ? s->rank_executor : "sequential",
-        .rank_workers = s->rank_workers,
-        .claim = (eb_mpi_claim)s->mpi_claim,
-        .binding = (eb_mpi_binding)s->mpi_binding,
+        .hostfile = s->mpi.hostfile,
+        .hosts = s->mpi.hosts,
+        .extra_args = s->mpi.args,
+        .rank_executor = s->mpi.rank_executor != NULL ? s->mpi.rank_executor : "sequential",
+        .rank_workers = s->mpi.rank_workers,
+        .claim = (eb_mpi_claim)s->mpi.claim,
+        .binding = (eb_mpi_binding)s->mpi.binding,
         .pin = p->pin->from_list ? NULL : p->pin->name,
         .cpuset = p->pin->from_list ? p->cpuset : NULL,
         .coro_backend = s->coro_backend,

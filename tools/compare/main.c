@@ -2,16 +2,21 @@
  *
  *   execbench-compare [OPTIONS] summary FILE...
  *   execbench-compare [OPTIONS] diff OLD NEW
+ *   execbench-compare [OPTIONS] export FILE
+ *   execbench-compare [OPTIONS] trend FILE... | DIR
  *
  * Exit status: 0 done, 1 --fail-above tripped, 2 bad usage or bad input, 3 a
  * benchmark with a result in OLD has none in NEW (with --fail-above). */
 #include "diff.h"
 #include "eb_build_info.h"
+#include "export.h"
 #include "render.h"
 #include "results.h"
 #include "stats.h"
 #include "summary.h"
+#include "trend.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -29,6 +34,8 @@
 static const char usage_head[] =
     "usage: " PROG " [OPTIONS] summary FILE...\n"
     "       " PROG " [OPTIONS] diff OLD NEW\n"
+    "       " PROG " [OPTIONS] export FILE\n"
+    "       " PROG " [OPTIONS] trend FILE... | DIR\n"
     "\n"
     "Reads results documents (execbench's, or any Google Benchmark JSON such as\n"
     "execbench-micro --benchmark_format=json writes; \"-\" reads standard input).\n"
@@ -41,18 +48,42 @@ static const char usage_head[] =
     "  diff OLD NEW      per benchmark in both: old and new medians, change, the\n"
     "                    two-sided Mann-Whitney U p-value over the repetitions (as\n"
     "                    Google Benchmark's compare.py), a geometric-mean row\n"
+    "  export FILE       dashboard series: per benchmark its median (smaller is\n"
+    "                    better) and per point its speedup and efficiency (bigger\n"
+    "                    is better), in --format customSmallerIsBetter (the\n"
+    "                    medians), customBiggerIsBetter (the ratios) for\n"
+    "                    github-action-benchmark, or csv (every series; the\n"
+    "                    default); error rows and points without a median are left\n"
+    "                    out and named on stderr, aggregates never become series\n"
+    "  trend FILE...|DIR each benchmark's history across runs (the .json files of\n"
+    "                    DIR), ordered by --order; a change is flagged at run k\n"
+    "                    when the --window runs before k and from k on differ in\n"
+    "                    the U test over their pooled repetitions (p < --alpha),\n"
+    "                    their medians by more than --threshold, and the level\n"
+    "                    persists (each run after k beyond the old level, each\n"
+    "                    before short of the new, by half the threshold)\n"
     "\n"
     "options:\n"
     "  --format FMT      the output format (default: %s):\n";
 
 static const char usage_tail[] =
     "  --filter REGEX    only benchmarks whose name matches (POSIX extended regex)\n"
-    "  --alpha A         diff: significance level of the U test (default 0.05)\n"
+    "  --alpha A         diff, trend: the U test's significance level (default 0.05)\n"
     "  --fail-above PCT  diff: exit 1 when a significant slowdown exceeds PCT percent,\n"
     "                    exit 3 when a benchmark with a result in OLD has none in NEW\n"
     "                    (an error row there, or no row at all)\n"
     "  --allow-missing   diff, with --fail-above: a benchmark without a result in NEW\n"
     "                    does not fail the gate (it is still listed)\n"
+    "  --allow-interrupted\n"
+    "                    export: take a document of an interrupted run (refused\n"
+    "                    otherwise: a dashboard would read its missing points as\n"
+    "                    gone); trend: take such documents (left out otherwise)\n"
+    "  --order HOW       trend: date (context.date; default), revision (the git\n"
+    "                    commit in each document's version, in the order of git's\n"
+    "                    history of --repo), or given (as on the command line)\n"
+    "  --repo DIR        trend --order revision: the git repository (default: .)\n"
+    "  --threshold PCT   trend: a smaller change of level is none (default 10)\n"
+    "  --window N        trend: runs on each side of a change, 2..100 (default 3)\n"
     "  --max-input-bytes N\n"
     "                    read at most N bytes of a file (suffix K, M, G: KiB, MiB, GiB;\n"
     "                    default 1G); a larger input is refused\n"
@@ -63,6 +94,7 @@ static const char usage_tail[] =
     "what the ideal allows) are marked '!', and a note names the likely cause.\n"
     "A document of an interrupted run is named so at the top.\n"
     "Colour on a terminal only, never when NO_COLOR is set.\n"
+    "export --format takes customSmallerIsBetter, customBiggerIsBetter or csv.\n"
     "Exit status: 0 done; 1 --fail-above: a significant slowdown beyond it; 2 bad\n"
     "usage or input; 3 --fail-above: a benchmark with a result in OLD has none in\n"
     "NEW, unless --allow-missing (3 wins over 1).\n";
@@ -139,7 +171,11 @@ static bool parse_bytes(const char *text, size_t *out)
 }
 
 typedef struct options {
+    const char *format_name; /* --format as given; NULL: the command's default */
     const eb_report_format *format;
+    eb_export_format export_format;
+    bool allow_interrupted;
+    eb_trend_options trend;
     size_t max_input_bytes;
     const char *filter_text;
     regex_t filter;
@@ -235,6 +271,154 @@ static int run_diff(char **paths, size_t count, const options *opt)
     return status;
 }
 
+static int run_export(char **paths, size_t count, const options *opt)
+{
+    if (count != 1) return usage_error("export takes one FILE");
+    eb_results_doc doc = {0};
+    char why[EB_RESULTS_WHY_LEN];
+    if (eb_results_load_file(paths[0], opt->max_input_bytes, &doc, why, sizeof why) != 0) {
+        complain("%s", why);
+        return 2;
+    }
+    int status = 0;
+    eb_export ex = {0};
+    if (doc.interrupted && !opt->allow_interrupted) {
+        char said[160];
+        complain("%s: %s: a dashboard would read the points it never ran as gone; export a "
+                 "whole run, or pass --allow-interrupted",
+                 doc.path, eb_results_interruption(&doc, said, sizeof said));
+        status = 2;
+    } else if (eb_export_build(&doc, opt->has_filter ? &opt->filter : NULL, &ex, why, sizeof why) !=
+               0) {
+        complain("%s", why);
+        status = 2;
+    } else if (eb_export_count(&ex, opt->export_format) == 0) {
+        complain("%s: no series to export: %s%s", doc.path,
+                 ex.left_count ? "every benchmark failed or has no median"
+                               : "no execbench point has a speedup or an efficiency",
+                 ex.left_count ? " (named above)" : " (customBiggerIsBetter takes only those)");
+        status = 2;
+    }
+    /* What the dashboard will not show, one line each, before anything else. */
+    for (size_t i = 0; i < ex.left_count; i++)
+        complain("%s: left out %s: %s", doc.path, ex.left_out[i].name, ex.left_out[i].reason);
+    if (ex.unplanned > 0)
+        complain("%s: left out %lld planned %s that never ran (the run was interrupted)", doc.path,
+                 (long long)ex.unplanned, ex.unplanned == 1 ? "point" : "points");
+    if (status == 0) {
+        int rc = eb_export_write(&ex, opt->export_format, stdout);
+        if (rc != 0) {
+            complain("cannot write the export: %s", strerror(-rc));
+            status = 2;
+        }
+    }
+    eb_export_free(&ex);
+    eb_results_free(&doc);
+    return status;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The documents of trend: each FILE, and the .json files of each DIR (in
+ * the order of their names). *out is malloc'd; its strings too. */
+static int expand_inputs(char **paths, size_t count, char ***out, size_t *out_count)
+{
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < count; i++) {
+        DIR *dir = opendir(paths[i]);
+        size_t first = n;
+        if (dir == NULL && errno != ENOTDIR) {
+            if (errno == ENOENT || errno == EACCES) {
+                /* a file the loader names in its own message */
+            } else {
+                complain("%s: cannot read the folder: %s", paths[i], strerror(errno));
+                goto fail;
+            }
+        }
+        for (struct dirent *e; dir != NULL && (e = readdir(dir)) != NULL;) {
+            size_t len = strlen(e->d_name);
+            if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+                continue;
+            if (n == cap) {
+                char **grown = realloc(list, (cap = cap ? 2 * cap : 64) * sizeof *grown);
+                if (grown == NULL) goto oom;
+                list = grown;
+            }
+            if (asprintf(&list[n], "%s/%s", paths[i], e->d_name) < 0) goto oom;
+            n++;
+        }
+        if (dir != NULL) {
+            closedir(dir);
+            dir = NULL;
+            if (n == first) {
+                complain("%s: no .json document in the folder", paths[i]);
+                goto fail;
+            }
+            qsort(list + first, n - first, sizeof *list, by_name);
+            continue;
+        }
+        if (n == cap) {
+            char **grown = realloc(list, (cap = cap ? 2 * cap : 64) * sizeof *grown);
+            if (grown == NULL) goto oom;
+            list = grown;
+        }
+        if ((list[n] = strdup(paths[i])) == NULL) goto oom;
+        n++;
+        continue;
+    oom:
+        if (dir != NULL) closedir(dir);
+        complain("out of memory");
+        goto fail;
+    }
+    *out = list;
+    *out_count = n;
+    return 0;
+fail:
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return 2;
+}
+
+static int run_trend(char **args, size_t arg_count, const options *opt)
+{
+    if (arg_count == 0) return usage_error("trend needs FILE... or a folder");
+    char **paths = NULL;
+    size_t count = 0;
+    if (expand_inputs(args, arg_count, &paths, &count) != 0) return 2;
+    eb_results_doc *docs = calloc(count ? count : 1, sizeof *docs);
+    int status = docs == NULL ? 2 : 0;
+    char why[EB_RESULTS_WHY_LEN];
+    for (size_t i = 0; i < count && status == 0; i++)
+        if (eb_results_load_file(paths[i], opt->max_input_bytes, &docs[i], why, sizeof why) != 0) {
+            complain("%s", why);
+            status = 2;
+        }
+    if (status == 0) {
+        eb_report *report = NULL;
+        eb_trend_outcome outcome;
+        if (eb_trend_build(docs, count, opt->has_filter ? &opt->filter : NULL, &opt->trend, &report,
+                           &outcome, why, sizeof why) != 0) {
+            complain("%s", why);
+            status = 2;
+        } else {
+            status = emit(report, opt);
+        }
+        eb_report_free(report);
+    }
+    for (size_t i = 0; docs != NULL && i < count; i++)
+        eb_results_free(&docs[i]);
+    free(docs);
+    for (size_t i = 0; i < count; i++)
+        free(paths[i]);
+    free(paths);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -244,7 +428,12 @@ int main(int argc, char **argv)
         OPT_FAIL_ABOVE,
         OPT_ALLOW_MISSING,
         OPT_MAX_INPUT_BYTES,
-        OPT_VERSION
+        OPT_VERSION,
+        OPT_ALLOW_INTERRUPTED,
+        OPT_ORDER,
+        OPT_REPO,
+        OPT_THRESHOLD,
+        OPT_WINDOW,
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -255,11 +444,22 @@ int main(int argc, char **argv)
         {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT_BYTES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"allow-interrupted", no_argument, NULL, OPT_ALLOW_INTERRUPTED},
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"repo", required_argument, NULL, OPT_REPO},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"window", required_argument, NULL, OPT_WINDOW},
         {NULL, 0, NULL, 0},
     };
     options opt = {.format = eb_report_formats[0],
                    .max_input_bytes = EB_RESULTS_MAX_BYTES_DEFAULT,
-                   .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA}};
+                   .diff = {.alpha = EB_UTEST_DEFAULT_ALPHA},
+                   .export_format = EB_EXPORT_CSV,
+                   .trend = {.order = EB_TREND_BY_DATE,
+                             .alpha = EB_UTEST_DEFAULT_ALPHA,
+                             .threshold_pct = EB_TREND_DEFAULT_THRESHOLD_PCT,
+                             .window = EB_TREND_DEFAULT_WINDOW}};
+    bool trend_flag = false; /* a flag only trend takes */
     char what[512];
 
     opterr = 0; /* our own one-line messages */
@@ -273,13 +473,49 @@ int main(int argc, char **argv)
             printf("%s %s\n", PROG, EB_VERSION);
             return 0;
         case OPT_FORMAT:
-            if ((opt.format = eb_report_format_find(optarg)) == NULL) {
-                char names[200];
-                eb_report_format_names(names, sizeof names);
-                snprintf(what, sizeof what, "--format '%s' is not a format: use %s", optarg, names);
+            opt.format_name = optarg; /* which formats: the command's */
+            break;
+        case OPT_ALLOW_INTERRUPTED:
+            opt.allow_interrupted = opt.trend.allow_interrupted = true;
+            break;
+        case OPT_ORDER:
+            trend_flag = true;
+            if (strcmp(optarg, "date") == 0)
+                opt.trend.order = EB_TREND_BY_DATE;
+            else if (strcmp(optarg, "revision") == 0)
+                opt.trend.order = EB_TREND_BY_REVISION;
+            else if (strcmp(optarg, "given") == 0)
+                opt.trend.order = EB_TREND_AS_GIVEN;
+            else {
+                snprintf(what, sizeof what,
+                         "--order '%s' is not an order: use date, revision or given", optarg);
                 return usage_error(what);
             }
             break;
+        case OPT_REPO:
+            trend_flag = true;
+            opt.trend.repo = optarg;
+            break;
+        case OPT_THRESHOLD:
+            trend_flag = true;
+            if (!parse_number(optarg, &opt.trend.threshold_pct) || opt.trend.threshold_pct < 0) {
+                snprintf(what, sizeof what,
+                         "--threshold '%s' must be a percentage, 0 or more (10 means 10%%)",
+                         optarg);
+                return usage_error(what);
+            }
+            break;
+        case OPT_WINDOW: {
+            trend_flag = true;
+            double w;
+            if (!parse_number(optarg, &w) || w != floor(w) || w < 2 || w > 100) {
+                snprintf(what, sizeof what, "--window '%s' must be a whole number of runs, 2..100",
+                         optarg);
+                return usage_error(what);
+            }
+            opt.trend.window = (size_t)w;
+            break;
+        }
         case OPT_FILTER:
             opt.filter_text = optarg;
             break;
@@ -319,18 +555,55 @@ int main(int argc, char **argv)
             return usage_error(what);
         }
     }
-    if (optind >= argc) return usage_error("no command: use summary or diff");
+    if (optind >= argc) return usage_error("no command: use summary, diff, export or trend");
     const char *command = argv[optind];
     char **files = argv + optind + 1;
     size_t file_count = (size_t)(argc - optind - 1);
     bool is_summary = strcmp(command, "summary") == 0, is_diff = strcmp(command, "diff") == 0;
-    if (!is_summary && !is_diff) {
-        snprintf(what, sizeof what, "unknown command '%s': use summary or diff", command);
+    bool is_export = strcmp(command, "export") == 0, is_trend = strcmp(command, "trend") == 0;
+    if (!is_summary && !is_diff && !is_export && !is_trend) {
+        snprintf(what, sizeof what, "unknown command '%s': use summary, diff, export or trend",
+                 command);
         return usage_error(what);
     }
-    if (is_summary && (opt.diff.fail_above_set || opt.diff.allow_missing ||
-                       opt.diff.alpha != EB_UTEST_DEFAULT_ALPHA))
-        return usage_error("--alpha, --fail-above and --allow-missing belong to diff, not summary");
+    /* --alpha is diff's and trend's (the same U test). */
+    opt.trend.alpha = opt.diff.alpha;
+    if (!is_diff && (opt.diff.fail_above_set || opt.diff.allow_missing)) {
+        snprintf(what, sizeof what, "--fail-above and --allow-missing belong to diff, not %s",
+                 command);
+        return usage_error(what);
+    }
+    if (!is_diff && !is_trend && opt.diff.alpha != EB_UTEST_DEFAULT_ALPHA) {
+        snprintf(what, sizeof what, "--alpha belongs to diff and trend, not %s", command);
+        return usage_error(what);
+    }
+    if (!is_trend && trend_flag) {
+        snprintf(what, sizeof what,
+                 "--order, --repo, --threshold and --window belong to trend, not %s", command);
+        return usage_error(what);
+    }
+    if (opt.allow_interrupted && !is_export && !is_trend) {
+        snprintf(what, sizeof what, "--allow-interrupted belongs to export and trend, not %s",
+                 command);
+        return usage_error(what);
+    }
+    if (opt.trend.repo != NULL && opt.trend.order != EB_TREND_BY_REVISION)
+        return usage_error("--repo is where --order revision reads git's history; give --order "
+                           "revision too");
+    if (is_export && opt.format_name != NULL &&
+        !eb_export_format_find(opt.format_name, &opt.export_format)) {
+        snprintf(what, sizeof what, "--format '%s' is not an export format: use %s",
+                 opt.format_name, eb_export_format_names());
+        return usage_error(what);
+    }
+    if (!is_export && opt.format_name != NULL &&
+        (opt.format = eb_report_format_find(opt.format_name)) == NULL) {
+        char names[200];
+        eb_report_format_names(names, sizeof names);
+        snprintf(what, sizeof what, "--format '%s' is not a format: use %s", opt.format_name,
+                 names);
+        return usage_error(what);
+    }
     if (opt.diff.allow_missing && !opt.diff.fail_above_set)
         return usage_error("--allow-missing relaxes the --fail-above gate; give --fail-above too");
 
@@ -345,8 +618,10 @@ int main(int argc, char **argv)
         }
         opt.has_filter = true;
     }
-    int status =
-        is_summary ? run_summary(files, file_count, &opt) : run_diff(files, file_count, &opt);
+    int status = is_summary  ? run_summary(files, file_count, &opt)
+                 : is_diff   ? run_diff(files, file_count, &opt)
+                 : is_export ? run_export(files, file_count, &opt)
+                             : run_trend(files, file_count, &opt);
     if (opt.has_filter) regfree(&opt.filter);
     return status;
 }

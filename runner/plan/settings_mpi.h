@@ -1,12 +1,28 @@
-/* settings_table_mpi.h — the mpi executor's entries of the settings table
- * (settings_table.h includes this inside eb_setting_table[]; compiled into
- * settings.c alone). ranks = --workers; the rest goes to mpirun and the ranks
- * (runner/executors/mpi_config.h). */
+/* settings_mpi.h — the mpi executor's settings (--mpi-*, --rank-*): their
+ * values (eb_mpi_settings, eb_settings' `mpi`) and, included inside the
+ * settings table (settings.h) with EB_SETTINGS_ENTRIES defined, their
+ * entries. ranks = --workers; the rest goes to mpirun and the ranks
+ * (runner/executors/mpi_config.h; runner/point/point_mpi.c). Recorded in the
+ * context only when given: other runs' documents are unchanged. */
+#ifndef EB_SETTINGS_ENTRIES
+#ifndef EB_SETTINGS_MPI_H
+#define EB_SETTINGS_MPI_H
+
+#include <stdint.h>
+
+typedef struct eb_mpi_settings {
+    const char *hostfile, *hosts, *args, *rank_executor; /* NULL: not given */
+    int64_t claim, binding, rank_workers; /* an eb_mpi_claim, an eb_mpi_binding */
+} eb_mpi_settings;
+
+#endif
+#else
+/* clang-format off */
     {.flag = "mpi-hostfile",
      .arg = "FILE",
      .kind = EB_SETTING_TEXT,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(mpi_hostfile),
+     .offset = EB_AT(mpi.hostfile),
      .help = "mpi: Open MPI's hostfile (a host per line, slots=N), passed to mpirun",
      .default_text = "this host only",
      .point = true,
@@ -16,7 +32,7 @@
      .arg = "LIST",
      .kind = EB_SETTING_TEXT,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(mpi_hosts),
+     .offset = EB_AT(mpi.hosts),
      .help = "mpi: hosts for mpirun --host, e.g. a:2,b:2",
      .default_text = "this host only",
      .point = true,
@@ -26,7 +42,7 @@
      .arg = "ARGS",
      .kind = EB_SETTING_TEXT,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(mpi_args),
+     .offset = EB_AT(mpi.args),
      .help = "mpi: more mpirun arguments, split at blanks, e.g. \"--mca btl tcp,self\"",
      .default_text = "none",
      .point = true,
@@ -36,7 +52,7 @@
      .arg = "NAME",
      .kind = EB_SETTING_CHOICE,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(mpi_claim),
+     .offset = EB_AT(mpi.claim),
      .value = 0,
      .choice = eb_names_mpi_claim,
      .noun = "claim",
@@ -49,7 +65,7 @@
      .arg = "NAME",
      .kind = EB_SETTING_CHOICE,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(mpi_binding),
+     .offset = EB_AT(mpi.binding),
      .value = 0,
      .choice = eb_names_mpi_binding,
      .noun = "binding",
@@ -62,7 +78,7 @@
      .arg = "NAME",
      .kind = EB_SETTING_TEXT,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(rank_executor),
+     .offset = EB_AT(mpi.rank_executor),
      .names = eb_names_rank_executors,
      .check = eb_check_rank_executor,
      .help = "mpi: what runs each rank's share (MPI+X): {names}",
@@ -74,7 +90,7 @@
      .arg = "N",
      .kind = EB_SETTING_INT,
      .section = EB_SECTION_MEASUREMENT,
-     .offset = EB_AT(rank_workers),
+     .offset = EB_AT(mpi.rank_workers),
      .min = 0,
      .max = EB_MAX_WORKERS,
      .value = 1,
@@ -82,3 +98,5 @@
      .point = true,
      .context_key = "rank_workers",
      .context_if_given = true},
+/* clang-format on */
+#endif
