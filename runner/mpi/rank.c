@@ -218,8 +218,7 @@ int main(int argc, char **argv)
             if ((rc = eb_job_alloc(&job)) != 0)
                 fail(&me, rc, "could not map the job's arrays: %s", strerror(-rc));
             else if (a.executor->prepare != NULL && (rc = a.executor->prepare(&job)) != 0)
-                fail(&me, rc, "%s: could not prepare the job: %s", a.executor->name,
-                     strerror(-rc));
+                fail(&me, rc, "%s: could not prepare the job: %s", a.executor->name, strerror(-rc));
         }
     }
 

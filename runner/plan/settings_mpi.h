@@ -12,7 +12,7 @@
 
 typedef struct eb_mpi_settings {
     const char *hostfile, *hosts, *args, *rank_executor; /* NULL: not given */
-    int64_t claim, binding, rank_workers; /* an eb_mpi_claim, an eb_mpi_binding */
+    int64_t claim, binding, rank_workers;                /* an eb_mpi_claim, an eb_mpi_binding */
 } eb_mpi_settings;
 
 #endif
