@@ -1,6 +1,8 @@
 # execbench — the front door.
 #   make            build everything into build/
 #   make test       install what is missing, build with -Werror, run every test (ctest)
+#   make test MPI=1 the same, with Open MPI installed first (the mpi executor; without
+#                   it the executor is absent and its tests skip, each saying why)
 #   make test SANITIZE=address,undefined   the same in build-address-undefined/ with sanitizers
 #   make test-sanitize                     shorthand for the line above
 #   make bench      build and run the suite (preset default + execbench-micro), results in
@@ -49,7 +51,7 @@ PREFIX ?= /usr/local
 all: build
 
 deps:
-	@tools/install-deps.sh build
+	@tools/install-deps.sh build $(if $(filter 1 ON on yes,$(MPI)),mpi)
 
 build: deps
 	@mkdir -p $(BUILD)

@@ -28,6 +28,7 @@ LAYERS = {
     "net": ["wait"],
     "workloads": ["runner/core", "net", "hist"],
     "runner/executors": ["workloads", "runner/core"],
+    "runner/mpi": ["runner/executors", "lib/base"],
     "runner/plan": ["runner/executors", "lib/results"],
     "runner/plan/fuzz": ["runner/plan"],
     "runner/supervise": ["runner/plan"],

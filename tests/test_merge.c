@@ -447,7 +447,7 @@ EB_TEST(the_point_process_enriches_libbenchmark_rows)
     char why[300];
     EB_REQUIRE(eb_plan_add_block(&plan, &b, topo, NULL, why, sizeof why) == 0);
     int p01[] = {0, 1}, p10[] = {1, 0};
-    eb_pu_map pus[3] = {{p01, 2}, {p01, 2}, {p10, 2}};
+    eb_pu_map pus[3] = {{p01, 2, NULL}, {p01, 2, NULL}, {p10, 2, NULL}};
     EB_REQUIRE(eb_point_enrich(&doc, &plan.points[0], pus, 3, 1, NULL) == 0);
     json_t *rows = json_object_get(doc.root, "benchmarks");
     EB_REQUIRE(json_array_size(rows) == 7);

@@ -3,7 +3,7 @@
 #
 #   tools/install-deps.sh [GROUP...]     GROUP: build (default), plot, fuzz, lint, check, wrk,
 #                                        package (make package's dpkg-shlibdeps, and
-#                                        tools/check-package.sh's debootstrap)
+#                                        tools/check-package.sh's debootstrap), mpi
 #
 # Silent and quick when everything is there (one dpkg-query). Otherwise installs
 # with apt-get as root, through sudo when that is available, and else prints the
@@ -19,8 +19,9 @@ group_packages() {
     check) echo "valgrind" ;;
     wrk) echo "wrk" ;; # tools/wrk-httpd.sh: the outside reference for net.http
     package) echo "dpkg-dev debootstrap" ;;
+    mpi) echo "libopenmpi-dev openmpi-bin" ;; # the mpi executor (make MPI=1); optional
     *)
-        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check, wrk or package" >&2
+        echo "install-deps.sh: unknown group '$1'; use build, plot, fuzz, lint, check, wrk, package or mpi" >&2
         exit 2
         ;;
     esac

@@ -254,6 +254,18 @@ int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *v
     return a != NULL ? set_row(doc, i, key, a) : -ENOMEM;
 }
 
+int eb_row_set_strings(eb_results_doc *doc, size_t i, const char *key, const char *const *values,
+                       size_t n)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a != NULL && k < n; k++)
+        if (json_array_append_new(a, json_string(values[k])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    return a != NULL ? set_row(doc, i, key, a) : -ENOMEM;
+}
+
 bool eb_row_take_number(eb_results_doc *doc, size_t i, const char *key, double *out)
 {
     if (i >= doc->row_count || !eb_row_number(&doc->rows[i], key, out)) return false;

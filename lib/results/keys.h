@@ -72,6 +72,7 @@
 /* A row: what execbench adds. */
 #define EB_KEY_WORKER_PUS "worker_pus"
 #define EB_KEY_WORKER_PUS_VARIED "worker_pus_varied"
+#define EB_KEY_WORKER_HOSTS "worker_hosts"
 #define EB_KEY_MAX_RSS_PER_TASK_BYTES "max_rss_per_task_bytes"
 #define EB_KEY_WORKLOAD "workload"
 #define EB_KEY_EXECUTOR "executor"
@@ -277,6 +278,7 @@ typedef enum eb_key_scope {
     X(EB_KEY_JOB_CPU_NS, EB_KIND_COUNTER, EB_SCOPE_ROW)                                            \
     X(EB_KEY_WORKER_PUS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                              \
     X(EB_KEY_WORKER_PUS_VARIED, EB_KIND_BOOL, EB_SCOPE_ROW)                                        \
+    X(EB_KEY_WORKER_HOSTS, EB_KIND_ARRAY, EB_SCOPE_ROW)                                            \
     X(EB_KEY_MAX_RSS_PER_TASK_BYTES, EB_KIND_COUNT, EB_SCOPE_ROW)                                  \
     X(EB_KEY_WORKLOAD, EB_KIND_STRING, EB_SCOPE_ROW)                                               \
     X(EB_KEY_EXECUTOR, EB_KIND_STRING, EB_SCOPE_ROW)                                               \

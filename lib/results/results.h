@@ -278,6 +278,8 @@ int eb_row_set_real(eb_results_doc *doc, size_t i, const char *key, double value
 int eb_row_set_bool(eb_results_doc *doc, size_t i, const char *key, bool value);
 int eb_row_set_string(eb_results_doc *doc, size_t i, const char *key, const char *value);
 int eb_row_set_ints(eb_results_doc *doc, size_t i, const char *key, const int *values, size_t n);
+int eb_row_set_strings(eb_results_doc *doc, size_t i, const char *key, const char *const *values,
+                       size_t n);
 /* Removes a number from row `i`: true with *out when it held one. */
 bool eb_row_take_number(eb_results_doc *doc, size_t i, const char *key, double *out);
 /* The counters of kind EB_KIND_COUNTER_INT (keys.h) as integers, rounded,

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -81,6 +82,8 @@ void eb_job_free(eb_job *job)
     job->task_start_ns = job->task_end_ns = NULL;
     job->worker = NULL;
     job->next_task = NULL;
+    free(job->worker_host);
+    job->worker_host = NULL;
 }
 
 int eb_job_run_task(eb_job *job, unsigned worker, uint64_t task)
@@ -126,6 +129,9 @@ static void close_run_delay(eb_worker_slot *slot)
 
 bool eb_job_claim(eb_job *job, uint64_t *task)
 {
+    if (job->claim != NULL)
+        return atomic_load_explicit(job->next_task, memory_order_relaxed) < job->tasks &&
+               job->claim(job->claim_arg, task);
     uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
     if (t >= job->tasks) {
         /* the worker's last claim: once (a coroutine's is early; eb_job_end

@@ -16,6 +16,7 @@
 
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct eb_pin_plan;
@@ -58,6 +59,19 @@ typedef struct eb_job {
     const cpu_set_t *server_cpuset;
 
     void *workload_state; /* set by workload->setup, read-only afterwards */
+
+    /* Where tasks come from when not the shared counter alone (NULL: it
+     * alone): an MPI rank claims through a window at rank 0 or its static
+     * share (runner/mpi). Called only while *next_task < tasks, so an
+     * executor's stop (next_task = tasks) still stops its workers. */
+    bool (*claim)(void *arg, uint64_t *task);
+    void *claim_arg;
+    /* The executor's own options, for executors that have some (mpi:
+     * eb_mpi_config, mpi_config.h); NULL: its defaults. */
+    const void *executor_config;
+    /* [worker_slots] each worker's host, when the executor spans hosts (mpi
+     * sets it, malloc'd; eb_job_free frees it); NULL: all on this one. */
+    char (*worker_host)[64];
 
     /* Shared-memory arrays (eb_job_alloc), valid for the job's lifetime. */
     uint64_t *task_result;       /* [tasks] what run_task wrote */

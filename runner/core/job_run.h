@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 
 typedef struct eb_job_result {
-    int64_t wall_ns;           /* whole job, executor start-up included */
-    int64_t spawn_ns;          /* start-up alone: until every worker was ready */
+    int64_t wall_ns;           /* whole job, executor start-up included (mpi: the job
+                                  between rank 0's barriers, the launch kept out) */
+    int64_t spawn_ns;          /* start-up alone: until every worker was ready (mpi:
+                                  until every rank was up, apart from wall_ns) */
     int64_t cpu_user_ns;       /* this process and its reaped children */
     int64_t cpu_sys_ns;
     int64_t children_cpu_ns;   /* the part of the above spent in child processes */

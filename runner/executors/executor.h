@@ -45,6 +45,12 @@ typedef struct eb_executor {
      * for it: the coroutine executor resolves --coro-stack auto here (its rule
      * reads vm.max_map_count, 25-150 us). 0 or -errno. */
     int (*prepare)(eb_job *job);
+    bool named_only;    /* never in --executor all (nor a preset's all): it needs
+                           a setup of its own (mpi: Open MPI, hosts) */
+    const char *absent; /* NULL, or why this build lacks it (--list says so; the
+                           plan refuses it with this reason) */
+    bool forks;         /* its workers are forked processes: never inside an MPI
+                           rank (MPI may not be called from a forked child) */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

@@ -89,6 +89,8 @@ static bool next_task(void *raw, uint64_t *task)
     hybrid_thread *t = raw;
     eb_job *job = t->run->job;
     if (atomic_load_explicit(&t->run->failed, memory_order_relaxed)) return false;
+    /* Tasks that come from elsewhere (an MPI rank's claims: job.h) one by one. */
+    if (job->claim != NULL) return eb_job_claim(job, task);
     if (t->next == t->end) {
         uint64_t taken = atomic_load_explicit(job->next_task, memory_order_relaxed);
         uint64_t left = taken < job->tasks ? job->tasks - taken : 0;

@@ -220,5 +220,6 @@ const eb_executor eb_executor_multiprocess = {
     .allows_unbounded = false,
     .parallel = true,
     .memory = EB_FIT_MULTIPROCESS,
+    .forks = true,
     .run = multiprocess_run,
 };

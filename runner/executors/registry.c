@@ -8,6 +8,7 @@ extern const eb_executor eb_executor_threaded;
 extern const eb_executor eb_executor_coroutine;
 extern const eb_executor eb_executor_multiprocess;
 extern const eb_executor eb_executor_hybrid;
+extern const eb_executor eb_executor_mpi;
 
 const eb_executor *const eb_executors[] = {
     &eb_executor_sequential,
@@ -15,6 +16,7 @@ const eb_executor *const eb_executors[] = {
     &eb_executor_coroutine,
     &eb_executor_multiprocess,
     &eb_executor_hybrid,
+    &eb_executor_mpi,
 };
 const size_t eb_executor_count = sizeof eb_executors / sizeof *eb_executors;
 

@@ -49,7 +49,9 @@ void eb_cli_list(FILE *f)
     }
     fprintf(f, "executors:\n");
     for (size_t i = 0; i < eb_executor_count; i++)
-        fprintf(f, "  %-16s %s\n", eb_executors[i]->name, eb_executors[i]->description);
+        fprintf(f, "  %-16s %s\n", eb_executors[i]->name,
+                eb_executors[i]->absent != NULL ? eb_executors[i]->absent
+                                                : eb_executors[i]->description);
     fprintf(f, "pin policies:\n");
     for (size_t i = 0; i < eb_pin_policy_count; i++) {
         const eb_pin_policy *p = eb_pin_policies[i];

@@ -70,7 +70,8 @@ static int resolve_executors(eb_block_lists *b, const char *text, char *why, siz
 {
     if (text == NULL || strcmp(text, "all") == 0) {
         for (size_t i = 0; i < eb_executor_count; i++)
-            b->executors[b->executor_count++] = eb_executors[i];
+            if (!eb_executors[i]->named_only && eb_executors[i]->absent == NULL)
+                b->executors[b->executor_count++] = eb_executors[i];
         return 0;
     }
     char known[256];
@@ -88,6 +89,8 @@ static int resolve_executors(eb_block_lists *b, const char *text, char *why, siz
             eb_suggest_text(&s, "", hint, sizeof hint);
             rc = eb_fail(why, why_len, -EINVAL, "--executor: unknown executor '%s'%s; known: %s",
                          l.item[i], hint, known);
+        } else if (e->absent != NULL) {
+            rc = eb_fail(why, why_len, -EINVAL, "--executor: %s is %s", e->name, e->absent);
         } else if (b->executor_count == (int)(sizeof b->executors / sizeof *b->executors))
             rc = eb_fail(why, why_len, -E2BIG, "--executor: too many executors");
         else

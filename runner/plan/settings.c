@@ -349,7 +349,7 @@ int eb_settings_to_context(const eb_settings *s, eb_results_doc *doc)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < eb_setting_count; i++) {
         const eb_setting *e = &eb_setting_table[i];
-        if (e->context_key == NULL) continue;
+        if (e->context_key == NULL || (e->context_if_given && !s->given[i])) continue;
         if (e->kind == EB_SETTING_TEXT) { /* recorded when given */
             const char *text = *(const char *const *)cfield(s, e);
             if (text != NULL)

@@ -11,6 +11,7 @@
 
 #include "settings_entry.h"
 #include "settings_names.h"
+#include "settings_mpi.h"
 #include "settings_rounds.h"
 
 #include <stdbool.h>
@@ -42,6 +43,7 @@ typedef struct eb_settings {
     int64_t server_threads;
     const char *server_cpuset;
     eb_rounds_settings rounds; /* --order and the rounds' rules (settings_rounds.h) */
+    eb_mpi_settings mpi;       /* the mpi executor's (settings_mpi.h) */
     /* Output and what the program does. */
     const char *out;
     int64_t repeat_run;
@@ -89,7 +91,7 @@ const eb_setting eb_setting_table[] = {
      .plan = true,
      .names = eb_names_executors,
      .help = "{names}, or all",
-     .default_text = "all"},
+     .default_text = "all, mpi only when named"},
     {.flag = "workers",
      .arg = "LIST",
      .kind = EB_SETTING_LIST,
@@ -232,6 +234,7 @@ const eb_setting eb_setting_table[] = {
      .context_key = EB_KEY_SEED},
 #define EB_SETTINGS_ENTRIES
 #include "settings_rounds.h"
+#include "settings_mpi.h"
 #undef EB_SETTINGS_ENTRIES
     {.flag = "reactor",
      .arg = "NAME",

@@ -67,6 +67,7 @@ typedef struct eb_setting {
     bool plan;                                                  /* a plan flag: not with --preset */
     bool point;              /* the point process gets it (point_args.c) */
     const char *context_key; /* recorded in context.execbench under it; NULL: not */
+    bool context_if_given;   /* only when given (a named-only executor's: mpi) */
 } eb_setting;
 
 /* The table, in --help's order (settings.h, compiled into settings.c). */

@@ -23,5 +23,10 @@ const char *eb_names_reactor(size_t i);
 int eb_check_preset(const char *value, char *why, size_t why_len);
 int eb_check_micro_filter(const char *value, char *why, size_t why_len);
 int eb_check_server_cpuset(const char *value, char *why, size_t why_len);
+/* The mpi executor's settings (settings_mpi.c). */
+const char *eb_names_mpi_claim(size_t i);
+const char *eb_names_mpi_binding(size_t i);
+void eb_names_rank_executors(char *buf, size_t len);
+int eb_check_rank_executor(const char *value, char *why, size_t why_len);
 
 #endif

@@ -2,13 +2,27 @@
  * (point.h: eb_point_enrich), through the results library's typed setters. */
 #include "point.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool same_map(const eb_pu_map *a, const eb_pu_map *b)
 {
     return a->count == b->count &&
            (a->count == 0 || memcmp(a->pu, b->pu, a->count * sizeof *a->pu) == 0);
+}
+
+/* worker_hosts beside worker_pus, when the workers span hosts (mpi). */
+static int set_hosts(eb_results_doc *doc, size_t i, const eb_pu_map *pus)
+{
+    const char **hosts = calloc(pus->count + 1, sizeof *hosts);
+    if (hosts == NULL) return -ENOMEM;
+    for (size_t k = 0; k < pus->count; k++)
+        hosts[k] = pus->host[k];
+    int rc = eb_row_set_strings(doc, i, EB_KEY_WORKER_HOSTS, hosts, pus->count);
+    free(hosts);
+    return rc;
 }
 
 int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map *maps,
@@ -32,6 +46,7 @@ int eb_point_enrich(eb_results_doc *doc, const eb_point *point, const eb_pu_map 
                                    ? &maps[iteration]
                                    : common;
         if (pus != NULL) rc = eb_row_set_ints(doc, i, EB_KEY_WORKER_PUS, pus->pu, pus->count);
+        if (rc == 0 && pus != NULL && pus->host != NULL) rc = set_hosts(doc, i, pus);
         if (rc == 0 && !is_iteration && varied)
             rc = eb_row_set_bool(doc, i, EB_KEY_WORKER_PUS_VARIED, true);
         if (rc == 0 && coro_stack_used != NULL)

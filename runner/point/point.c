@@ -15,6 +15,7 @@
 #include "err.h"
 #include "job_run.h"
 #include "oslimits.h"
+#include "point_mpi.h"
 #include "words.h"
 
 #include <errno.h>
@@ -161,10 +162,16 @@ static void record(point_run *c, eb_state *s, const eb_job_result *out)
     if (c->rep >= c->maps) return;
     eb_pu_map *map = &c->pus[c->rep];
     free(map->pu);
+    free(map->host);
+    map->host = NULL;
     map->count = 0;
     map->pu = calloc(job->worker_slots, sizeof *map->pu);
+    if (job->worker_host != NULL) map->host = calloc(job->worker_slots, sizeof *map->host);
     for (unsigned w = 0; map->pu != NULL && w < job->worker_slots; w++)
-        if (job->worker[w].ready_ns >= 0) map->pu[map->count++] = job->worker[w].pu;
+        if (job->worker[w].ready_ns >= 0) {
+            if (map->host != NULL) memcpy(map->host[map->count], job->worker_host[w], 64);
+            map->pu[map->count++] = job->worker[w].pu;
+        }
 }
 
 /* "rep 3/10" to the parent, for its progress line (outside the timed job). */
@@ -232,6 +239,9 @@ int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_pla
     job->coro_backend = (eb_coro_backend)c->settings->coro_backend;
     job->coro_stack = p->coro_stack;
     job->seed = (uint64_t)c->settings->seed;
+    static eb_mpi_config mpi; /* for the point's life */
+    eb_point_mpi_config(p, c->settings, &mpi);
+    job->executor_config = &mpi;
     job->reactor = (eb_reactor_kind)c->settings->reactor;
     job->server_threads = (unsigned)c->settings->server_threads;
     if (c->settings->server_cpuset != NULL) {
@@ -360,8 +370,10 @@ int eb_point_print(const eb_results_doc *doc, const eb_job *job, bool line)
 void eb_point_release(point_run *c, eb_pin_plan *pin)
 {
     if (c->pus != NULL)
-        for (int r = 0; r < c->maps; r++)
+        for (int r = 0; r < c->maps; r++) {
             free(c->pus[r].pu);
+            free(c->pus[r].host);
+        }
     free(c->pus);
     free(c->durations);
     if (c->job.workload != NULL && c->job.workload->teardown != NULL)

@@ -22,6 +22,7 @@ int eb_point_main(const eb_point *point, const eb_settings *settings, const eb_t
 typedef struct eb_pu_map {
     int *pu;
     size_t count;
+    char (*host)[64]; /* [count] each worker's host (mpi); NULL: all on this one */
 } eb_pu_map;
 
 /* The additions described above, on libbenchmark's document (adopted);
