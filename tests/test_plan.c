@@ -365,3 +365,34 @@ EB_TEST(numbers_are_parsed_strictly)
     char many[] = "1,2,3,4,5";
     EB_CHECK(eb_split_list(many, items, 4) == -E2BIG);
 }
+
+/* An mpi point's tasks in flight are its ranks' (issue 18): 2 ranks of an
+ * unbounded coroutine executor hold every task at once, 2 ranks of 3 threads
+ * hold 6, 2 sequential ranks 2; the rank's executor is in the name, but for
+ * the default (sequential), so its points keep their names. */
+EB_TEST(an_mpi_point_counts_its_ranks_executors_in_flight)
+{
+    eb_point p;
+    memset(&p, 0, sizeof p);
+    p.workload = eb_workload_find("io.sleep");
+    p.executor = eb_executor_find("mpi");
+    EB_REQUIRE(p.workload != NULL && p.executor != NULL && p.executor->ranks);
+    p.pin = eb_pin_policy_find("compact");
+    EB_REQUIRE(p.pin != NULL);
+    p.tasks = 160;
+    p.workers = 2;
+    p.params[0] = 10000;
+    p.rank_executor = eb_executor_find("coroutine");
+    p.rank_workers = 0;
+    EB_CHECK(eb_point_in_flight(&p) == 160);
+    eb_point_format_name(&p);
+    EB_CHECKF(strstr(p.name, "/exec:mpi/rank:coroutine:0/") != NULL, "%s", p.name);
+    p.rank_executor = eb_executor_find("threaded");
+    p.rank_workers = 3;
+    EB_CHECK(eb_point_in_flight(&p) == 6);
+    p.rank_executor = eb_executor_find("sequential");
+    p.rank_workers = 1;
+    EB_CHECK(eb_point_in_flight(&p) == 2);
+    eb_point_format_name(&p);
+    EB_CHECKF(strstr(p.name, "/rank:") == NULL, "%s", p.name);
+}

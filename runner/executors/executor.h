@@ -51,6 +51,8 @@ typedef struct eb_executor {
                            plan refuses it with this reason) */
     bool forks;         /* its workers are forked processes: never inside an MPI
                            rank (MPI may not be called from a forked child) */
+    bool ranks;         /* its workers are ranks, each running --rank-executor with
+                           --rank-workers: the plan counts their tasks in flight */
     /* Runs the whole job (tasks from *next_task until exhausted), fills `out`. */
     int (*run)(eb_job *job, eb_job_result *out);
 } eb_executor;

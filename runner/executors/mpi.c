@@ -288,6 +288,7 @@ const eb_executor eb_executor_mpi = {
                    "hosts), each running its share with --rank-executor; only when named",
     .parallel = true,
     .named_only = true,
+    .ranks = true,
 #ifdef EB_MPI_ABSENT
     .absent = EB_MPI_ABSENT,
 #endif

@@ -74,11 +74,15 @@ void eb_point_format_name(eb_point *p)
         snprintf(pin, sizeof pin, "%s", p->pin->name);
     char gil[32] = ""; /* only with a GIL: free points keep the names they always had */
     if (p->gil_interval_us > 0) snprintf(gil, sizeof gil, "/gil:%" PRId64, p->gil_interval_us);
+    char rank[48] = ""; /* an mpi rank's own executor, when not the default */
+    if (p->rank_executor != NULL && !p->rank_executor->reference)
+        snprintf(rank, sizeof rank, "/rank:%s:%u", p->rank_executor->name, p->rank_workers);
     char stack[32] = "";
     if (p->executor->coroutines && p->coro_stack != EB_JOB_CORO_STACK_AUTO)
         snprintf(stack, sizeof stack, "/stack:%s", eb_point_coro_stack_name(p->coro_stack));
-    snprintf(p->name, sizeof p->name, "%s/exec:%s%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s%s",
-             p->workload->name, p->executor->name, stack, p->tasks, p->workers, params, pin, gil);
+    snprintf(p->name, sizeof p->name, "%s/exec:%s%s%s/tasks:%" PRIu64 "/workers:%u%s/pin:%s%s",
+             p->workload->name, p->executor->name, stack, rank, p->tasks, p->workers, params, pin,
+             gil);
 }
 
 void eb_point_job(const eb_point *p, eb_job *job)
@@ -93,7 +97,12 @@ void eb_point_job(const eb_point *p, eb_job *job)
 
 uint64_t eb_point_in_flight(const eb_point *p)
 {
-    return p->workers == 0 || p->workers > p->tasks ? p->tasks : p->workers;
+    uint64_t n = p->workers;
+    if (p->rank_executor != NULL) { /* ranks, each with its executor's in flight */
+        if (p->rank_executor->allows_unbounded && p->rank_workers == 0) return p->tasks;
+        n *= p->rank_executor->reference ? 1 : p->rank_workers;
+    }
+    return n == 0 || n > p->tasks ? p->tasks : n;
 }
 
 int64_t eb_point_wait_ideal_ns(const eb_point *p, int64_t *wait_ns)
@@ -141,6 +150,10 @@ int eb_point_compute_get(const eb_point *p, const eb_topology *topo, eb_point_co
         computing = 1; /* one thread, or one at a time (a GIL) */
     else if (p->executor->thread_per_core)
         computing = threads > 0 ? threads : out->cores;
+    else if (p->rank_executor != NULL && !p->rank_executor->parallel)
+        computing = p->workers; /* ranks of one thread each (sequential, coroutine) */
+    else if (p->rank_executor != NULL && p->rank_executor->thread_per_core)
+        computing = (uint64_t)p->workers * out->cores; /* ranks of a thread per core */
     else
         computing = out->in_flight; /* a thread or process per task in flight */
     if (computing > out->in_flight) computing = out->in_flight;
@@ -232,6 +245,12 @@ static int expand(eb_plan *plan, eb_block_lists *b, unsigned cores, char *why, s
                 if (pt.tasks == 0) pt.tasks = 1;
                 for (int ei = 0; ei < b->executor_count; ei++) {
                     pt.executor = b->executors[ei];
+                    pt.rank_executor = NULL;
+                    if (pt.executor->ranks) {
+                        const char *name = plan->settings.mpi.rank_executor;
+                        pt.rank_executor = eb_executor_find(name != NULL ? name : "sequential");
+                        pt.rank_workers = (unsigned)plan->settings.mpi.rank_workers;
+                    }
                     for (int ki = 0; ki < b->workers_count; ki++) {
                         pt.workers = resolve_workers(pt.executor, b->workers[ki], cores);
                         if (pt.workers == 0 && !pt.executor->allows_unbounded) {

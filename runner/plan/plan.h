@@ -31,6 +31,11 @@ typedef struct eb_point {
      * coro_stack: EB_JOB_CORO_STACK_AUTO unless --coro-stack names one);
      * EB_JOB_CORO_STACK_AUTO for the others */
     int coro_stack;
+    /* executors with .ranks (mpi): what each rank runs, --rank-executor
+     * (NULL: sequential) with --rank-workers (0: unbounded), so that its
+     * tasks in flight and its computing threads are the ranks' sum */
+    const eb_executor *rank_executor;
+    unsigned rank_workers;
     /* The family name: "io.sleep/exec:coroutine/tasks:160/workers:0/
      * latency_us:10000/pin:compact" (and "/gil:5000" with a GIL); libbenchmark
      * appends "/manual_time". */
