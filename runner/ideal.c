@@ -25,7 +25,8 @@ const char eb_ideal_description[] =
     "parts on the threads that compute, and the best schedule of whole tasks on the tasks in "
     "flight, the CPU part's time per unit the least that the sequential points of the same work "
     "at any size show (each the smaller of its median less its waits and its CPU time); absent "
-    "when that sequential point did not run or failed. Each row's ideal_basis says which bound decided and whether the schedule is proven "
+    "when that sequential point did not run or failed. Each row's ideal_basis says which bound "
+    "decided and whether the schedule is proven "
     "best or a lower bound.";
 
 static bool same_params(const eb_point *a, const eb_point *b)

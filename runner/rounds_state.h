@@ -27,7 +27,7 @@ typedef struct rpoint {
     double *times;             /* [kept_n] real ns */
     size_t kept_n, kept_cap;
     size_t disturbed, redone;
-    int64_t wait_ideal_ns; /* a point of waits: its fixed ideal, else -1 */
+    int64_t wait_ideal_ns;  /* a point of waits: its fixed ideal, else -1 */
     eb_point_memory memory; /* the up-front estimate, checked before it starts */
 } rpoint;
 

@@ -112,7 +112,8 @@ static void every_executor_fetches_verified_responses(eb_reactor_kind kind)
                               executors[e], (long long)workers, (long long)conns);
                 else /* coroutines: a connection per task in flight, at most;
                         hybrid's threads one more each for their session */
-                    EB_CHECKF(conns >= 1 && conns <= TASKS + (e == 4 ? sysconf(_SC_NPROCESSORS_ONLN) : 0),
+                    EB_CHECKF(conns >= 1 &&
+                                  conns <= TASKS + (e == 4 ? sysconf(_SC_NPROCESSORS_ONLN) : 0),
                               "%s keepalive 1: %lld", executors[e], (long long)conns);
             }
         }
@@ -130,8 +131,8 @@ EB_TEST(io_uring_every_executor_fetches_verified_responses_with_every_keepalive)
 
 /* ---- the server's faults ------------------------------------------------------- */
 
-static const char *const prefixes[] = {"worker 0: ", "worker *: ", "coroutine *: ", "worker *: ",
-                                       "hybrid thread *: "};
+static const char *const prefixes[] = {
+    "worker 0: ", "worker *: ", "coroutine *: ", "worker *: ", "hybrid thread *: "};
 static const char *const executors[] = {"sequential", "threaded", "coroutine", "multiprocess",
                                         "hybrid"};
 

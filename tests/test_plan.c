@@ -169,8 +169,8 @@ EB_TEST(presets_expand_without_hidden_workloads)
          * promise the whole matrix: quick (CI's smoke test of everything) and
          * default (make bench). seeds is the articles' experiment and
          * crossover one sweep: each is checked for what it promises below. */
-        bool matrix = strcmp(eb_presets[i].name, "quick") == 0 ||
-                      strcmp(eb_presets[i].name, "default") == 0;
+        bool matrix =
+            strcmp(eb_presets[i].name, "quick") == 0 || strcmp(eb_presets[i].name, "default") == 0;
         for (size_t w = 0; matrix && w < eb_workload_count; w++) {
             for (size_t e = 0; e < eb_executor_count; e++) {
                 bool seen = false;

@@ -25,7 +25,7 @@ typedef struct figures {
     bool winner;
     bool has_base; /* base: the entity of the sequential point the speedup divides */
     size_t base;
-    bool beyond; /* beyond its physical bound (bound.h) */
+    bool beyond;      /* beyond its physical bound (bound.h) */
     eb_ratios ratios; /* speedup and efficiency with their 95% intervals */
 } figures;
 

@@ -64,7 +64,7 @@ typedef struct eb_row {
     /* the stack mode the point named (part of what tells points apart) and
      * the one its coroutines ran with; "" when absent */
     const char *coro_stack, *coro_stack_used;
-    double ideal_share;                    /* CPU work: ideal_ns / the reference's time; -1 */
+    double ideal_share; /* CPU work: ideal_ns / the reference's time; -1 */
 
     /* An interleaved run's repetition: the round it ran in and, for a
      * reference point, the wall time of its second run in that round (the

@@ -41,10 +41,10 @@ typedef enum eb_time_unit {
 
 /* How time is measured (default: CPU time of the benchmark thread). */
 typedef enum eb_timing {
-    EB_TIMING_CPU = 0,     /* the benchmark thread's CPU time drives iterations */
-    EB_TIMING_REAL,        /* wall-clock time (UseRealTime) */
-    EB_TIMING_MANUAL,      /* eb_state_set_iteration_time (UseManualTime) */
-    EB_TIMING_PROCESS_CPU, /* CPU time of all threads (MeasureProcessCPUTime) */
+    EB_TIMING_CPU = 0,          /* the benchmark thread's CPU time drives iterations */
+    EB_TIMING_REAL,             /* wall-clock time (UseRealTime) */
+    EB_TIMING_MANUAL,           /* eb_state_set_iteration_time (UseManualTime) */
+    EB_TIMING_PROCESS_CPU,      /* CPU time of all threads (MeasureProcessCPUTime) */
     EB_TIMING_PROCESS_CPU_REAL, /* both: process CPU reported, wall time drives */
 } eb_timing;
 

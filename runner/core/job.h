@@ -50,8 +50,8 @@ typedef struct eb_job {
     struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
                                       and hybrid executors' threads attach to */
     eb_coro_backend coro_backend;
-    int coro_stack; /* an eb_coro_stack_mode (coro.h), or EB_JOB_CORO_STACK_AUTO */
-    uint64_t seed; /* for workloads with randomness (jitter) */
+    int coro_stack;          /* an eb_coro_stack_mode (coro.h), or EB_JOB_CORO_STACK_AUTO */
+    uint64_t seed;           /* for workloads with randomness (jitter) */
     eb_reactor_kind reactor; /* the coroutine executor's fd waits: epoll or io_uring */
     /* A server the workload starts for the point (net.http): its event-loop
      * threads (0: one) and the PUs it may run on (NULL: any). */

@@ -12,20 +12,20 @@
 #include <sys/resource.h>
 
 typedef struct eb_job_result {
-    int64_t wall_ns;           /* whole job, executor start-up included (mpi: the job
-                                  between rank 0's barriers, the launch kept out) */
-    int64_t spawn_ns;          /* start-up alone: until every worker was ready (mpi:
-                                  until every rank was up, apart from wall_ns) */
-    int64_t cpu_user_ns;       /* this process and its reaped children */
+    int64_t wall_ns;     /* whole job, executor start-up included (mpi: the job
+                            between rank 0's barriers, the launch kept out) */
+    int64_t spawn_ns;    /* start-up alone: until every worker was ready (mpi:
+                            until every rank was up, apart from wall_ns) */
+    int64_t cpu_user_ns; /* this process and its reaped children */
     int64_t cpu_sys_ns;
-    int64_t children_cpu_ns;   /* the part of the above spent in child processes */
+    int64_t children_cpu_ns; /* the part of the above spent in child processes */
     int64_t ctx_switches_voluntary;
     int64_t ctx_switches_involuntary;
-    int64_t max_rss_kib;       /* peak, children included */
-    eb_gil_stats gil;          /* with job->gil: its counts over this job (threaded, hybrid) */
-    uint64_t steals;           /* hybrid: ready coroutines idle threads took from others */
-    int64_t run_delay_ns;      /* the workers' threads' wait for a CPU while runnable
-                                  (/proc/thread-self/schedstat); -1 where not given */
+    int64_t max_rss_kib;  /* peak, children included */
+    eb_gil_stats gil;     /* with job->gil: its counts over this job (threaded, hybrid) */
+    uint64_t steals;      /* hybrid: ready coroutines idle threads took from others */
+    int64_t run_delay_ns; /* the workers' threads' wait for a CPU while runnable
+                             (/proc/thread-self/schedstat); -1 where not given */
     /* The coroutine executor's stacks (zero elsewhere), for the document:
      * the mode (0 separate, 1 copy: coro.h), each coroutine's stack
      * (separate) or the shared run stack (copy), the slots (separate) or
@@ -47,13 +47,13 @@ typedef struct eb_job_result {
     /* What the workload measured beside the job (workload.h: run_end);
      * all zero for workloads without run_end. */
     eb_workload_figures workload;
-    int status;                /* 0, or a negative errno / EB_E* code */
-    char error[768];           /* when status != 0: what happened, precisely (which
-                                  limit, when a limit refused a worker: oslimits.h) */
+    int status;      /* 0, or a negative errno / EB_E* code */
+    char error[768]; /* when status != 0: what happened, precisely (which
+                        limit, when a limit refused a worker: oslimits.h) */
 } eb_job_result;
 
-int eb_job_alloc(eb_job *job);      /* maps the shared arrays, resets them */
-void eb_job_reset(eb_job *job);     /* before another run of the same job */
+int eb_job_alloc(eb_job *job);  /* maps the shared arrays, resets them */
+void eb_job_reset(eb_job *job); /* before another run of the same job */
 void eb_job_free(eb_job *job);
 /* Runs task `task` as worker `worker`: stamps start/end, current_task, result.
  * Returns run_task's status. Every executor calls this, never run_task. */

@@ -19,7 +19,7 @@
 
 /* A declared parameter: integer-valued, with a default, bounds and a unit. */
 typedef struct eb_param_def {
-    const char *key;  /* as written in --param key=value and in names: "latency_us" */
+    const char *key; /* as written in --param key=value and in names: "latency_us" */
     int64_t default_value;
     int64_t min, max; /* inclusive bounds, checked when the plan is built */
     const char *unit; /* "elements", "us", "%", "" */
@@ -57,10 +57,10 @@ typedef struct eb_workload {
     const char *name;        /* "cpu.sumsq", "io.sleep" */
     const char *description; /* one line */
     eb_workload_kind kind;
-    bool hidden;             /* fault injection (test.*): never in presets */
+    bool hidden; /* fault injection (test.*): never in presets */
     const eb_param_def *params;
     size_t param_count;
-    uint64_t default_tasks;  /* --tasks when neither the flag nor a preset says */
+    uint64_t default_tasks; /* --tasks when neither the flag nor a preset says */
 
     /* Once per job, before any worker exists (not timed). May set
      * job->workload_state; it is read-only afterwards (workers may be forked). */

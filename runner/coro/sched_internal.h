@@ -66,7 +66,7 @@ struct eb_sched {
     size_t heap_len;
     timer *ring; /* timers parked in deadline order, oldest first (timer_push) */
     size_t ring_head, ring_len;
-    size_t timer_cap; /* the heap's and the ring's room: max_coros, a group's total in one */
+    size_t timer_cap;      /* the heap's and the ring's room: max_coros, a group's total in one */
     eb_timer_store timers; /* where heap and ring live, kept between schedulers */
     eb_coro *current;
     eb_coro *due[WAKE_BATCH]; /* popped, about to be resumed */

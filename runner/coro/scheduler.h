@@ -76,14 +76,14 @@ typedef bool (*eb_sched_next_fn)(void *ctx, uint64_t *arg);
 
 /* Counts since creation; first_wave_ns of the last run. */
 typedef struct eb_sched_stats {
-    uint64_t started;      /* coroutines started */
-    uint64_t max_alive;    /* most alive at once */
-    uint64_t parks;        /* waits that parked a coroutine */
-    uint64_t sleeps;       /* precise sleeps of the whole thread (everyone parked) */
-    int64_t first_wave_ns; /* eb_now_ns() when the first min(max_coros, all) had started */
-    uint64_t fd_parks;     /* waits on a file descriptor that parked a coroutine */
-    uint64_t steals;       /* group: ready coroutines this member took from others */
-    uint64_t wakeups;      /* group: sleeping members this one woke to steal */
+    uint64_t started;       /* coroutines started */
+    uint64_t max_alive;     /* most alive at once */
+    uint64_t parks;         /* waits that parked a coroutine */
+    uint64_t sleeps;        /* precise sleeps of the whole thread (everyone parked) */
+    int64_t first_wave_ns;  /* eb_now_ns() when the first min(max_coros, all) had started */
+    uint64_t fd_parks;      /* waits on a file descriptor that parked a coroutine */
+    uint64_t steals;        /* group: ready coroutines this member took from others */
+    uint64_t wakeups;       /* group: sleeping members this one woke to steal */
     uint64_t timers_reused; /* timer entries found resident, kept from an earlier
                                scheduler (timer_store.h); 0: fresh arrays */
 } eb_sched_stats;

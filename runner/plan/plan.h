@@ -58,7 +58,7 @@ typedef struct eb_plan_block {
     size_t param_count;
     const char *gil;             /* "off", "on" or "off,on" (NULL: off) */
     const char *gil_interval_us; /* "5000,100": with gil on (NULL: 5000) */
-    const char *coro_stacks; /* "auto,separate,copy": for executors with .coroutines */
+    const char *coro_stacks;     /* "auto,separate,copy": for executors with .coroutines */
 } eb_plan_block;
 
 typedef struct eb_plan {

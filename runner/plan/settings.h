@@ -55,7 +55,6 @@ typedef struct eb_settings {
     bool given[64]; /* by table entry: given on the command line */
 } eb_settings;
 
-
 /* ---- the table ------------------------------------------------------------------
  * Compiled into settings.c alone (which defines EB_SETTINGS_TABLE); it is here
  * so that an option's value and its entry are declared side by side. */

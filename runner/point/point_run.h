@@ -13,13 +13,13 @@ typedef struct point_run {
     eb_job job;
     eb_gil *gil; /* the point's GIL (--gil on), NULL for free threads */
     bool warmed;
-    int64_t cold_run_ns; /* the first warm-up run's wall time, 0 without warm-up */
-    int rep;             /* repetitions completed (in this libbenchmark run) */
-    int maps;            /* PU maps room: the repetitions of one libbenchmark run */
-    char failed[1024];   /* the first failure, for every later repetition too */
-    eb_pu_map *pus;      /* [maps] */
-    int64_t *durations;  /* scratch, [tasks] */
-    int coro_stack_used; /* the stack mode the coroutines ran with; -1: none ran */
+    int64_t cold_run_ns;     /* the first warm-up run's wall time, 0 without warm-up */
+    int rep;                 /* repetitions completed (in this libbenchmark run) */
+    int maps;                /* PU maps room: the repetitions of one libbenchmark run */
+    char failed[1024];       /* the first failure, for every later repetition too */
+    eb_pu_map *pus;          /* [maps] */
+    int64_t *durations;      /* scratch, [tasks] */
+    int coro_stack_used;     /* the stack mode the coroutines ran with; -1: none ran */
     cpu_set_t server_cpuset; /* --server-cpuset's CPUs (job->server_cpuset) */
 } point_run;
 
