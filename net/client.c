@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include "body.h"
+#include "decimal.h"
 #include "wait.h"
 
 #include <errno.h>
@@ -125,26 +126,13 @@ static char *put_text(char *p, const char *text)
     return p + n;
 }
 
-static char *put_u64(char *p, uint64_t v)
-{
-    char digits[20];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        *p++ = digits[--n];
-    return p;
-}
-
 /* By hand: snprintf's frames would not fit a small coroutine stack. */
 static size_t format_request(char *buf, uint64_t task, uint16_t port, bool keepalive)
 {
     char *p = put_text(buf, "GET /task/");
-    p = put_u64(p, task);
+    p = eb_put_decimal(p, task);
     p = put_text(p, " HTTP/1.1\r\nHost: 127.0.0.1:");
-    p = put_u64(p, port);
+    p = eb_put_decimal(p, port);
     p = put_text(p, keepalive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
     return (size_t)(p - buf);
 }

@@ -416,26 +416,22 @@ int eb_net_server_start(const eb_net_server_config *config, eb_net_server **out)
     if (config->threads > EB_NET_SERVER_MAX_THREADS || config->jitter_pct > 100 ||
         config->latency_us < 0)
         return -EINVAL;
-    eb_net_server *s = calloc(1, sizeof *s);
-    if (s == NULL) return -ENOMEM;
-    s->stats =
-        mmap(NULL, sizeof *s->stats, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (s->stats == MAP_FAILED) {
-        free(s);
-        return -ENOMEM;
-    }
+    /* The server's handle is made after the fork: a forked server would
+     * otherwise hold a copy it never frees (valgrind counts it lost). */
+    eb_net_server_stats *stats =
+        mmap(NULL, sizeof *stats, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (stats == MAP_FAILED) return -ENOMEM;
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) {
         int err = -errno;
-        munmap(s->stats, sizeof *s->stats);
-        free(s);
+        munmap(stats, sizeof *stats);
         return err;
     }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(p[0]);
-        child_main(config, p[1], s->stats, parent);
+        child_main(config, p[1], stats, parent);
     }
     int err = pid < 0 ? -errno : 0;
     close(p[1]);
@@ -443,16 +439,18 @@ int eb_net_server_start(const eb_net_server_config *config, eb_net_server **out)
     if (err == 0) err = read_ready(p[0], &ready);
     close(p[0]);
     if (err == 0) err = ready.error;
+    eb_net_server *s = err == 0 ? calloc(1, sizeof *s) : NULL;
+    if (err == 0 && s == NULL) err = -ENOMEM;
     if (err != 0) {
         if (pid > 0) {
             int status;
             kill(pid, SIGKILL);
             reap(pid, false, &status, NULL);
         }
-        munmap(s->stats, sizeof *s->stats);
-        free(s);
+        munmap(stats, sizeof *stats);
         return err;
     }
+    s->stats = stats;
     s->pid = pid;
     s->port = ready.port;
     *out = s;

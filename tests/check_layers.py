@@ -25,7 +25,7 @@ LAYERS = {
     "hist": [],
     "runner/coro": ["wait"],
     "runner/core": ["runner/coro", "wait", "lib/base"],
-    "net": ["wait"],
+    "net": ["wait", "lib/base"],
     "workloads": ["runner/core", "net", "hist"],
     "runner/executors": ["workloads", "runner/core"],
     "runner/mpi": ["runner/executors", "lib/base"],

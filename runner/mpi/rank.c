@@ -8,6 +8,7 @@
  * gathers every task's result and times and every rank's host and PU,
  * verifies them, and prints them for the executor on stdout (mpi_config.h:
  * EB_MPI_LINE lines). Arguments are key=value words (mpi.c writes them). */
+#include "decimal.h"
 #include "executor.h"
 #include "mpi_config.h"
 #include "pin.h"
@@ -76,18 +77,6 @@ const char *__asan_default_options(void)
 static eb_job *described; /* for the SIGUSR1 handler: which tasks are stuck */
 static int described_rank;
 
-static void put_u64(char *buf, size_t *len, uint64_t v)
-{
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        buf[(*len)++] = digits[--n];
-}
-
 /* mpirun forwards the executor's SIGUSR1 (a point past --timeout): say which
  * of this rank's tasks ended and which never did (write(2) only). */
 static void on_describe(int sig)
@@ -102,9 +91,9 @@ static void on_describe(int sig)
         const char *what = job->task_end_ns[t] >= 0 ? EB_MPI_LINE " ended " : EB_MPI_LINE " stuck ";
         memcpy(line, what, strlen(what));
         len += strlen(what);
-        put_u64(line, &len, (uint64_t)described_rank);
+        len = (size_t)(eb_put_decimal(line + len, (uint64_t)described_rank) - line);
         line[len++] = ' ';
-        put_u64(line, &len, t);
+        len = (size_t)(eb_put_decimal(line + len, t) - line);
         line[len++] = '\n';
         if (write(STDOUT_FILENO, line, len) < 0) return;
     }

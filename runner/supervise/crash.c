@@ -2,6 +2,8 @@
  * async-signal-safe. */
 #include "crash.h"
 
+#include "decimal.h"
+
 #include "current_task.h"
 
 #include <errno.h>
@@ -32,14 +34,8 @@ static void put(line *l, const char *s)
 
 static void put_u64(line *l, uint64_t v)
 {
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0 && l->len < sizeof l->text - 2)
-        l->text[l->len++] = digits[--n];
+    if (l->len + EB_DECIMAL_MAX < sizeof l->text - 2)
+        l->len = (size_t)(eb_put_decimal(l->text + l->len, v) - l->text);
 }
 
 static void emit(line *l)
