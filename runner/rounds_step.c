@@ -83,6 +83,11 @@ static int run_one(rounds_run *r, rgroup *g, run_out *o, int64_t round)
         o->real_ns = (int64_t)o->part.rows[0].real_ns;
         int64_t own = 0;
         eb_results_context_take_int(&o->part, EB_CONTEXT_POINT, EB_KEY_OWN_CPU_NS, &own);
+        /* a workload's server (net.http) is the point's too: a child it has
+         * not reaped, so not in the point's rusage, but its CPU is in the row */
+        double server = 0;
+        if (eb_row_number(&o->part.rows[0], EB_KEY_SERVER_CPU_NS, &server) && server > 0)
+            own += (int64_t)server;
         o->own_ns = own + self_ns;
         int64_t busy = 0, steal = 0;
         if (stat_ok) eb_cpu_times_delta(&a, &b, g->pus, g->pu_count, &busy, &steal);

@@ -311,21 +311,21 @@ EB_TEST(a_zero_target_runs_exactly_the_rounds_asked_for)
 EB_TEST(a_round_is_disturbed_past_each_threshold_and_says_which)
 {
     eb_settings s;
-    eb_settings_init(&s); /* 10% foreign CPU, 5% steal, 10% probe drift */
+    eb_settings_init(&s); /* 10% foreign CPU, 5% steal, 25% probe drift */
     char why[400];
     eb_round_load quiet = {
-        .capacity_ns = 1000000000, .foreign_ns = 90000000, .steal_ns = 40000000, .drift = 0.09};
+        .capacity_ns = 1000000000, .foreign_ns = 90000000, .steal_ns = 40000000, .drift = 0.24};
     EB_CHECKF(!eb_round_disturbed(&s, &quiet, why, sizeof why) && why[0] == '\0', "%s", why);
     eb_round_load busy = {
         .capacity_ns = 1000000000, .foreign_ns = 234000000, .steal_ns = 0, .drift = -1};
     EB_CHECK(eb_round_disturbed(&s, &busy, why, sizeof why));
     EB_CHECKF(strcmp(why, "foreign CPU 23.4% > 10%") == 0, "%s", why);
     eb_round_load all = {
-        .capacity_ns = 1000000000, .foreign_ns = 200000000, .steal_ns = 60000000, .drift = 0.121};
+        .capacity_ns = 1000000000, .foreign_ns = 200000000, .steal_ns = 60000000, .drift = 0.261};
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why));
-    EB_CHECKF(strcmp(why, "foreign CPU 20.0% > 10%; steal 6.0% > 5%; probe drift 12.1% > 10%") == 0,
+    EB_CHECKF(strcmp(why, "foreign CPU 20.0% > 10%; steal 6.0% > 5%; probe drift 26.1% > 25%") == 0,
               "%s", why);
-    s.rounds.max_probe_drift = 2000; /* --max-probe-drift 20 */
+    s.rounds.max_probe_drift = 3000; /* --max-probe-drift 30 */
     EB_CHECK(eb_round_disturbed(&s, &all, why, sizeof why) && strstr(why, "probe") == NULL);
 }
 

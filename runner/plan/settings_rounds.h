@@ -113,7 +113,7 @@ typedef struct eb_rounds_settings {
      .offset = EB_AT(rounds.max_probe_drift),
      .min = 0,
      .max = 10000,
-     .value = 1000,
+     .value = 2500,
      .help = "... or a probe of ~1 ms of sumsq on each moved by PCT from before to after it",
      .context_key = "max_probe_drift_pct"},
 /* clang-format on */
