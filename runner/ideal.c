@@ -67,7 +67,8 @@ static bool unit_cpu_ns(const eb_doc *doc, const eb_point *q, double *ns_per_uni
     if (!eb_results_run_figures(&doc->results, run_name, &f) || f.median_ns <= 0) return false;
     eb_job job;
     eb_point_job(q, &job);
-    double cpu = f.median_ns - (double)q->tasks * (double)q->workload->task_wait_ns(&job);
+    int64_t wait = q->workload->task_wait_ns != NULL ? q->workload->task_wait_ns(&job) : 0;
+    double cpu = f.median_ns - (double)q->tasks * (double)wait;
     if (f.cpu_median_ns >= 0 && f.cpu_median_ns < cpu) cpu = f.cpu_median_ns;
     double units = 0;
     for (uint64_t t = 0; t < q->tasks; t++)
@@ -79,9 +80,19 @@ static bool unit_cpu_ns(const eb_doc *doc, const eb_point *q, double *ns_per_uni
 /* Mixed work: the waits overlapped with the best schedule of the CPU parts
  * (makespan_mix.h). The CPU part's time per cost unit: the smallest that the
  * sequential points of the same work at any size (the first parameter) in
- * this run show. Each of them also spends CPU on its waits, which the
- * overlapping executors spend once: that cost weighs least where a task
- * computes most, and an ideal must not grow by it. */
+ * this run show, or those of the workload that is its CPU part (cpu_part:
+ * cpu.sumsq for mix.waitsum). Each sequential point of mixed work also
+ * spends CPU on its waits (a wait's precise end is spun), which the
+ * overlapping executors spend once: 100 waits of 10 ms took 8 ms of a
+ * sequential point's 64 ms of CPU here, and made the coroutine executor
+ * 112% of an ideal drawn from it. An ideal must not grow by that cost. */
+static bool cpu_part_of(const eb_point *q, const eb_point *p)
+{
+    if (q->workload == p->workload)
+        return memcmp(q->params + 1, p->params + 1, sizeof q->params - sizeof q->params[0]) == 0;
+    return p->workload->cpu_part != NULL && strcmp(q->workload->name, p->workload->cpu_part) == 0;
+}
+
 static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point *p,
                          const eb_point *seq, eb_job *job, const eb_topology *topo, char *basis,
                          size_t len)
@@ -95,10 +106,9 @@ static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point 
     for (size_t i = 0; i < plan->count; i++) {
         const eb_point *q = &plan->points[i];
         double npu;
-        if (q == seq || !q->executor->reference || q->workload != p->workload ||
-            q->tasks != p->tasks ||
-            memcmp(q->params + 1, p->params + 1, sizeof q->params - sizeof q->params[0]) != 0 ||
-            !unit_cpu_ns(doc, q, &npu) || npu <= 0 || npu >= ns_per_unit)
+        if (q == seq || !q->executor->reference || q->gil_interval_us > 0 || !cpu_part_of(q, p) ||
+            (q->workload == p->workload && q->tasks != p->tasks) || !unit_cpu_ns(doc, q, &npu) ||
+            npu <= 0 || npu >= ns_per_unit)
             continue;
         ns_per_unit = npu;
         from = q;
@@ -130,9 +140,11 @@ static int64_t mix_ideal(const eb_doc *doc, const eb_plan *plan, const eb_point 
                  c.cores == 1 ? "core" : "cores");
     snprintf(basis, len,
              "mixed: %s (%s; CPU %.4f ns a unit: the least of the sequential points, at "
-             "%s=%" PRId64 ")",
+             "%s%s%s=%" PRId64 ")",
              decided, mb.exact ? "exact" : "a lower bound", ns_per_unit,
-             from->workload->params[0].key, from->params[0]);
+             from->workload != p->workload ? from->workload->name : "",
+             from->workload != p->workload ? " " : "", from->workload->params[0].key,
+             from->params[0]);
     return (int64_t)llround(mb.ns);
 }
 
@@ -150,9 +162,11 @@ static int64_t ideal_of(eb_doc *doc, const eb_plan *plan, const eb_point *p,
             snprintf(basis, len, "none: a task's nominal wait is 0 ns, so no wait bounds it");
             return -1;
         }
-        snprintf(basis, len,
-                 "ceil(%" PRIu64 " tasks / %" PRIu64 " in flight) x %" PRId64 " ns wait", p->tasks,
-                 eb_point_in_flight(p), wait);
+        uint64_t waiting =
+            p->workload->waiting_tasks != NULL ? p->workload->waiting_tasks(&job) : p->tasks;
+        snprintf(basis, len, "ceil(%" PRIu64 " %s / %" PRIu64 " in flight) x %" PRId64 " ns wait",
+                 waiting, waiting == p->tasks ? "tasks" : "waiting tasks", eb_point_in_flight(p),
+                 wait);
         return ideal;
     }
     const eb_point *seq = reference_point(plan, p);

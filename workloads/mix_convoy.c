@@ -47,11 +47,17 @@ static int convoy_verify(const eb_job *job, char *why, size_t why_len)
     return eb_check_task_sum(job, 0, (uint64_t)job->params[PARAM_N], why, why_len);
 }
 
-/* Its ideal as a job of waits: ceil(tasks / in flight) x the wait, a lower
- * bound (task 0's CPU runs beside the waits on another core at best). */
+/* Its ideal as a job of waits: ceil(waiting tasks / in flight) x the wait, a
+ * lower bound (task 0 does not wait; its CPU runs beside the waits on
+ * another core at best). */
 static int64_t convoy_task_wait_ns(const eb_job *job)
 {
     return job->params[PARAM_LATENCY_US] * 1000;
+}
+
+static uint64_t convoy_waiting_tasks(const eb_job *job)
+{
+    return job->tasks > 0 ? job->tasks - 1 : 0;
 }
 
 const eb_workload eb_workload_mix_convoy = {
@@ -65,4 +71,5 @@ const eb_workload eb_workload_mix_convoy = {
     .run_task = convoy_run_task,
     .verify = convoy_verify,
     .task_wait_ns = convoy_task_wait_ns,
+    .waiting_tasks = convoy_waiting_tasks,
 };

@@ -62,4 +62,5 @@ const eb_workload eb_workload_mix_waitsum = {
     .verify = waitsum_verify,
     .task_wait_ns = waitsum_task_wait_ns,
     .task_cost = waitsum_task_cost,
+    .cpu_part = "cpu.sumsq", /* the same kernel, n + i elements a task */
 };

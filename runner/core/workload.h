@@ -81,6 +81,14 @@ typedef struct eb_workload {
     int (*verify)(const struct eb_job *job, char *why, size_t why_len);
     /* The nominal wait of one task in ns (EB_WORK_WAIT, EB_WORK_MIX), for the ideal time. */
     int64_t (*task_wait_ns)(const struct eb_job *job);
+    /* EB_WORK_WAIT: how many of the job's tasks wait (NULL: all of them); the
+     * others take no time the ideal counts (mix.convoy's task 0). */
+    uint64_t (*waiting_tasks)(const struct eb_job *job);
+    /* EB_WORK_MIX: the workload whose task is its CPU part, unit for unit of
+     * task_cost (mix.waitsum: "cpu.sumsq"), so that the CPU part's time per
+     * unit may come from that workload's sequential points too, which spend
+     * nothing on waits. NULL: none. */
+    const char *cpu_part;
     /* The relative cost of task `task` (EB_WORK_CPU; EB_WORK_MIX: its CPU
      * part), in any unit (cpu.sumsq: its n + task elements), for the ideal
      * time: the best schedule of whole tasks depends on their sizes. NULL:

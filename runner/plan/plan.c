@@ -112,7 +112,9 @@ int64_t eb_point_wait_ideal_ns(const eb_point *p, int64_t *wait_ns)
     int64_t wait = p->workload->task_wait_ns != NULL ? p->workload->task_wait_ns(&job) : 0;
     if (wait_ns != NULL) *wait_ns = wait;
     uint64_t in_flight = eb_point_in_flight(p);
-    return (int64_t)((p->tasks + in_flight - 1) / in_flight) * wait;
+    uint64_t waiting =
+        p->workload->waiting_tasks != NULL ? p->workload->waiting_tasks(&job) : p->tasks;
+    return (int64_t)((waiting + in_flight - 1) / in_flight) * wait;
 }
 
 int eb_point_pin_plan(const eb_point *p, const eb_topology *topo, eb_pin_plan **pin,
