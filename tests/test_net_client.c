@@ -85,27 +85,56 @@ EB_TEST(without_keepalive_each_request_has_its_own_connection_closed_by_the_serv
 /* TIME_WAIT sockets of loopback connections to or from `port`
  * (/proc/net/tcp, state 06): on the server's side (its local port is
  * `port`) and on the client's (its remote port is `port`). */
-static void time_waits(uint16_t port, unsigned *server_side, unsigned *client_side)
+/* A TIME_WAIT socket on loopback, by its two ports. */
+typedef struct tw_pair {
+    unsigned local, remote;
+} tw_pair;
+
+#define TW_MAX 4096
+
+/* The TIME_WAIT sockets with `port` on either side, into pairs (at most TW_MAX). */
+static size_t time_wait_pairs(uint16_t port, tw_pair *pairs)
 {
-    *server_side = *client_side = 0;
+    size_t n = 0;
     FILE *f = fopen("/proc/net/tcp", "r");
     EB_REQUIRE(f != NULL);
     char line[256];
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (fgets(line, sizeof line, f) != NULL && n < TW_MAX) {
         unsigned local_port, remote_port, state;
         if (sscanf(line, " %*d: %*8x:%x %*8x:%x %x", &local_port, &remote_port, &state) != 3)
             continue;
-        if (state != 0x06) continue;
-        *server_side += local_port == port;
-        *client_side += remote_port == port;
+        if (state == 0x06 && (local_port == port || remote_port == port))
+            pairs[n++] = (tw_pair){local_port, remote_port};
     }
     fclose(f);
+    return n;
+}
+
+/* The TIME_WAITs of this test's connections to `port`: those not in
+ * `before` (an earlier test's server may have had the same port, and its
+ * clients' TIME_WAITs last 60 s). */
+static void time_waits(uint16_t port, const tw_pair *before, size_t n_before, unsigned *server_side,
+                       unsigned *client_side)
+{
+    static tw_pair now[TW_MAX];
+    size_t n = time_wait_pairs(port, now);
+    *server_side = *client_side = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool old = false;
+        for (size_t j = 0; j < n_before && !old; j++)
+            old = before[j].local == now[i].local && before[j].remote == now[i].remote;
+        if (old) continue;
+        *server_side += now[i].local == port;
+        *client_side += now[i].remote == port;
+    }
 }
 
 EB_TEST(without_keepalive_the_time_wait_is_the_servers_so_no_client_port_is_held)
 {
     eb_net_server *s = start(100, 0, EB_NET_FAULT_NONE, 0);
     uint16_t port = eb_net_server_port(s);
+    static tw_pair before[TW_MAX];
+    size_t n_before = time_wait_pairs(port, before);
     eb_http_conn c;
     eb_http_conn_init(&c, port, false);
     for (uint64_t i = 0; i < 200; i++) {
@@ -113,7 +142,7 @@ EB_TEST(without_keepalive_the_time_wait_is_the_servers_so_no_client_port_is_held
         EB_REQUIRE(eb_http_get_task(&c, i, eb_now_ns() + 10 * SECOND, &r) == 0);
     }
     unsigned server_side, client_side;
-    time_waits(port, &server_side, &client_side);
+    time_waits(port, before, n_before, &server_side, &client_side);
     /* the server closed first every time: the client's ports are free at once */
     EB_CHECKF(client_side == 0 && server_side >= 190,
               "TIME_WAIT: %u on the client's side, %u on the server's", client_side, server_side);
