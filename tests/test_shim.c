@@ -223,16 +223,19 @@ EB_TEST(paused_time_is_not_counted)
 {
     int yes = 1, no = 0;
     eb_bench *b = eb_bench_register("shim.paused", bm_pausing, &yes);
-    eb_bench_iterations(eb_bench_timing(b, EB_TIMING_REAL), 20);
+    eb_bench_iterations(eb_bench_timing(b, EB_TIMING_REAL), 100);
     b = eb_bench_register("shim.unpaused", bm_pausing, &no);
-    eb_bench_iterations(eb_bench_timing(b, EB_TIMING_REAL), 20);
+    eb_bench_iterations(eb_bench_timing(b, EB_TIMING_REAL), 100);
     json_t *doc = run_benchmarks_json("^shim\\.(un)?paused", NULL);
-    json_t *paused = find_row(doc, "shim.paused/iterations:20/real_time");
-    json_t *unpaused = find_row(doc, "shim.unpaused/iterations:20/real_time");
+    json_t *paused = find_row(doc, "shim.paused/iterations:100/real_time");
+    json_t *unpaused = find_row(doc, "shim.unpaused/iterations:100/real_time");
     EB_REQUIRE(paused != NULL && unpaused != NULL);
-    /* The 2 ms sleep is excluded from one and included in the other. */
+    /* The 2 ms sleep is excluded from one and included in the other. Counted,
+     * paused would be about unpaused; half of it leaves room for a thread
+     * preempted between resume and pause under ctest -j8 on 2 cores (20
+     * iterations at a quarter failed once so), 100 iterations dilute it. */
     double p = row_number(paused, "real_time"), u = row_number(unpaused, "real_time");
-    EB_CHECKF(p < 0.25 * u, "paused %g ns vs unpaused %g ns per iteration", p, u);
+    EB_CHECKF(p < 0.5 * u, "paused %g ns vs unpaused %g ns per iteration", p, u);
     json_decref(doc);
 }
 
