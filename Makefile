@@ -53,10 +53,14 @@ all: build
 deps:
 	@tools/install-deps.sh build $(if $(filter 1 ON on yes,$(MPI)),mpi)
 
+# With MPI=1 Open MPI may have been installed since the build folder was
+# configured: forget what an earlier configure did not find, so it is searched again.
+MPI_RESEARCH = $(if $(filter 1 ON on yes,$(MPI)),-U 'MPI_*')
+
 build: deps
 	@mkdir -p $(BUILD)
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DEXECBENCH_WERROR=$(WERROR) \
-	    -DEXECBENCH_SANITIZE=$(SANITIZE) $(CMAKE_ARGS) >$(BUILD)/configure.log 2>&1 \
+	    -DEXECBENCH_SANITIZE=$(SANITIZE) $(MPI_RESEARCH) $(CMAKE_ARGS) >$(BUILD)/configure.log 2>&1 \
 	    || { cat $(BUILD)/configure.log; exit 1; }
 	@cmake --build $(BUILD) -j $(JOBS)
 
