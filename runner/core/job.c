@@ -71,6 +71,7 @@ void eb_job_reset(eb_job *job)
     memset(job->task_start_ns, 0xff, (size_t)job->tasks * sizeof(int64_t)); /* -1 */
     memset(job->task_end_ns, 0xff, (size_t)job->tasks * sizeof(int64_t));
     job->start_ns = 0;
+    job->end_ns = 0;
 }
 
 void eb_job_free(eb_job *job)
@@ -166,12 +167,18 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark)
     getrusage(RUSAGE_CHILDREN, &mark->children);
     mark->gil = (eb_gil_stats){0};
     if (job->gil != NULL) eb_gil_get_stats(job->gil, &mark->gil);
+    job->end_ns = 0;
     job->start_ns = eb_now_ns();
+}
+
+void eb_job_stop_clock(eb_job *job)
+{
+    job->end_ns = eb_now_ns();
 }
 
 void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out)
 {
-    out->wall_ns = eb_now_ns() - job->start_ns;
+    out->wall_ns = (job->end_ns > 0 ? job->end_ns : eb_now_ns()) - job->start_ns;
     struct rusage self, children;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);

@@ -81,6 +81,8 @@ typedef struct eb_job {
     unsigned worker_slots;       /* max(workers, threads, 1) */
     _Atomic uint64_t *next_task; /* the shared task counter */
     int64_t start_ns;            /* eb_now_ns() when the timed job began */
+    int64_t end_ns;              /* eb_now_ns() when it ended, when the executor stopped the
+                                    clock before its teardown (eb_job_stop_clock); 0: at eb_job_end */
 
     /* private to job.c */
     void *shared_base;

@@ -12,8 +12,9 @@
 #include <sys/resource.h>
 
 typedef struct eb_job_result {
-    int64_t wall_ns;     /* whole job, executor start-up included (mpi: the job
-                            between rank 0's barriers, the launch kept out) */
+    int64_t wall_ns;     /* whole job, executor start-up included, until the last
+                            worker finished (mpi: the job between rank 0's
+                            barriers, the launch kept out) */
     int64_t spawn_ns;    /* start-up alone: until every worker was ready (mpi:
                             until every rank was up, apart from wall_ns) */
     int64_t cpu_user_ns; /* this process and its reaped children */
@@ -72,7 +73,11 @@ typedef struct eb_usage_mark {
 
 /* Starts the timed job: job->start_ns = now, resource usage noted. */
 void eb_job_begin(eb_job *job, eb_usage_mark *mark);
-/* Ends it: fills wall_ns, spawn_ns (the last worker's ready time), CPU times,
+/* Stops the job's clock where the job's work ended, for an executor whose
+ * teardown comes after it (multiprocess: its workers' exit and reaping);
+ * eb_job_end then fills the rest, the reaped workers' CPU included. */
+void eb_job_stop_clock(eb_job *job);
+/* Ends it: fills wall_ns (to eb_job_stop_clock's stamp, else now), spawn_ns (the last worker's ready time), CPU times,
  * context switches, peak RSS and, with job->gil, the GIL's counts over the
  * job. Leaves status and error as they are. */
 void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out);

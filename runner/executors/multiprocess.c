@@ -3,16 +3,25 @@
  * The job's arrays are MAP_SHARED (job.c), so the workers take tasks from the
  * same atomic counter and write results, task times and their slots where the
  * leader reads them. Each worker's failure (which stage, which task, which
- * errno) goes into a small shared report area of this file's own. The leader
- * waits for whichever worker ends first: a worker killed by a signal is named
- * with the task its slot says it was running, the others are killed and
- * reaped, and the job fails at once — never a wait on a worker that is gone.
- * Only workers are reaped: a workload's server, another child of this
- * process, is its owner's to reap (and to describe when it died). */
+ * errno) goes into a small shared report area of this file's own.
+ *
+ * Each worker holds the only write end of a pipe of its own: it writes one
+ * byte there when it has run out of tasks, and its end closes when it exits,
+ * whatever ends it. The leader polls the read ends, so it learns of a
+ * finished worker and of a dead one alike, without a busy wait and without
+ * waiting on another child of this process (a workload's server is its
+ * owner's to reap and describe). The job's clock stops when the last worker
+ * has said it finished, as a Pool's map returns with the last result; the
+ * workers' exit and reaping come after it, as the mpi ranks' do (their CPU is
+ * still counted: it is read once they are reaped). A worker killed by a
+ * signal is named with the task its slot says it was running, the others are
+ * killed and reaped, and the job fails at once. */
 #include "executor.h"
 #include "oslimits.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +43,8 @@ typedef struct worker_report {
 
 enum { EXIT_FAILED = 1, EXIT_ORPHANED = 2 };
 
-static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, pid_t leader)
+static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, pid_t leader,
+                                  int finished_fd)
 {
     /* A worker never outlives its leader (a killed point leaves no orphans). */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -65,6 +75,10 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
             atomic_store(job->next_task, job->tasks); /* the others stop after theirs */
             _exit(EXIT_FAILED);
         }
+    }
+    /* Out of tasks: tell the leader, whose clock stops at the last of these. */
+    const char one = 1;
+    while (write(finished_fd, &one, 1) < 0 && errno == EINTR) {
     }
     /* _exit, not exit: the leader's stdio buffers and atexit handlers are not ours. */
     _exit(0);
@@ -117,47 +131,40 @@ static void kill_all(const pid_t *pids, const bool *live, unsigned n)
         if (live[i]) kill(pids[i], SIGKILL);
 }
 
-/* The next worker to end, reaped (its wait status in *status): whichever
- * ends first. Another child of this process (a workload's server) is left
- * unreaped for its owner, who reads its end: once one has ended, waitid
- * would keep finding it first, so from then on each live worker is looked
- * at in turn every millisecond. Returns the pid, 0 when none had ended
- * (look again), or -1 with errno. */
-static pid_t next_end(const pid_t *pids, const bool *live, unsigned n, bool *foreign_ended,
-                      int *status)
+/* Reaps worker w (blocking), and describes its end into out when it was not
+ * clean and the job had not failed yet. */
+static void reap(const eb_job *job, unsigned w, pid_t *pids, bool *live, const worker_report *rep,
+                 int64_t oom_kills, unsigned started, eb_job_result *out)
 {
-    if (!*foreign_ended) {
-        siginfo_t info;
-        memset(&info, 0, sizeof info);
-        if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) return -1;
-        for (unsigned w = 0; w < n; w++)
-            if (live[w] && pids[w] == info.si_pid) return waitpid(info.si_pid, status, 0);
-        *foreign_ended = true;
-        return 0;
+    int status = 0;
+    while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR) {
     }
-    for (unsigned w = 0; w < n; w++) {
-        pid_t pid = live[w] ? waitpid(pids[w], status, WNOHANG) : 0;
-        if (pid != 0) return pid;
+    live[w] = false;
+    bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!clean && out->status == 0) {
+        describe_end(job, w, status, rep, oom_kills, out);
+        /* The job has failed: the rest of the pool has nothing left to prove. */
+        atomic_store(job->next_task, job->tasks);
+        kill_all(pids, live, started);
     }
-    nanosleep(&(struct timespec){0, 1000000}, NULL);
-    return 0;
 }
 
 static int multiprocess_run(eb_job *job, eb_job_result *out)
 {
     unsigned n = job->workers;
     if (n == 0) return eb_job_fail(out, -EINVAL, "the multiprocess executor needs --workers >= 1");
-    /* The reports, then the leader's own pid and live arrays, in one mapping:
-     * a worker _exits holding the leader's memory, and heap blocks would look
-     * lost to valgrind's leak check of every worker. */
+    /* The reports, then the leader's own poll, pid and live arrays, in one
+     * mapping: a worker _exits holding the leader's memory, and heap blocks
+     * would look lost to valgrind's leak check of every worker. */
     size_t report_bytes = (size_t)n * sizeof(worker_report);
-    size_t bytes = report_bytes + (size_t)n * (sizeof(pid_t) + sizeof(bool));
+    size_t bytes = report_bytes + (size_t)n * (sizeof(struct pollfd) + sizeof(pid_t) + sizeof(bool));
     worker_report *reports =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (reports == MAP_FAILED)
         return eb_job_fail(out, -ENOMEM, "no memory for %u worker %s", n,
                            n == 1 ? "process" : "processes");
-    pid_t *pids = (pid_t *)((char *)reports + report_bytes);
+    struct pollfd *finished_fd = (struct pollfd *)((char *)reports + report_bytes);
+    pid_t *pids = (pid_t *)(finished_fd + n);
     bool *live = (bool *)(pids + n);
     fflush(NULL); /* buffered output must not be copied into every worker */
     pid_t leader = getpid();
@@ -165,48 +172,69 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
 
     eb_usage_mark mark;
     eb_job_begin(job, &mark);
-    unsigned started = 0, running = 0;
+    unsigned started = 0;
     for (; started < n; started++) {
-        pid_t pid = fork();
-        if (pid == 0) worker_main(job, started, &reports[started], leader);
+        int ends[2];
+        pid_t pid = -1;
+        if (pipe2(ends, O_CLOEXEC) == 0) {
+            pid = fork();
+            if (pid == 0) {
+                close(ends[0]);
+                worker_main(job, started, &reports[started], leader, ends[1]);
+            }
+            int err = errno;
+            close(ends[1]); /* the worker's alone: it closes when the worker ends */
+            if (pid < 0) close(ends[0]);
+            errno = err;
+        }
         if (pid < 0) {
             int err = errno;
             char limit[512]; /* read first, while the workers that count are busy */
-            eb_limit_ask ask = {.kind = 't', .advice = "use a smaller --workers"};
+            eb_limit_ask ask = {.kind = err == EMFILE || err == ENFILE ? 'f' : 't',
+                                .advice = "use a smaller --workers"};
             eb_limits_why(-err, &ask, limit, sizeof limit);
             atomic_store(job->next_task, job->tasks);
-            eb_job_fail(out, -err, "could not fork worker %u of %u: %s%s%s", started + 1, n,
-                        strerror(err), limit[0] ? ": " : "", limit);
+            eb_job_fail(out, -err, "could not %s worker %u of %u: %s%s%s",
+                        err == EMFILE || err == ENFILE ? "make the pipe of" : "fork", started + 1,
+                        n, strerror(err), limit[0] ? ": " : "", limit);
             break;
         }
+        finished_fd[started] = (struct pollfd){.fd = ends[0], .events = POLLIN};
         pids[started] = pid;
         live[started] = true;
-        running++;
     }
-    bool foreign_ended = false;
-    while (running > 0) {
-        int status;
-        pid_t pid = next_end(pids, live, started, &foreign_ended, &status);
-        if (pid < 0) {
+
+    /* Until every worker has said it finished, or one has ended without. */
+    unsigned finished = 0;
+    while (finished < started && out->status == 0) {
+        if (poll(finished_fd, started, -1) < 0) {
             if (errno == EINTR) continue;
-            if (out->status == 0)
-                eb_job_fail(out, -errno, "waiting for the workers failed: %s", strerror(errno));
+            eb_job_fail(out, -errno, "waiting for the workers failed: %s", strerror(errno));
             break;
         }
-        if (pid == 0) continue; /* none of ours yet */
-        unsigned w = 0;
-        while (w < started && pids[w] != pid)
-            w++;
-        if (w == started || !live[w]) continue;
-        live[w] = false;
-        running--;
-        bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (!clean && out->status == 0) {
-            describe_end(job, w, status, &reports[w], oom_kills, out);
-            /* The job has failed: the rest of the pool has nothing left to prove. */
-            atomic_store(job->next_task, job->tasks);
-            kill_all(pids, live, started);
+        for (unsigned w = 0; w < started && out->status == 0; w++) {
+            if (finished_fd[w].fd < 0 || finished_fd[w].revents == 0) continue;
+            char said = 0;
+            ssize_t got = read(finished_fd[w].fd, &said, 1);
+            if (got < 0 && errno == EINTR) continue;
+            close(finished_fd[w].fd);
+            finished_fd[w].fd = -1; /* poll skips it from now on */
+            if (got == 1) {
+                finished++;
+                continue;
+            }
+            /* Its end closed unsaid: it ended before running out of tasks. */
+            reap(job, w, pids, live, &reports[w], oom_kills, started, out);
+            if (out->status == 0)
+                eb_job_fail(out, -ECHILD, "worker %u exited before its tasks were done", w);
         }
+    }
+    if (out->status == 0) eb_job_stop_clock(job);
+
+    /* The teardown, untimed: every worker reaped, its end checked. */
+    for (unsigned w = 0; w < started; w++) {
+        if (finished_fd[w].fd >= 0) close(finished_fd[w].fd);
+        if (live[w]) reap(job, w, pids, live, &reports[w], oom_kills, started, out);
     }
     eb_job_end(job, &mark, out);
 
