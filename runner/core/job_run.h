@@ -77,8 +77,8 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark);
  * teardown comes after it (multiprocess: its workers' exit and reaping);
  * eb_job_end then fills the rest, the reaped workers' CPU included. */
 void eb_job_stop_clock(eb_job *job);
-/* Ends it: fills wall_ns (to eb_job_stop_clock's stamp, else now), spawn_ns (the last worker's ready time), CPU times,
- * context switches, peak RSS and, with job->gil, the GIL's counts over the
+/* Ends it: fills wall_ns (to eb_job_stop_clock's stamp, else now), spawn_ns (the last worker's
+ * ready time), CPU times, context switches, peak RSS and, with job->gil, the GIL's counts over the
  * job. Leaves status and error as they are. */
 void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out);
 /* Sets out->status and a printf-formatted out->error; returns status. */

@@ -157,7 +157,8 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
      * mapping: a worker _exits holding the leader's memory, and heap blocks
      * would look lost to valgrind's leak check of every worker. */
     size_t report_bytes = (size_t)n * sizeof(worker_report);
-    size_t bytes = report_bytes + (size_t)n * (sizeof(struct pollfd) + sizeof(pid_t) + sizeof(bool));
+    size_t bytes =
+        report_bytes + (size_t)n * (sizeof(struct pollfd) + sizeof(pid_t) + sizeof(bool));
     worker_report *reports =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (reports == MAP_FAILED)
