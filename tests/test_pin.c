@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <hwloc.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 
 static eb_topology *topo;
 static hwloc_topology_t hw; /* our own view, to check the plans against */
@@ -180,4 +182,22 @@ EB_TEST(none_leaves_placement_to_the_os_and_counts_every_core)
     EB_CHECK(eb_pin_worker(plan, 0) == 0);
     free(plan);
     unload();
+}
+
+/* The topology maps no I/O plugin of hwloc's and none of the libraries they
+ * pull in (libX11 for GL, libOpenCL, libxml2): every fork of a worker copies
+ * what is mapped. Where libhwloc-plugins is not installed there is nothing to
+ * leave out, and this holds trivially. */
+EB_TEST(the_topology_loads_no_io_plugin_of_hwloc)
+{
+    load();
+    FILE *maps = fopen("/proc/self/maps", "r");
+    EB_REQUIRE(maps != NULL);
+    char line[4096];
+    while (fgets(line, sizeof line, maps) != NULL) {
+        EB_CHECKF(strstr(line, "/hwloc/hwloc_") == NULL && strstr(line, "libOpenCL") == NULL &&
+                      strstr(line, "libX11") == NULL && strstr(line, "libxml2") == NULL,
+                  "mapped: %s", line);
+    }
+    fclose(maps);
 }
