@@ -33,8 +33,8 @@ OPTIONAL_NEW = {"ideal_ns", "ideal_share", "aa_real_ns"}
 # Keys added since the kept document, each documented in docs/results-format.md:
 # they may be in NEW where KEPT has none (issue 14: net.http's settings; issue 16: where the coroutines lived,
 # what a run found kept, the up-front memory estimate, and the context's
-# sentences on cold runs and on what is kept between runs).
-ADDED = {"reactor", "server_threads", "server_cpuset",
+# sentences on cold runs and on what is kept between runs; issue 18: --spawn).
+ADDED = {"reactor", "server_threads", "server_cpuset", "spawn",
          "coro_stack", "coro_stack_used", "coro_stack_bytes", "coro_stacks_reused",
          "coro_timers_reused", "coro_control_bytes", "coro_frames_max_bytes",
          "coro_copied_bytes", "coro_buffer_peak_bytes", "coro_arena_bytes",

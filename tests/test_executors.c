@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,6 +230,102 @@ EB_TEST(multiprocess_stops_the_clock_when_the_last_worker_finishes_not_when_it_i
     EB_CHECKF(after_last_task * 4 < exit_ns,
               "the job ran %.3f ms past its last task; such a worker takes %.3f ms to exit",
               (double)after_last_task / 1e6, (double)exit_ns / 1e6);
+}
+
+/* A workload whose worker_init takes 40 ms (a session that is slow to open)
+ * and whose tasks are short; with slow_init_fails, worker_init fails. */
+enum { SLOW_INIT_MS = 40 };
+static bool slow_init_fails;
+
+static int slow_init(eb_job *job, unsigned worker)
+{
+    (void)job;
+    (void)worker;
+    if (slow_init_fails) return -EIO;
+    struct timespec ts = {0, SLOW_INIT_MS * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    return 0;
+}
+
+static int short_task(eb_job *job, uint64_t task, uint64_t *result)
+{
+    (void)job;
+    *result = task;
+    return 0;
+}
+
+static const eb_workload slow_init_workload = {
+    .name = "test.slowinit",
+    .kind = EB_WORK_CPU,
+    .worker_init = slow_init,
+    .run_task = short_task,
+    .verify = lingering_verify,
+};
+
+/* --spawn apart: the pools' start-up (here a 40 ms worker_init) is out of the
+ * job's time and in spawn_ns; timed, it is in the job's time. Every task's stamps are
+ * on the job's clock: a forked worker that kept the launch as its start
+ * would stamp its tasks 40 ms late, past the job's end. */
+EB_TEST(spawn_apart_starts_the_clock_when_every_worker_is_ready)
+{
+    static const char *const pools[] = {"threaded", "multiprocess", "hybrid"};
+    for (size_t e = 0; e < sizeof pools / sizeof *pools; e++) {
+        for (int apart = 0; apart <= 1; apart++) {
+            eb_job job;
+            memset(&job, 0, sizeof job);
+            job.workload = &slow_init_workload;
+            job.tasks = 8;
+            job.workers = 2;
+            job.spawn_apart = apart;
+            EB_REQUIRE(eb_job_alloc(&job) == 0);
+            eb_job_result out;
+            memset(&out, 0, sizeof out);
+            int rc = eb_executor_find(pools[e])->run(&job, &out);
+            EB_CHECKF(rc == 0, "%s: %s", pools[e], out.error);
+            const int64_t init_ns = (int64_t)SLOW_INIT_MS * 1000000;
+            if (apart) {
+                EB_CHECKF(out.wall_ns * 2 < init_ns, "%s: the job took %.3f ms", pools[e],
+                          (double)out.wall_ns / 1e6);
+                EB_CHECKF(out.spawn_ns >= init_ns, "%s: spawn_ns %lld", pools[e],
+                          (long long)out.spawn_ns);
+            } else
+                EB_CHECKF(out.wall_ns >= init_ns, "%s timed: the job took %.3f ms", pools[e],
+                          (double)out.wall_ns / 1e6);
+            for (uint64_t t = 0; t < job.tasks; t++)
+                EB_CHECKF(job.task_start_ns[t] >= 0 && job.task_end_ns[t] <= out.wall_ns,
+                          "%s apart=%d: task %llu ran %lld..%lld ns of a %lld ns job", pools[e],
+                          apart, (unsigned long long)t, (long long)job.task_start_ns[t],
+                          (long long)job.task_end_ns[t], (long long)out.wall_ns);
+            EB_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+            eb_job_free(&job);
+        }
+    }
+}
+
+/* A worker whose worker_init fails still counts at the gate: the job fails
+ * with its message instead of waiting for it forever. */
+EB_TEST(spawn_apart_reports_a_failed_worker_init_without_waiting_for_it)
+{
+    static const char *const pools[] = {"threaded", "multiprocess", "hybrid"};
+    slow_init_fails = true;
+    for (size_t e = 0; e < sizeof pools / sizeof *pools; e++) {
+        eb_job job;
+        memset(&job, 0, sizeof job);
+        job.workload = &slow_init_workload;
+        job.tasks = 8;
+        job.workers = 2;
+        job.spawn_apart = true;
+        EB_REQUIRE(eb_job_alloc(&job) == 0);
+        eb_job_result out;
+        memset(&out, 0, sizeof out);
+        int rc = eb_executor_find(pools[e])->run(&job, &out);
+        EB_CHECKF(rc == -EIO && strstr(out.error, "worker_init failed") != NULL, "%s: rc %d: %s",
+                  pools[e], rc, out.error);
+        EB_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+        eb_job_free(&job);
+    }
+    slow_init_fails = false;
 }
 
 /* A workload whose task 3 fails with EIO: the executor must say so. */

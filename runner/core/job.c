@@ -14,8 +14,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* The gate of --spawn apart, in the job's shared mapping, so that forked
+ * workers wait on it as threads do: futexes without FUTEX_PRIVATE_FLAG work
+ * across processes sharing the page. Hand-written: no library offers a
+ * process-shared start gate that a poll on the workers' pipes can wait
+ * beside (pthread barriers block the leader). */
+struct eb_job_gate {
+    _Alignas(64) _Atomic uint32_t ready; /* workers that said they are ready */
+    _Atomic uint32_t open;               /* 1 once the clock runs */
+    _Atomic int64_t start_ns;            /* the clock's start, for workers on a copy of the job */
+};
+
+static void futex_wait(_Atomic uint32_t *word, uint32_t while_value)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, while_value, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *word)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
 
 static size_t round_up(size_t n, size_t to)
 {
@@ -30,9 +54,10 @@ int eb_job_alloc(eb_job *job)
     if (job->threads > job->worker_slots) job->worker_slots = job->threads;
 
     size_t counter_bytes = 64;
+    size_t gate_bytes = round_up(sizeof(struct eb_job_gate), 64);
     size_t slots_bytes = round_up((size_t)job->worker_slots * sizeof(eb_worker_slot), 64);
     size_t array_bytes = round_up((size_t)job->tasks * sizeof(uint64_t), 64);
-    size_t total = counter_bytes + slots_bytes + 3 * array_bytes;
+    size_t total = counter_bytes + gate_bytes + slots_bytes + 3 * array_bytes;
 
     /* MAP_SHARED so forked workers write where the parent reads; NORESERVE so
      * a large task count costs only the pages actually touched. */
@@ -42,6 +67,8 @@ int eb_job_alloc(eb_job *job)
     char *p = base;
     job->next_task = (_Atomic uint64_t *)p;
     p += counter_bytes;
+    job->gate = (struct eb_job_gate *)p;
+    p += gate_bytes;
     job->worker = (eb_worker_slot *)p;
     p += slots_bytes;
     job->task_result = (uint64_t *)p;
@@ -72,6 +99,10 @@ void eb_job_reset(eb_job *job)
     memset(job->task_end_ns, 0xff, (size_t)job->tasks * sizeof(int64_t));
     job->start_ns = 0;
     job->end_ns = 0;
+    job->launch_ns = 0;
+    atomic_store(&job->gate->ready, 0);
+    atomic_store(&job->gate->open, 0);
+    atomic_store(&job->gate->start_ns, 0);
 }
 
 void eb_job_free(eb_job *job)
@@ -171,6 +202,42 @@ void eb_job_begin(eb_job *job, eb_usage_mark *mark)
     job->start_ns = eb_now_ns();
 }
 
+void eb_job_launch(eb_job *job)
+{
+    atomic_store(&job->gate->ready, 0);
+    atomic_store(&job->gate->open, 0);
+    job->start_ns = job->launch_ns = eb_now_ns();
+}
+
+void eb_job_gate_arrive(eb_job *job)
+{
+    atomic_fetch_add(&job->gate->ready, 1);
+    futex_wake(&job->gate->ready);
+}
+
+void eb_job_gate_wait(eb_job *job, bool own_copy)
+{
+    const eb_check_hook *released = eb_check_release(); /* a GIL is free meanwhile */
+    while (atomic_load(&job->gate->open) == 0)
+        futex_wait(&job->gate->open, 0);
+    eb_check_reacquire(released);
+    if (own_copy) job->start_ns = atomic_load(&job->gate->start_ns);
+}
+
+void eb_job_gate_await(eb_job *job, unsigned workers)
+{
+    uint32_t seen;
+    while ((seen = atomic_load(&job->gate->ready)) < workers)
+        futex_wait(&job->gate->ready, seen);
+}
+
+void eb_job_gate_open(eb_job *job)
+{
+    atomic_store(&job->gate->start_ns, job->start_ns);
+    atomic_store(&job->gate->open, 1);
+    futex_wake(&job->gate->open);
+}
+
 void eb_job_stop_clock(eb_job *job)
 {
     job->end_ns = eb_now_ns();
@@ -199,7 +266,8 @@ void eb_job_end(const eb_job *job, const eb_usage_mark *mark, eb_job_result *out
     int64_t spawn = 0;
     for (unsigned w = 0; w < job->worker_slots; w++)
         if (job->worker[w].ready_ns > spawn) spawn = job->worker[w].ready_ns;
-    out->spawn_ns = spawn;
+    /* --spawn apart: the whole start-up, worker_init included, until the clock started */
+    out->spawn_ns = job->launch_ns > 0 ? job->start_ns - job->launch_ns : spawn;
     if (job->gil != NULL) {
         eb_gil_stats now;
         eb_gil_get_stats(job->gil, &now);

@@ -50,6 +50,10 @@ typedef struct eb_job {
     struct eb_gil *gil;            /* NULL: free threads; else the GIL the threaded
                                       and hybrid executors' threads attach to */
     eb_coro_backend coro_backend;
+    /* --spawn apart: the threaded, multiprocess and hybrid executors start,
+     * pin and initialise their workers before the clock starts (job_run.h:
+     * eb_job_launch, the gate); false: their start-up is in the job. */
+    bool spawn_apart;
     int coro_stack;          /* an eb_coro_stack_mode (coro.h), or EB_JOB_CORO_STACK_AUTO */
     uint64_t seed;           /* for workloads with randomness (jitter) */
     eb_reactor_kind reactor; /* the coroutine executor's fd waits: epoll or io_uring */
@@ -80,7 +84,9 @@ typedef struct eb_job {
     eb_worker_slot *worker;      /* [worker_slots] */
     unsigned worker_slots;       /* max(workers, threads, 1) */
     _Atomic uint64_t *next_task; /* the shared task counter */
+    struct eb_job_gate *gate;    /* where started workers wait for the clock (--spawn apart) */
     int64_t start_ns;            /* eb_now_ns() when the timed job began */
+    int64_t launch_ns;           /* --spawn apart: eb_now_ns() when its start-up began, else 0 */
     int64_t end_ns;              /* eb_now_ns() when it ended, when the executor stopped the
                                     clock before its teardown (eb_job_stop_clock); 0: at eb_job_end */
 

@@ -73,6 +73,20 @@ typedef struct eb_usage_mark {
 
 /* Starts the timed job: job->start_ns = now, resource usage noted. */
 void eb_job_begin(eb_job *job, eb_usage_mark *mark);
+/* --spawn apart (job->spawn_apart): the executor starts its workers, which
+ * pin themselves and run worker_init, before the job's clock starts.
+ * eb_job_launch, before starting them: the base of their ready times, and
+ * spawn_ns becomes the whole start-up, from it to the clock's start. Each worker, ready:
+ * eb_job_gate_arrive (a forked one may say so on its own pipe instead), then eb_job_gate_wait,
+ * which releases a GIL while it waits; own_copy: the worker runs on its own
+ * copy of the job (a forked process), which then takes the clock's start.
+ * The executor: eb_job_gate_await (until `workers` have arrived), then
+ * eb_job_begin, then eb_job_gate_open. */
+void eb_job_launch(eb_job *job);
+void eb_job_gate_arrive(eb_job *job);
+void eb_job_gate_wait(eb_job *job, bool own_copy);
+void eb_job_gate_await(eb_job *job, unsigned workers);
+void eb_job_gate_open(eb_job *job);
 /* Stops the job's clock where the job's work ended, for an executor whose
  * teardown comes after it (multiprocess: its workers' exit and reaping);
  * eb_job_end then fills the rest, the reaped workers' CPU included. */

@@ -128,6 +128,7 @@ static void *thread_main(void *raw)
                                           : eb_pin_worker(job->pin, t->index);
     if (rc != 0) {
         record_failure(r, rc, "hybrid thread %u: could not pin: %s", t->index, strerror(-rc));
+        if (job->spawn_apart) eb_job_gate_arrive(job); /* the clock must not wait for it */
         return NULL;
     }
     /* With a GIL the thread holds it while its scheduler runs coroutines and
@@ -136,6 +137,10 @@ static void *thread_main(void *raw)
     if (job->gil != NULL) eb_gil_attach(job->gil, &gil);
     if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, t->index)) != 0)
         record_failure(r, rc, "hybrid thread %u: worker_init failed: %s", t->index, strerror(-rc));
+    if (job->spawn_apart) { /* ready: the clock starts once every thread is */
+        eb_job_gate_arrive(job);
+        eb_job_gate_wait(job, false);
+    }
     /* Every thread runs its scheduler, even after a failure elsewhere: its
      * members must all take part for the group to end. */
     t->rc = eb_sched_run(t->sched, task_main, t, next_task);
@@ -175,7 +180,10 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     eb_sched_group_config gc = {.no_steal = steal != NULL && strcmp(steal, "0") == 0};
 
     eb_usage_mark mark;
-    eb_job_begin(job, &mark);
+    if (job->spawn_apart)
+        eb_job_launch(job); /* the clock starts when every thread is ready */
+    else
+        eb_job_begin(job, &mark);
     /* Unbounded: any thread may start every task (the counter decides), and
      * a slot never used costs nothing; bounded: W / T each. Separate stacks
      * always (the default config's): a coroutine moves between threads, and
@@ -190,6 +198,7 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     eb_sched_group *group = NULL;
     int rc = eb_sched_group_create(configs, threads, &gc, &group);
     if (rc != 0) {
+        if (job->spawn_apart) eb_job_begin(job, &mark); /* no thread to wait for */
         char limit[512];
         eb_limit_ask ask = {.kind = 'm', .maps = threads, .advice = advice};
         eb_limits_why(rc, &ask, limit, sizeof limit);
@@ -217,6 +226,11 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
             eb_job_fail(out, -rc, "could not create hybrid thread %u of %u: %s%s%s", started + 1,
                         threads, strerror(rc), limit[0] ? ": " : "", limit);
             pthread_mutex_unlock(&r.error_lock);
+        }
+        if (job->spawn_apart) {
+            eb_job_gate_await(job, started);
+            eb_job_begin(job, &mark);
+            eb_job_gate_open(job);
         }
         for (unsigned i = 0; i < started; i++)
             pthread_join(t[i].handle, NULL);

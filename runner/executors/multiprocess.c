@@ -15,7 +15,9 @@
  * workers' exit and reaping come after it, as the mpi ranks' do (their CPU is
  * still counted: it is read once they are reaped). A worker killed by a
  * signal is named with the task its slot says it was running, the others are
- * killed and reaped, and the job fails at once. */
+ * killed and reaped, and the job fails at once. With --spawn apart each
+ * worker first says it is ready on the same pipe and waits at the job's gate
+ * (job_run.h); the clock starts when all have said so. */
 #include "executor.h"
 #include "oslimits.h"
 
@@ -43,6 +45,16 @@ typedef struct worker_report {
 
 enum { EXIT_FAILED = 1, EXIT_ORPHANED = 2 };
 
+/* What a worker says on its pipe: ready (--spawn apart: started, pinned and
+ * initialised; it then waits for the clock), then finished (out of tasks). */
+enum { SAID_READY = 'r', SAID_FINISHED = 'f' };
+
+static void say(int fd, char what)
+{
+    while (write(fd, &what, 1) < 0 && errno == EINTR) {
+    }
+}
+
 static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, pid_t leader,
                                   int finished_fd)
 {
@@ -65,6 +77,10 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
         rep->status = rc;
         _exit(EXIT_FAILED);
     }
+    if (job->spawn_apart) { /* ready: the clock starts once every worker is */
+        say(finished_fd, SAID_READY);
+        eb_job_gate_wait(job, true);
+    }
     uint64_t task;
     while (eb_job_claim(job, &task)) {
         rc = eb_job_run_task(job, w, task);
@@ -77,9 +93,7 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
         }
     }
     /* Out of tasks: tell the leader, whose clock stops at the last of these. */
-    const char one = 1;
-    while (write(finished_fd, &one, 1) < 0 && errno == EINTR) {
-    }
+    say(finished_fd, SAID_FINISHED);
     /* _exit, not exit: the leader's stdio buffers and atexit handlers are not ours. */
     _exit(0);
 }
@@ -149,6 +163,44 @@ static void reap(const eb_job *job, unsigned w, pid_t *pids, bool *live, const w
     }
 }
 
+/* Polls the workers' pipes until each of the `started` has said `what`, or
+ * the job has failed: a worker whose pipe closed before it said so ended
+ * too soon, and is reaped and described. A finished worker's pipe is closed
+ * (poll skips it from then on); a ready one's stays open for its end. */
+static void listen(const eb_job *job, struct pollfd *fds, pid_t *pids, bool *live,
+                   const worker_report *reports, int64_t oom_kills, unsigned started, char what,
+                   eb_job_result *out)
+{
+    unsigned said_it = 0;
+    while (said_it < started && out->status == 0) {
+        if (poll(fds, started, -1) < 0) {
+            if (errno == EINTR) continue;
+            eb_job_fail(out, -errno, "waiting for the workers failed: %s", strerror(errno));
+            return;
+        }
+        for (unsigned w = 0; w < started && out->status == 0; w++) {
+            if (fds[w].fd < 0 || fds[w].revents == 0) continue;
+            char said = 0;
+            ssize_t got = read(fds[w].fd, &said, 1);
+            if (got < 0 && errno == EINTR) continue;
+            if (got == 1 && said == SAID_READY && what == SAID_READY) {
+                said_it++;
+                continue;
+            }
+            close(fds[w].fd);
+            fds[w].fd = -1;
+            if (got == 1 && said == what) {
+                said_it++;
+                continue;
+            }
+            /* Its end closed unsaid: it ended before running out of tasks. */
+            reap(job, w, pids, live, &reports[w], oom_kills, started, out);
+            if (out->status == 0)
+                eb_job_fail(out, -ECHILD, "worker %u exited before its tasks were done", w);
+        }
+    }
+}
+
 static int multiprocess_run(eb_job *job, eb_job_result *out)
 {
     unsigned n = job->workers;
@@ -172,7 +224,10 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
     int64_t oom_kills = eb_limits_oom_kills(); /* before the timed job: a read of /proc */
 
     eb_usage_mark mark;
-    eb_job_begin(job, &mark);
+    if (job->spawn_apart)
+        eb_job_launch(job); /* the clock starts when every worker is ready */
+    else
+        eb_job_begin(job, &mark);
     unsigned started = 0;
     for (; started < n; started++) {
         int ends[2];
@@ -205,31 +260,15 @@ static int multiprocess_run(eb_job *job, eb_job_result *out)
         live[started] = true;
     }
 
-    /* Until every worker has said it finished, or one has ended without. */
-    unsigned finished = 0;
-    while (finished < started && out->status == 0) {
-        if (poll(finished_fd, started, -1) < 0) {
-            if (errno == EINTR) continue;
-            eb_job_fail(out, -errno, "waiting for the workers failed: %s", strerror(errno));
-            break;
-        }
-        for (unsigned w = 0; w < started && out->status == 0; w++) {
-            if (finished_fd[w].fd < 0 || finished_fd[w].revents == 0) continue;
-            char said = 0;
-            ssize_t got = read(finished_fd[w].fd, &said, 1);
-            if (got < 0 && errno == EINTR) continue;
-            close(finished_fd[w].fd);
-            finished_fd[w].fd = -1; /* poll skips it from now on */
-            if (got == 1) {
-                finished++;
-                continue;
-            }
-            /* Its end closed unsaid: it ended before running out of tasks. */
-            reap(job, w, pids, live, &reports[w], oom_kills, started, out);
-            if (out->status == 0)
-                eb_job_fail(out, -ECHILD, "worker %u exited before its tasks were done", w);
-        }
+    /* --spawn apart: until every worker has said it is ready, then the clock
+     * starts and the gate opens; then until every worker has said it
+     * finished. Either ends early when one ends without saying so. */
+    if (job->spawn_apart) {
+        listen(job, finished_fd, pids, live, reports, oom_kills, started, SAID_READY, out);
+        eb_job_begin(job, &mark);
+        eb_job_gate_open(job); /* after a failure too: the workers left are killed */
     }
+    listen(job, finished_fd, pids, live, reports, oom_kills, started, SAID_FINISHED, out);
     if (out->status == 0) eb_job_stop_clock(job);
 
     /* The teardown, untimed: every worker reaped, its end checked. */

@@ -64,6 +64,7 @@ static void worker_main(worker_arg *arg)
     int rc = eb_job_worker_start(job, w);
     if (rc != 0) {
         record_failure(p, rc, w, "pinning", 0);
+        if (job->spawn_apart) eb_job_gate_arrive(job); /* the clock must not wait for it */
         return;
     }
     /* With a GIL the thread runs the workload only while it holds it, as a
@@ -72,7 +73,12 @@ static void worker_main(worker_arg *arg)
     if (job->gil != NULL) eb_gil_attach(job->gil, &gil);
     if (job->workload->worker_init != NULL && (rc = job->workload->worker_init(job, w)) != 0) {
         record_failure(p, rc, w, "worker_init", 0);
+        if (job->spawn_apart) eb_job_gate_arrive(job);
     } else {
+        if (job->spawn_apart) { /* ready: the clock starts once every thread is */
+            eb_job_gate_arrive(job);
+            eb_job_gate_wait(job, false);
+        }
         uint64_t task;
         while (eb_job_claim(job, &task)) {
             rc = eb_job_run_task(job, w, task);
@@ -117,7 +123,10 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     pthread_attr_setstacksize(&attr, THREAD_STACK_BYTES);
 
     eb_usage_mark mark;
-    eb_job_begin(job, &mark);
+    if (job->spawn_apart)
+        eb_job_launch(job); /* the clock starts when every thread is ready */
+    else
+        eb_job_begin(job, &mark);
     unsigned started = 0;
     pthread_mutex_lock(&p.creating);
     for (; started < n; started++) {
@@ -141,6 +150,11 @@ static int threaded_run(eb_job *job, eb_job_result *out)
         }
     }
     pthread_mutex_unlock(&p.creating);
+    if (job->spawn_apart) {
+        eb_job_gate_await(job, started);
+        eb_job_begin(job, &mark);
+        eb_job_gate_open(job);
+    }
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);

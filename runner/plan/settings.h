@@ -38,6 +38,7 @@ typedef struct eb_settings {
     int64_t warmup;
     int64_t timeout_ns;
     int64_t seed;
+    int64_t spawn; /* 1: --spawn apart (job.h: spawn_apart) */
     /* A workload's own server and I/O (net.http; the point gets them). */
     int64_t reactor; /* an eb_reactor_kind */
     int64_t server_threads;
@@ -235,6 +236,22 @@ const eb_setting eb_setting_table[] = {
 #include "settings_rounds.h"
 #include "settings_mpi.h"
 #undef EB_SETTINGS_ENTRIES
+    {.flag = "spawn",
+     .arg = "NAME",
+     .kind = EB_SETTING_CHOICE,
+     .section = EB_SECTION_MEASUREMENT,
+     .offset = EB_AT(spawn),
+     .value = 0,
+     .choice = eb_names_spawn,
+     .noun = "spawn",
+     .names = eb_names_spawns,
+     .help = "timed: the executor's start-up (creating threads, forking, pinning, worker_init) "
+             "is inside the timed job, as in the articles; apart: threaded, multiprocess and "
+             "hybrid start their workers before the clock and time the tasks alone, as mpi "
+             "always does (its launch is mpirun); spawn_ns gives the start-up either way, and "
+             "the coroutine executor's start-up, starting its tasks, stays timed",
+     .point = true,
+     .context_key = "spawn"},
     {.flag = "reactor",
      .arg = "NAME",
      .kind = EB_SETTING_CHOICE,

@@ -187,6 +187,17 @@ void eb_names_orders(char *buf, size_t len)
     choice_names(eb_names_order, buf, len);
 }
 
+const char *eb_names_spawn(size_t i)
+{
+    static const char *const spawns[] = {"timed", "apart"};
+    return i < sizeof spawns / sizeof *spawns ? spawns[i] : NULL;
+}
+
+void eb_names_spawns(char *buf, size_t len)
+{
+    choice_names(eb_names_spawn, buf, len);
+}
+
 int eb_check_preset(const char *value, char *why, size_t why_len)
 {
     if (eb_preset_find(value) != NULL) return 0;

@@ -17,6 +17,8 @@ void eb_names_backends(char *buf, size_t len);
 const char *eb_names_backend(size_t i);
 void eb_names_orders(char *buf, size_t len);
 const char *eb_names_order(size_t i);
+void eb_names_spawns(char *buf, size_t len);
+const char *eb_names_spawn(size_t i);
 void eb_names_coro_stacks(char *buf, size_t len);
 void eb_names_reactors(char *buf, size_t len);
 const char *eb_names_reactor(size_t i);

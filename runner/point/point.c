@@ -243,6 +243,7 @@ int eb_point_prepare(point_run *c, const eb_topology *topo, int maps, eb_pin_pla
     eb_point_mpi_config(p, c->settings, &mpi);
     job->executor_config = &mpi;
     job->reactor = (eb_reactor_kind)c->settings->reactor;
+    job->spawn_apart = c->settings->spawn == 1;
     job->server_threads = (unsigned)c->settings->server_threads;
     if (c->settings->server_cpuset != NULL) {
         eb_pin_plan *cpus; /* every CPU of the list: its PUs, one "worker" each */
