@@ -95,7 +95,8 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
         "spent in worker processes");
     eb_results_context_string(d, e, EB_KEY_REAL_TIME,
                               "real_time: the job's wall time (CLOCK_MONOTONIC), executor "
-                              "start-up included (spawn_ns alone), until the last worker "
+                              "start-up included unless spawn is apart (spawn_ns gives it "
+                              "alone), until the last worker "
                               "finished (a process pool's exit and reaping after it); one "
                               "job per iteration");
     eb_results_context_string(
