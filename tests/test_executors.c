@@ -144,6 +144,31 @@ EB_TEST(multiprocess_names_the_worker_and_task_of_a_crash)
     eb_job_free(&job);
 }
 
+/* Verification that accepts whatever ran: for the workloads below, made to
+ * test an executor's clock or its failures, not their results. */
+static int accept_any(const eb_job *job, char *why, size_t why_len)
+{
+    (void)job;
+    (void)why;
+    (void)why_len;
+    return 0;
+}
+
+/* Runs one of this file's workloads on `executor` in a job laid out here,
+ * left allocated for the caller to read and free; returns the run's status. */
+static int run_bare(const eb_workload *workload, const char *executor, uint64_t tasks,
+                    unsigned workers, bool spawn_apart, eb_job *job, eb_job_result *out)
+{
+    memset(job, 0, sizeof *job);
+    job->workload = workload;
+    job->tasks = tasks;
+    job->workers = workers;
+    job->spawn_apart = spawn_apart;
+    EB_REQUIRE(eb_job_alloc(job) == 0);
+    memset(out, 0, sizeof *out);
+    return eb_executor_find(executor)->run(job, out);
+}
+
 /* A task that leaves 256 MiB written and mapped, so that the process running
  * it takes a while to exit (the kernel frees every page then). */
 enum { LINGER_BYTES = 256 << 20 };
@@ -164,19 +189,11 @@ static int lingering_run_task(eb_job *job, uint64_t task, uint64_t *result)
     return 0;
 }
 
-static int lingering_verify(const eb_job *job, char *why, size_t why_len)
-{
-    (void)job;
-    (void)why;
-    (void)why_len;
-    return 0;
-}
-
 static const eb_workload lingering_workload = {
     .name = "test.lingering",
     .kind = EB_WORK_CPU,
     .run_task = lingering_run_task,
-    .verify = lingering_verify,
+    .verify = accept_any,
 };
 
 /* How long a process holding LINGER_BYTES takes from its last word to its
@@ -214,14 +231,8 @@ EB_TEST(multiprocess_stops_the_clock_when_the_last_worker_finishes_not_when_it_i
         EB_REQUIRE(e > 0);
         if (e < exit_ns) exit_ns = e;
         eb_job job;
-        memset(&job, 0, sizeof job);
-        job.workload = &lingering_workload;
-        job.tasks = 1;
-        job.workers = 1;
-        EB_REQUIRE(eb_job_alloc(&job) == 0);
         eb_job_result out;
-        memset(&out, 0, sizeof out);
-        EB_REQUIRE(eb_executor_find("multiprocess")->run(&job, &out) == 0);
+        EB_REQUIRE(run_bare(&lingering_workload, "multiprocess", 1, 1, false, &job, &out) == 0);
         int64_t after = out.wall_ns - job.task_end_ns[0];
         if (after < after_last_task) after_last_task = after;
         EB_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD); /* reaped all the same */
@@ -260,7 +271,7 @@ static const eb_workload slow_init_workload = {
     .kind = EB_WORK_CPU,
     .worker_init = slow_init,
     .run_task = short_task,
-    .verify = lingering_verify,
+    .verify = accept_any,
 };
 
 /* --spawn apart: the pools' start-up (here a 40 ms worker_init) is out of the
@@ -273,15 +284,8 @@ EB_TEST(spawn_apart_starts_the_clock_when_every_worker_is_ready)
     for (size_t e = 0; e < sizeof pools / sizeof *pools; e++) {
         for (int apart = 0; apart <= 1; apart++) {
             eb_job job;
-            memset(&job, 0, sizeof job);
-            job.workload = &slow_init_workload;
-            job.tasks = 8;
-            job.workers = 2;
-            job.spawn_apart = apart;
-            EB_REQUIRE(eb_job_alloc(&job) == 0);
             eb_job_result out;
-            memset(&out, 0, sizeof out);
-            int rc = eb_executor_find(pools[e])->run(&job, &out);
+            int rc = run_bare(&slow_init_workload, pools[e], 8, 2, apart, &job, &out);
             EB_CHECKF(rc == 0, "%s: %s", pools[e], out.error);
             const int64_t init_ns = (int64_t)SLOW_INIT_MS * 1000000;
             if (apart) {
@@ -311,15 +315,8 @@ EB_TEST(spawn_apart_reports_a_failed_worker_init_without_waiting_for_it)
     slow_init_fails = true;
     for (size_t e = 0; e < sizeof pools / sizeof *pools; e++) {
         eb_job job;
-        memset(&job, 0, sizeof job);
-        job.workload = &slow_init_workload;
-        job.tasks = 8;
-        job.workers = 2;
-        job.spawn_apart = true;
-        EB_REQUIRE(eb_job_alloc(&job) == 0);
         eb_job_result out;
-        memset(&out, 0, sizeof out);
-        int rc = eb_executor_find(pools[e])->run(&job, &out);
+        int rc = run_bare(&slow_init_workload, pools[e], 8, 2, true, &job, &out);
         EB_CHECKF(rc == -EIO && strstr(out.error, "worker_init failed") != NULL, "%s: rc %d: %s",
                   pools[e], rc, out.error);
         EB_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
@@ -336,19 +333,11 @@ static int failing_run_task(eb_job *job, uint64_t task, uint64_t *result)
     return task == 3 ? -EIO : 0;
 }
 
-static int failing_verify(const eb_job *job, char *why, size_t why_len)
-{
-    (void)job;
-    (void)why;
-    (void)why_len;
-    return 0;
-}
-
 static const eb_workload failing_workload = {
     .name = "test.failing",
     .kind = EB_WORK_CPU,
     .run_task = failing_run_task,
-    .verify = failing_verify,
+    .verify = accept_any,
 };
 
 EB_TEST(every_executor_reports_a_failed_task)
@@ -357,14 +346,9 @@ EB_TEST(every_executor_reports_a_failed_task)
         const eb_executor *ex = eb_executors[e];
         if (!executor_built(ex->name)) continue;
         eb_job job;
-        memset(&job, 0, sizeof job);
-        job.workload = &failing_workload;
-        job.tasks = 6;
-        job.workers = strcmp(ex->name, "sequential") == 0 ? 1 : 2;
-        EB_REQUIRE(eb_job_alloc(&job) == 0);
         eb_job_result out;
-        memset(&out, 0, sizeof out);
-        int rc = ex->run(&job, &out);
+        int rc = run_bare(&failing_workload, ex->name, 6,
+                          strcmp(ex->name, "sequential") == 0 ? 1 : 2, false, &job, &out);
         EB_CHECKF(rc == -EIO && out.status == -EIO, "%s: rc %d", ex->name, rc);
         EB_CHECKF(strstr(out.error, "task 3 failed: Input/output error") != NULL, "%s: %s",
                   ex->name, out.error);
