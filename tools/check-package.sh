@@ -50,7 +50,10 @@ work=$(mktemp -d /tmp/check-package-XXXXXX)
 cd "$work"
 say "execbench --preset quick && execbench-compare summary results/latest.json && execbench-plot results/latest.json (in $work)"
 execbench --preset quick --quiet >/dev/null
-execbench-compare summary results/latest.json | head -12
+# Into a file, then head: under pipefail, compare would die of SIGPIPE (exit 141) when head
+# stops reading before compare has written its last table.
+execbench-compare summary results/latest.json >summary.txt
+head -12 summary.txt
 execbench-plot results/latest.json
 for f in overview scaling overheads; do test -s "results/latest/$f.png"; done
 say "execbench --micro (execbench-micro, and its spawn target in /usr/libexec/execbench/)"
