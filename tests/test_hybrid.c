@@ -45,31 +45,39 @@ static uint64_t most_in_flight(const eb_job *job)
     return most;
 }
 
+/* With separate stacks (auto, for these few) and with copied ones. */
 static void check_run(unsigned threads, unsigned workers, const char *workload, uint64_t tasks,
                       const char *key1, int64_t v1, const char *key2, int64_t v2)
 {
-    eb_job job;
-    hybrid_job(&job, threads, workload, tasks, workers, key1, v1, key2, v2);
-    eb_job_result out;
-    char why[256];
-    int rc = fixture_run(&job, "hybrid", &out, why, sizeof why);
-    EB_CHECKF(rc == 0, "%u threads, %u workers, %s: %s", threads, workers, workload, why);
-    int64_t done = 0;
-    unsigned ready = 0;
-    for (unsigned w = 0; w < job.worker_slots; w++) {
-        done += job.worker[w].tasks_done;
-        ready += job.worker[w].ready_ns >= 0;
+    for (int mode = EB_CORO_STACK_SEPARATE; mode <= EB_CORO_STACK_COPY; mode++) {
+        eb_job job;
+        hybrid_job(&job, threads, workload, tasks, workers, key1, v1, key2, v2);
+        job.coro_stack = mode == EB_CORO_STACK_COPY ? mode : EB_JOB_CORO_STACK_AUTO;
+        eb_job_result out;
+        char why[256];
+        int rc = fixture_run(&job, "hybrid", &out, why, sizeof why);
+        EB_CHECKF(rc == 0, "%u threads, %u workers, %s, %s stacks: %s", threads, workers, workload,
+                  eb_coro_stack_mode_name((eb_coro_stack_mode)mode), why);
+        EB_CHECKF(out.coro.stack_mode == mode, "%s: ran with %s stacks", workload,
+                  eb_coro_stack_mode_name((eb_coro_stack_mode)out.coro.stack_mode));
+        int64_t done = 0;
+        unsigned ready = 0;
+        for (unsigned w = 0; w < job.worker_slots; w++) {
+            done += job.worker[w].tasks_done;
+            ready += job.worker[w].ready_ns >= 0;
+        }
+        uint64_t in_flight = workers == 0 || workers > tasks ? tasks : workers;
+        unsigned want_threads = threads < in_flight ? threads : (unsigned)in_flight;
+        EB_CHECKF(done == (int64_t)tasks, "%s: %lld of %llu tasks", workload, (long long)done,
+                  (unsigned long long)tasks);
+        EB_CHECKF(ready == want_threads, "%s: %u threads ready, want %u", workload, ready,
+                  want_threads);
+        EB_CHECKF(most_in_flight(&job) <= in_flight, "%s: %llu in flight, at most %llu allowed",
+                  workload, (unsigned long long)most_in_flight(&job),
+                  (unsigned long long)in_flight);
+        EB_CHECK(out.wall_ns > 0 && out.spawn_ns >= 0 && out.spawn_ns <= out.wall_ns);
+        eb_job_free(&job);
     }
-    uint64_t in_flight = workers == 0 || workers > tasks ? tasks : workers;
-    unsigned want_threads = threads < in_flight ? threads : (unsigned)in_flight;
-    EB_CHECKF(done == (int64_t)tasks, "%s: %lld of %llu tasks", workload, (long long)done,
-              (unsigned long long)tasks);
-    EB_CHECKF(ready == want_threads, "%s: %u threads ready, want %u", workload, ready,
-              want_threads);
-    EB_CHECKF(most_in_flight(&job) <= in_flight, "%s: %llu in flight, at most %llu allowed",
-              workload, (unsigned long long)most_in_flight(&job), (unsigned long long)in_flight);
-    EB_CHECK(out.wall_ns > 0 && out.spawn_ns >= 0 && out.spawn_ns <= out.wall_ns);
-    eb_job_free(&job);
 }
 
 EB_TEST(hybrid_runs_every_workload_with_any_threads_and_workers)
@@ -117,7 +125,8 @@ typedef struct group_test {
     unsigned members;
     _Atomic uint64_t next;
     uint64_t count;
-    bool only_first; /* only member 0 starts coroutines */
+    bool only_first;         /* only member 0 starts coroutines */
+    eb_coro_stack_mode mode; /* every member's (SEPARATE: 0) */
     /* what the coroutines saw */
     _Atomic uint64_t moved, finished;
     int fd_read[64], fd_write[64];
@@ -167,7 +176,8 @@ static void run_group(group_test *t, unsigned members, bool steal, eb_coro_fn fn
         configs[i] = (eb_sched_config){.backend = EB_CORO_FCONTEXT,
                                        .max_coros = t->count,
                                        .stack_bytes = STACK_BYTES,
-                                       .guard = EB_STACK_GUARD_AUTO};
+                                       .guard = EB_STACK_GUARD_AUTO,
+                                       .stack_mode = t->mode};
     eb_sched_group_config gc = {.no_steal = !steal};
     EB_REQUIRE(eb_sched_group_create(configs, members, &gc, &t->group) == 0);
     EB_CHECK(eb_sched_group_size(t->group) == members);
@@ -228,10 +238,26 @@ EB_TEST(ready_coroutines_move_to_an_idle_thread)
 }
 
 /* A COPY coroutine's frames hold its run stack's addresses: it cannot resume
- * on another member's thread, so a group of COPY schedulers is refused
- * (separate stacks still make one). */
-EB_TEST(a_group_refuses_copied_stacks)
+ * on another member's thread. So a COPY group steals nothing even when asked
+ * to: member 0 starts every coroutine and all of them finish there, verified,
+ * while member 1 idles (a stolen one would resume on member 1's run stack
+ * with frames pointing into member 0's: wrong sums or a crash). Every member
+ * has one mode: a mixed group is refused. */
+EB_TEST(a_copy_group_keeps_every_coroutine_on_the_thread_that_started_it)
 {
+    group_test t = {.count = 24, .only_first = true, .mode = EB_CORO_STACK_COPY};
+    run_group(&t, 2, true, wait_then_compute);
+    EB_CHECK(t.run_rc[0] == 0 && t.run_rc[1] == 0);
+    EB_CHECK(atomic_load(&t.finished) == 24);
+    eb_sched_stats s0, s1;
+    eb_sched_get_stats(eb_sched_group_member(t.group, 0), &s0);
+    eb_sched_get_stats(eb_sched_group_member(t.group, 1), &s1);
+    EB_CHECKF(s0.started == 24 && atomic_load(&t.moved) == 0 && s1.steals == 0,
+              "member 0 started %llu, moved %llu, member 1 stole %llu",
+              (unsigned long long)s0.started, (unsigned long long)atomic_load(&t.moved),
+              (unsigned long long)s1.steals);
+    eb_sched_group_destroy(t.group);
+
     eb_sched_config configs[2];
     for (unsigned i = 0; i < 2; i++)
         configs[i] = (eb_sched_config){.backend = EB_CORO_FCONTEXT,
@@ -240,12 +266,8 @@ EB_TEST(a_group_refuses_copied_stacks)
                                        .guard = EB_STACK_GUARD_AUTO,
                                        .stack_mode = EB_CORO_STACK_COPY};
     eb_sched_group *g = NULL;
-    EB_CHECK(eb_sched_group_create(configs, 2, NULL, &g) == -ENOTSUP && g == NULL);
     configs[1].stack_mode = EB_CORO_STACK_SEPARATE;
     EB_CHECK(eb_sched_group_create(configs, 2, NULL, &g) == -ENOTSUP && g == NULL);
-    configs[0].stack_mode = EB_CORO_STACK_SEPARATE;
-    EB_REQUIRE(eb_sched_group_create(configs, 2, NULL, &g) == 0);
-    eb_sched_group_destroy(g);
 }
 
 /* Each coroutine waits on its own pipe: the even ones are written to and must
@@ -271,9 +293,9 @@ static void *write_even_pipes(void *raw)
     return NULL;
 }
 
-EB_TEST(fd_waits_end_with_their_own_result_on_any_thread)
+static void fd_waits_end_with_their_own_result(eb_coro_stack_mode mode)
 {
-    group_test t = {.count = 64};
+    group_test t = {.count = 64, .mode = mode};
     for (int i = 0; i < 64; i++) {
         int p[2];
         EB_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
@@ -293,6 +315,17 @@ EB_TEST(fd_waits_end_with_their_own_result_on_any_thread)
         close(t.fd_write[i]);
     }
     eb_sched_group_destroy(t.group);
+}
+
+EB_TEST(fd_waits_end_with_their_own_result_on_any_thread)
+{
+    fd_waits_end_with_their_own_result(EB_CORO_STACK_SEPARATE);
+}
+
+/* A COPY group keeps fd results by slot, as one thread's scheduler does. */
+EB_TEST(fd_waits_end_with_their_own_result_in_a_copy_group)
+{
+    fd_waits_end_with_their_own_result(EB_CORO_STACK_COPY);
 }
 
 static void suspend_for_good(void *raw, uint64_t arg)

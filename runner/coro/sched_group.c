@@ -83,7 +83,7 @@ static void wake_all(eb_sched_group *g)
 void eb_sched_group_finished(eb_sched *s, eb_coro *co)
 {
     sched_coro *c = eb_sched_meta(co);
-    eb_sched *home = c->home;
+    eb_sched *home = eb_sched_coros_move(s) ? c->home : s; /* COPY: it never left */
     if (home == s) {
         eb_sched_give_stack(s, co);
     } else {
@@ -190,7 +190,7 @@ static int poll_fds(eb_sched *s, int64_t until_ns, uint32_t max)
             continue;
         }
         eb_coro *co = s->ready[i].token;
-        eb_sched_meta(co)->fd_result = s->ready[i].result;
+        *eb_sched_fd_result(s, co) = s->ready[i].result;
         eb_run_ring_push(s->runq, co); /* max was the ring's room */
     }
     return n < 0 ? n : 0;
@@ -375,9 +375,8 @@ int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
     uint64_t total = 0;
     for (unsigned i = 0; i < count; i++) {
         if (configs[i].max_coros == 0 || configs[i].max_coros > UINT32_MAX) return -EINVAL;
-        /* A COPY coroutine's frames hold its run stack's addresses (coro.h):
-         * it cannot resume on another member's run stack. */
-        if (configs[i].stack_mode != EB_CORO_STACK_SEPARATE) return -ENOTSUP;
+        /* one mode for all: COPY ones never move, SEPARATE ones may */
+        if (configs[i].stack_mode != configs[0].stack_mode) return -ENOTSUP;
         total += configs[i].max_coros;
     }
     if (total >= UINT32_MAX) return -EINVAL;
@@ -388,16 +387,24 @@ int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
         free(g);
         return -ENOMEM;
     }
-    g->steal = gc == NULL || !gc->no_steal;
+    /* A COPY coroutine's frames hold its run stack's addresses (coro.h): it
+     * cannot resume on another member's run stack, so a COPY group spreads
+     * only new coroutines (through next()) and steals none. */
+    bool copy = configs[0].stack_mode == EB_CORO_STACK_COPY;
+    g->steal = !copy && (gc == NULL || !gc->no_steal);
     int rc = 0;
     for (unsigned i = 0; i < count && rc == 0; i++) {
         eb_sched *s;
-        if ((rc = eb_sched_create_with(&configs[i], sizeof(sched_coro), &s)) != 0) break;
+        if ((rc = eb_sched_create_with(&configs[i], copy ? 0 : sizeof(sched_coro), &s)) != 0) break;
         g->members[g->count++] = s;
         s->group = g;
         s->index = i;
         s->rng = 0x9e3779b97f4a7c15u * (i + 1);
         if ((rc = eb_sched_timers_take(s, total)) != 0) break; /* room for all */
+        if (copy && (s->fd_result = malloc(configs[i].max_coros * sizeof *s->fd_result)) == NULL) {
+            rc = -ENOMEM;
+            break;
+        }
         s->runq = aligned_alloc(64, sizeof *s->runq);
         if (s->runq == NULL) {
             rc = -ENOMEM;

@@ -76,7 +76,7 @@ struct eb_sched {
     eb_wait_ops wait_ops;
     eb_sched_stats stats;
     eb_reactor *reactor; /* created at the first fd wait (group mode: with the group) */
-    int *fd_result;      /* by stack slot: how a coroutine's fd wait ended (not in a group) */
+    int *fd_result;      /* by slot: how a coroutine's fd wait ended (unless it moves) */
     eb_reactor_event ready[READY_BATCH];
 
     /* group mode (eb_sched_group_create; sched_group.c) */
@@ -90,6 +90,21 @@ struct eb_sched {
     _Atomic int sleeping;           /* sched_group.c: AWAKE, ASLEEP, ASLEEP_EMPTY */
     _Atomic(sched_coro *) returned; /* coroutines of this pool that finished elsewhere */
 };
+
+/* Whether s's coroutines may resume on another member's thread: a group's
+ * SEPARATE ones (with their sched_coro record); a COPY one stays on the
+ * thread whose run stack its frames' addresses point into, so a COPY group
+ * does not steal (eb_sched_group_create) and keeps fd results by slot. */
+static inline bool eb_sched_coros_move(const eb_sched *s)
+{
+    return s->group != NULL && s->stacks.mode == EB_CORO_STACK_SEPARATE;
+}
+
+/* Where co's last fd wait left its result. */
+static inline int *eb_sched_fd_result(eb_sched *s, eb_coro *co)
+{
+    return eb_sched_coros_move(s) ? &eb_sched_meta(co)->fd_result : &s->fd_result[co->slot];
+}
 
 /* ---- timers (sched_timers.c) ---- */
 /* The heap and the ring for `capacity` timers, from the kept arrays when

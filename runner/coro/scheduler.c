@@ -57,7 +57,7 @@ int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns)
     s->stats.fd_parks++;
     eb_coro_suspend(co);
     /* in a group it may resume on another thread: the result travels with it */
-    return s->group != NULL ? eb_sched_meta(co)->fd_result : s->fd_result[co->slot];
+    return *eb_sched_fd_result(s, co);
 }
 
 static int wait_fd_op(void *ctx, int fd, unsigned events, int64_t deadline_ns)
@@ -124,7 +124,7 @@ int eb_sched_start(eb_sched *s, eb_coro_fn fn, void *ctx, uint64_t arg)
     eb_coro *co;
     int rc = eb_coro_stacks_new(&s->stacks, s->config.backend, fn, ctx, arg, &co);
     if (rc != 0) return rc;
-    if (s->group != NULL) eb_sched_meta(co)->home = s;
+    if (eb_sched_coros_move(s)) eb_sched_meta(co)->home = s;
     s->alive++;
     s->stats.started++;
     if (s->alive > s->stats.max_alive) s->stats.max_alive = s->alive;

@@ -17,8 +17,9 @@
  * covers fd readiness, the fd waits' deadlines and the timers alike.
  *
  * M:N (the hybrid executor): a group of schedulers, one per thread, shares
- * the coroutines. Each member runs eb_sched_run on its own thread with the
- * same next(); coroutines park on the timers and reactor of the thread they
+ * the coroutines (SEPARATE stacks; a COPY group shares only new ones). Each
+ * member runs eb_sched_run on its own thread with the same next();
+ * coroutines park on the timers and reactor of the thread they
  * wait on, and when their wait ends they queue on that member's ring of ready
  * coroutines, from which an idle member steals half (run_ring.h). Idle
  * members sleep in their reactor and are woken through an eventfd when
@@ -138,9 +139,11 @@ typedef struct eb_sched_group_config {
 /* Creates `count` members, member i with configs[i] (its max_coros bounds the
  * coroutines whose stacks its pool holds; any member's timers and reactor can
  * hold every coroutine of the group). Create and destroy from one thread,
- * before the members' threads start and after they ended. Coroutines move
- * between threads, so only SEPARATE stacks: a COPY coroutine's frames hold
- * its run stack's addresses (coro.h). 0, -EINVAL, -ENOTSUP (a COPY config),
+ * before the members' threads start and after they ended. Every member has
+ * the same stack mode. SEPARATE coroutines move between threads (stealing);
+ * a COPY coroutine's frames hold its run stack's addresses (coro.h), so it
+ * stays on the thread that started it, and a COPY group steals nothing: only
+ * new coroutines spread, through next(). 0, -EINVAL, -ENOTSUP (mixed modes),
  * -ENOMEM, -errno. */
 int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
                           const eb_sched_group_config *gc, eb_sched_group **out);

@@ -8,6 +8,7 @@
  * had started. Worker slot w stands for "the w-th coroutine in flight" (the
  * coroutine's stack slot), so per-slot task counts show how far the tasks
  * actually overlapped. Stack sizes and guards: eb_sched_default_config. */
+#include "coro_report.h"
 #include "executor.h"
 #include "oslimits.h"
 #include "scheduler.h"
@@ -50,33 +51,12 @@ static uint64_t in_flight_of(const eb_job *job)
     return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
 }
 
-/* The job's stack mode: the one asked for, or the rule for this many. */
-static eb_coro_stack_mode stack_mode(const eb_job *job, uint64_t in_flight)
-{
-    if (job->coro_stack == EB_JOB_CORO_STACK_AUTO) return eb_coro_stacks_auto_mode(in_flight);
-    return job->coro_stack == EB_CORO_STACK_COPY ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
-}
-
 /* auto resolved before the timed runs: the first one would read
  * vm.max_map_count inside its timing (a cold run's cost, not the executor's) */
 static int coroutine_prepare(eb_job *job)
 {
-    job->coro_stack = (int)stack_mode(job, in_flight_of(job));
+    job->coro_stack = (int)eb_coro_report_stack_mode(job, in_flight_of(job));
     return 0;
-}
-
-static void report_stacks(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
-{
-    eb_coro_stacks_usage u;
-    eb_coro_stacks_usage_get(eb_sched_stacks(sched), &u);
-    out->coro.stack_mode = (int)mode;
-    out->coro.stack_bytes = u.stack_bytes;
-    out->coro.reused_slots = u.reused_slots;
-    out->coro.control_bytes = u.control_bytes;
-    out->coro.max_frames_bytes = u.copy.max_frames;
-    out->coro.copied_bytes = u.copy.saved_bytes + u.copy.restored_bytes;
-    out->coro.peak_buffer_bytes = u.copy.peak_buffer_bytes;
-    out->coro.arena_bytes = u.arena_bytes;
 }
 
 static int coroutine_run(eb_job *job, eb_job_result *out)
@@ -93,7 +73,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
     } else {
         uint64_t in_flight = in_flight_of(job);
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
-        config.stack_mode = stack_mode(job, in_flight);
+        config.stack_mode = eb_coro_report_stack_mode(job, in_flight);
         config.reactor = job->reactor;
         rc = eb_sched_create(&config, &sched);
         if (rc != 0) {
@@ -121,8 +101,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
             rc = eb_sched_run(sched, task_main, &r, next_task);
             eb_sched_stats stats;
             eb_sched_get_stats(sched, &stats);
-            report_stacks(sched, config.stack_mode, out);
-            out->coro.reused_timers = stats.timers_reused;
+            eb_coro_report_add(sched, config.stack_mode, out);
             if (rc == -EDEADLK && out->status == 0)
                 eb_job_fail(out, rc,
                             "a task suspended its coroutine outside a wait: it can "

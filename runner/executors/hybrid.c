@@ -15,7 +15,14 @@
  * Tasks are handed out by the job's shared counter: a thread starts one
  * whenever its scheduler has room. A task runs on the thread that started it
  * until it first waits; once its wait is over it is ready on that thread, and
- * an idle thread steals half of another's ready coroutines. Stealing was
+ * an idle thread steals half of another's ready coroutines (separate stacks).
+ * Stacks as the coroutine executor's (--coro-stack, auto by its rule for the
+ * coroutines in flight): past the guard pages' limit (coro_stacks.h),
+ * copied stacks, one run stack per thread. A copied coroutine's frames hold
+ * its thread's run stack's addresses, so it stays on that thread and only
+ * the counter spreads the work (scheduler.h's COPY group): 100,000 waits of
+ * 100 ms on separate 4 KiB stacks took 101 ms of CPU against the coroutine
+ * executor's 32, stalled on cold stack pages (issue 15's report). Stealing was
  * chosen over the shared counter alone by measurement (issue 15's report;
  * EB_HYBRID_STEAL=0 in the environment turns stealing off to compare): with
  * the counter alone, the tasks a thread started all come back to it after
@@ -24,6 +31,7 @@
  *
  * Worker slot t stands for thread t: its PU, its ready time and the tasks it
  * started (they may finish on another thread). */
+#include "coro_report.h"
 #include "executor.h"
 #include "oslimits.h"
 #include "pin.h"
@@ -162,10 +170,22 @@ static unsigned thread_count(const eb_job *job)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
+static uint64_t in_flight_of(const eb_job *job)
+{
+    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+}
+
+/* auto resolved before the timed runs, as the coroutine executor does */
+static int hybrid_prepare(eb_job *job)
+{
+    job->coro_stack = (int)eb_coro_report_stack_mode(job, in_flight_of(job));
+    return 0;
+}
+
 static int hybrid_run_job(eb_job *job, eb_job_result *out)
 {
     unsigned threads = thread_count(job);
-    uint64_t in_flight = job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+    uint64_t in_flight = in_flight_of(job);
     if (threads > in_flight) threads = (unsigned)in_flight;
     hybrid_thread *t = calloc(threads, sizeof *t);
     eb_sched_config *configs = calloc(threads, sizeof *configs);
@@ -185,15 +205,13 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
     else
         eb_job_begin(job, &mark);
     /* Unbounded: any thread may start every task (the counter decides), and
-     * a slot never used costs nothing; bounded: W / T each. Separate stacks
-     * always (the default config's): a coroutine moves between threads, and
-     * a COPY one's frames hold its run stack's addresses (coro.h), so the
-     * group refuses copy mode and the coroutine executor's choice of it
-     * (EB_CORO_STACK) does not apply here. */
+     * a slot never used costs nothing; bounded: W / T each. */
+    eb_coro_stack_mode mode = eb_coro_report_stack_mode(job, in_flight);
     for (unsigned i = 0; i < threads; i++) {
         uint64_t mine =
             job->workers == 0 ? job->tasks : in_flight / threads + (i < in_flight % threads);
         configs[i] = eb_sched_default_config(job->coro_backend, mine);
+        configs[i].stack_mode = mode;
     }
     eb_sched_group *group = NULL;
     int rc = eb_sched_group_create(configs, threads, &gc, &group);
@@ -249,6 +267,7 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
         eb_sched_stats stats;
         eb_sched_get_stats(eb_sched_group_member(group, i), &stats);
         out->steals += stats.steals;
+        eb_coro_report_add(eb_sched_group_member(group, i), mode, out);
     }
     eb_sched_group_destroy(group); /* after the timed job: unmapping stacks is clean-up */
     pthread_mutex_destroy(&r.error_lock);
@@ -260,11 +279,14 @@ static int hybrid_run_job(eb_job *job, eb_job_result *out)
 const eb_executor eb_executor_hybrid = {
     .name = "hybrid",
     .description = "M:N: a coroutine scheduler on one pinned thread per core, ready coroutines "
-                   "stolen by idle threads; W coroutines in flight in total (0: unbounded)",
+                   "stolen by idle threads (separate stacks); W coroutines in flight in total "
+                   "(0: unbounded)",
     .allows_unbounded = true,
     .parallel = true,
     .memory = EB_FIT_HYBRID,
     .thread_per_core = true,
     .attaches_gil = true,
+    .coroutines = true,
+    .prepare = hybrid_prepare,
     .run = hybrid_run_job,
 };

@@ -165,11 +165,12 @@ const eb_setting eb_setting_table[] = {
      .offset = EB_AT(coro_stack),
      .plan = true,
      .names = eb_names_coro_stacks,
-     .help = "where coroutines keep their frames: {names}; separate: a stack each (a 64 KiB "
-             "guarded one while 8 x coroutines <= vm.max_map_count, else a 4 KiB page); copy: "
-             "one run stack per thread, a parked coroutine's frames copied to a buffer of "
-             "their size (~580 B a task); a mode other than auto is named in the point "
-             "(/stack:copy)",
+     .help = "where coroutines (coroutine and hybrid executors) keep their frames: {names}; "
+             "separate: a stack each (a 64 KiB guarded one while 8 x coroutines <= "
+             "vm.max_map_count, else a 4 KiB page); copy: one run stack per thread, a parked "
+             "coroutine's frames copied to a buffer of their size (~580 B a task), and under "
+             "hybrid it stays on its thread (no stealing); a mode other than auto is named in "
+             "the point (/stack:copy)",
      .default_text = "auto: separate while every stack gets a guard page (up to 8,191 "
                      "coroutines in flight with vm.max_map_count 65530), copy beyond (README: "
                      "Scale)"},

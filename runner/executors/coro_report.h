@@ -1,0 +1,19 @@
+/* coro_report.h — what the two coroutine executors (coroutine, hybrid) share:
+ * the stack mode a job's coroutines get, and the document's account of where
+ * they lived (eb_job_result.coro). Not an executor: a helper for two. */
+#ifndef EB_CORO_REPORT_H
+#define EB_CORO_REPORT_H
+
+#include "job_run.h"
+#include "scheduler.h"
+
+/* The job's stack mode: the one asked for (--coro-stack), or for auto the
+ * rule for `in_flight` coroutines (eb_coro_stacks_auto_mode), the rule the
+ * up-front memory estimate follows too. */
+eb_coro_stack_mode eb_coro_report_stack_mode(const eb_job *job, uint64_t in_flight);
+
+/* Adds one scheduler's stacks (their mode, sizes, what was found kept from an
+ * earlier run, the copies) to out->coro: a group's members one after another. */
+void eb_coro_report_add(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out);
+
+#endif
