@@ -200,13 +200,16 @@ static long thread_id(void)
     return syscall(SYS_gettid);
 }
 
-/* Waits, then computes about a millisecond: notes whether it came back on
- * another thread than the one it waited on. */
+/* Waits 50 ms, then computes about a millisecond: notes whether it came back
+ * on another thread than the one it waited on. The wait is what gives an
+ * idle member time to fall asleep first, so that it must be woken to steal:
+ * with 5 ms, a ThreadSanitizer run on a loaded machine once found member 1
+ * still awake, and it stole without a wake-up. */
 static void wait_then_compute(void *raw, uint64_t arg)
 {
     member_ctx *m = raw;
     long before = thread_id();
-    EB_CHECK(eb_wait_ns(5000000) == 0);
+    EB_CHECK(eb_wait_ns(50000000) == 0);
     if (thread_id() != before) atomic_fetch_add(&m->t->moved, 1);
     EB_CHECK(eb_sumsq_verify(1000000 + arg, eb_sumsq(1000000 + arg)));
     atomic_fetch_add(&m->t->finished, 1);
