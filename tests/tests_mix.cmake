@@ -21,6 +21,7 @@ eb_add_c_test(test_makespan_mix
 add_library(eb_sumsq_unchecked STATIC sumsq_unchecked.c)
 target_link_libraries(eb_sumsq_unchecked PRIVATE eb_workloads)
 target_compile_options(eb_sumsq_unchecked PRIVATE -falign-loops=64) # as workloads/ builds it
+set_property(TARGET eb_sumsq_unchecked PROPERTY INTERPROCEDURAL_OPTIMIZATION OFF) # as workloads/
 add_executable(mix_measure mix_measure.c)
 target_link_libraries(mix_measure PRIVATE eb_runner eb_sumsq_unchecked m)
 set_target_properties(mix_measure PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
