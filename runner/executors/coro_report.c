@@ -7,6 +7,12 @@ eb_coro_stack_mode eb_coro_report_stack_mode(const eb_job *job, uint64_t in_flig
     return job->coro_stack == EB_CORO_STACK_COPY ? EB_CORO_STACK_COPY : EB_CORO_STACK_SEPARATE;
 }
 
+void eb_coro_report_prepare(eb_job *job, uint64_t in_flight)
+{
+    job->coro_stack = (int)eb_coro_report_stack_mode(job, in_flight);
+    (void)eb_stack_pool_guards_fit(in_flight); /* reads the sysctl once per process */
+}
+
 void eb_coro_report_add(const eb_sched *sched, eb_coro_stack_mode mode, eb_job_result *out)
 {
     eb_coro_stacks_usage u;

@@ -51,11 +51,9 @@ static uint64_t in_flight_of(const eb_job *job)
     return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
 }
 
-/* auto resolved before the timed runs: the first one would read
- * vm.max_map_count inside its timing (a cold run's cost, not the executor's) */
 static int coroutine_prepare(eb_job *job)
 {
-    job->coro_stack = (int)eb_coro_report_stack_mode(job, in_flight_of(job));
+    eb_coro_report_prepare(job, in_flight_of(job));
     return 0;
 }
 

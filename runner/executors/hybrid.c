@@ -175,10 +175,9 @@ static uint64_t in_flight_of(const eb_job *job)
     return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
 }
 
-/* auto resolved before the timed runs, as the coroutine executor does */
 static int hybrid_prepare(eb_job *job)
 {
-    job->coro_stack = (int)eb_coro_report_stack_mode(job, in_flight_of(job));
+    eb_coro_report_prepare(job, in_flight_of(job));
     return 0;
 }
 
