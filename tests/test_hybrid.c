@@ -129,6 +129,8 @@ typedef struct group_test {
     eb_coro_stack_mode mode; /* every member's (SEPARATE: 0) */
     /* what the coroutines saw */
     _Atomic uint64_t moved, finished;
+    _Atomic uint64_t begun;     /* wait_then_compute: coroutines started */
+    _Atomic int64_t release_ns; /* ... and when they all become ready (0: none started) */
     int fd_read[64], fd_write[64];
     int fd_result[64];
     int run_rc[4];
@@ -200,16 +202,26 @@ static long thread_id(void)
     return syscall(SYS_gettid);
 }
 
-/* Waits 50 ms, then computes about a millisecond: notes whether it came back
- * on another thread than the one it waited on. The wait is what gives an
- * idle member time to fall asleep first, so that it must be woken to steal:
- * with 5 ms, a ThreadSanitizer run on a loaded machine once found member 1
- * still awake, and it stole without a wake-up. */
+/* Waits until one deadline for all, 300 ms after the first coroutine's start,
+ * so that they become ready together and pile up on the thread they waited
+ * on, then computes about a millisecond; notes whether it came back on another
+ * thread than the one it waited on. The time between the last start and the
+ * deadline lets an idle member fall asleep first, so that it must be woken to
+ * steal. A wait of 5 ms from each coroutine's own start failed under
+ * ThreadSanitizer (once member 1 was still awake and stole unwoken), and with
+ * 50 ms each, starts as slow as TSan's (about 2 ms a coroutine) made the
+ * deadlines fall one by one, so that no ready coroutines piled up to steal. */
 static void wait_then_compute(void *raw, uint64_t arg)
 {
     member_ctx *m = raw;
+    group_test *t = m->t;
     long before = thread_id();
-    EB_CHECK(eb_wait_ns(50000000) == 0);
+    int64_t none = 0;
+    atomic_compare_exchange_strong(&t->release_ns, &none, eb_now_ns() + 300000000);
+    atomic_fetch_add(&t->begun, 1);
+    EB_CHECK(eb_wait_until_ns(atomic_load(&t->release_ns)) == 0);
+    EB_CHECKF(atomic_load(&t->begun) == t->count, "%llu of %llu started by the deadline",
+              (unsigned long long)atomic_load(&t->begun), (unsigned long long)t->count);
     if (thread_id() != before) atomic_fetch_add(&m->t->moved, 1);
     EB_CHECK(eb_sumsq_verify(1000000 + arg, eb_sumsq(1000000 + arg)));
     atomic_fetch_add(&m->t->finished, 1);
