@@ -7,6 +7,10 @@
 #include "job_run.h"
 #include "scheduler.h"
 
+/* Coroutines in flight at once: W, or every task when unbounded (0) or when
+ * W exceeds the tasks. */
+uint64_t eb_coro_report_in_flight(const eb_job *job);
+
 /* The job's stack mode: the one asked for (--coro-stack), or for auto the
  * rule for `in_flight` coroutines (eb_coro_stacks_auto_mode), the rule the
  * up-front memory estimate follows too. */

@@ -46,14 +46,9 @@ static void task_main(void *raw, uint64_t task)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
-static uint64_t in_flight_of(const eb_job *job)
-{
-    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
-}
-
 static int coroutine_prepare(eb_job *job)
 {
-    eb_coro_report_prepare(job, in_flight_of(job));
+    eb_coro_report_prepare(job, eb_coro_report_in_flight(job));
     return 0;
 }
 
@@ -69,7 +64,7 @@ static int coroutine_run(eb_job *job, eb_job_result *out)
                (rc = job->workload->worker_init(job, 0)) != 0) {
         eb_job_fail(out, rc, "worker 0: worker_init failed: %s", strerror(-rc));
     } else {
-        uint64_t in_flight = in_flight_of(job);
+        uint64_t in_flight = eb_coro_report_in_flight(job);
         eb_sched_config config = eb_sched_default_config(job->coro_backend, in_flight);
         config.stack_mode = eb_coro_report_stack_mode(job, in_flight);
         config.reactor = job->reactor;

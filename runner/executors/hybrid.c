@@ -170,21 +170,16 @@ static unsigned thread_count(const eb_job *job)
 
 static const char advice[] = "run fewer coroutines at once (--workers)";
 
-static uint64_t in_flight_of(const eb_job *job)
-{
-    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
-}
-
 static int hybrid_prepare(eb_job *job)
 {
-    eb_coro_report_prepare(job, in_flight_of(job));
+    eb_coro_report_prepare(job, eb_coro_report_in_flight(job));
     return 0;
 }
 
 static int hybrid_run_job(eb_job *job, eb_job_result *out)
 {
     unsigned threads = thread_count(job);
-    uint64_t in_flight = in_flight_of(job);
+    uint64_t in_flight = eb_coro_report_in_flight(job);
     if (threads > in_flight) threads = (unsigned)in_flight;
     hybrid_thread *t = calloc(threads, sizeof *t);
     eb_sched_config *configs = calloc(threads, sizeof *configs);
