@@ -6,6 +6,7 @@
 #include "eb_test.h"
 #include "gil.h"
 #include "job_fixture.h"
+#include "job_run.h"
 #include "sumsq_kernel.h"
 #include "wait.h"
 
@@ -51,6 +52,64 @@ EB_TEST(check_point_calls_its_hook_only_on_request)
     EB_CHECK(eb_sumsq_verify(10 * EB_SUMSQ_BLOCK, eb_sumsq(10 * EB_SUMSQ_BLOCK)));
     EB_CHECKF(gave_way == 11, "%d", gave_way);
     EB_CHECK(eb_check_set_hook(NULL) == &hook);
+}
+
+/* The worker's last claim reads its run delay from /proc: the harness's
+ * bookkeeping, done with the GIL free (under it, 160 io.sleep threads queued
+ * behind each other's reads: +1.3 ms a point, GIL wait 150 ms). */
+typedef struct last_claim {
+    eb_job *job;
+    int released, reacquired;
+    int64_t delay_at_release, delay_at_reacquire;
+    bool claimed_first, claimed_second;
+} last_claim;
+static last_claim *claim_probe;
+static void probe_release(void *ctx)
+{
+    (void)ctx;
+    claim_probe->released++;
+    claim_probe->delay_at_release = claim_probe->job->worker[0].run_delay_ns;
+}
+static void probe_reacquire(void *ctx)
+{
+    (void)ctx;
+    claim_probe->reacquired++;
+    claim_probe->delay_at_reacquire = claim_probe->job->worker[0].run_delay_ns;
+}
+static void *last_claim_thread(void *raw)
+{
+    last_claim *c = raw;
+    _Atomic unsigned request = 0;
+    eb_check_hook hook = {.request = &request,
+                          .give_way = nothing,
+                          .release = probe_release,
+                          .reacquire = probe_reacquire};
+    eb_job_worker_start(c->job, 0);
+    eb_check_set_hook(&hook);
+    uint64_t task;
+    c->claimed_first = eb_job_claim(c->job, &task);
+    c->claimed_second = eb_job_claim(c->job, &task);
+    eb_check_set_hook(NULL);
+    return NULL;
+}
+
+EB_TEST(the_last_claim_reads_the_run_delay_with_the_gil_free)
+{
+    eb_job job;
+    fixture_job(&job, "io.sleep", 1, 1, "latency_us", (int64_t)0, NULL);
+    last_claim c = {.job = &job, .delay_at_release = -2, .delay_at_reacquire = -2};
+    claim_probe = &c;
+    pthread_t t;
+    EB_REQUIRE(pthread_create(&t, NULL, last_claim_thread, &c) == 0);
+    pthread_join(t, NULL);
+    EB_CHECK(c.claimed_first && !c.claimed_second);
+    EB_CHECKF(c.released == 1 && c.reacquired == 1, "released %d, reacquired %d", c.released,
+              c.reacquired);
+    /* open at the release, read by the reacquire: the read came in between */
+    EB_CHECKF(c.delay_at_release == -1, "%lld", (long long)c.delay_at_release);
+    EB_CHECKF(c.delay_at_reacquire >= 0, "%lld", (long long)c.delay_at_reacquire);
+    claim_probe = NULL;
+    eb_job_free(&job);
 }
 
 /* ---- mutual exclusion -------------------------------------------------------- */
