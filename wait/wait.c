@@ -7,7 +7,17 @@
 #include <poll.h>
 
 static _Thread_local const eb_wait_ops *current_ops;
-_Thread_local const eb_check_hook *eb_check_hook_current;
+
+static const _Atomic unsigned never_requested;
+static void no_lock_op(void *ctx)
+{
+    (void)ctx;
+}
+const eb_check_hook eb_check_no_lock = {.request = &never_requested,
+                                        .give_way = no_lock_op,
+                                        .release = no_lock_op,
+                                        .reacquire = no_lock_op};
+_Thread_local const eb_check_hook *eb_check_hook_current = &eb_check_no_lock;
 
 const eb_wait_ops *eb_wait_set_ops(const eb_wait_ops *ops)
 {
@@ -28,14 +38,15 @@ static int blocking_wait_until(int64_t deadline_ns)
 const eb_check_hook *eb_check_set_hook(const eb_check_hook *hook)
 {
     const eb_check_hook *previous = eb_check_hook_current;
-    eb_check_hook_current = hook;
-    return previous;
+    eb_check_hook_current = hook != NULL ? hook : &eb_check_no_lock;
+    return previous != &eb_check_no_lock ? previous : NULL;
 }
 
 const eb_check_hook *eb_check_release(void)
 {
     const eb_check_hook *hook = eb_check_hook_current;
-    if (hook != NULL) hook->release(hook->ctx);
+    if (hook == &eb_check_no_lock) return NULL;
+    hook->release(hook->ctx);
     return hook;
 }
 

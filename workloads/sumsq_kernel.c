@@ -27,8 +27,8 @@ uint64_t eb_sumsq(uint64_t n)
             sum += x * x;
         }
 #ifndef EB_SUMSQ_NO_CHECK_POINTS
-        /* Where a GIL may change hands (wait.h): without one, a thread-local
-         * load and a branch per block, too little to measure (see the header). */
+        /* Where a GIL may change hands (wait.h): with one or without, two
+         * loads and a branch per block, too little to measure (see the header). */
         eb_check_point();
 #endif
     }
