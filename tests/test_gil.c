@@ -84,26 +84,24 @@ EB_TEST(a_thread_without_a_lock_checks_through_the_no_lock_hook)
 }
 
 /* The worker's last claim reads its run delay from /proc: the harness's
- * bookkeeping, done with the GIL free (under it, 160 io.sleep threads queued
- * behind each other's reads: +1.3 ms a point, GIL wait 150 ms). */
+ * bookkeeping, never under the GIL (under it, 160 io.sleep threads queued
+ * behind each other's reads: +1.3 ms a point, GIL wait 150 ms). With a lock
+ * the claim leaves it, taking no extra hand-off, and eb_job_worker_done
+ * closes it once the thread has left the lock; without one the claim closes it. */
 typedef struct last_claim {
     eb_job *job;
+    bool with_lock;
     int released, reacquired;
-    int64_t delay_at_release, delay_at_reacquire;
     bool claimed_first, claimed_second;
+    int64_t delay_after_claim, delay_after_done;
 } last_claim;
-static last_claim *claim_probe;
-static void probe_release(void *ctx)
+static void count_release(void *ctx)
 {
-    (void)ctx;
-    claim_probe->released++;
-    claim_probe->delay_at_release = claim_probe->job->worker[0].run_delay_ns;
+    ((last_claim *)ctx)->released++;
 }
-static void probe_reacquire(void *ctx)
+static void count_reacquire(void *ctx)
 {
-    (void)ctx;
-    claim_probe->reacquired++;
-    claim_probe->delay_at_reacquire = claim_probe->job->worker[0].run_delay_ns;
+    ((last_claim *)ctx)->reacquired++;
 }
 static void *last_claim_thread(void *raw)
 {
@@ -111,34 +109,43 @@ static void *last_claim_thread(void *raw)
     _Atomic unsigned request = 0;
     eb_check_hook hook = {.request = &request,
                           .give_way = nothing,
-                          .release = probe_release,
-                          .reacquire = probe_reacquire};
+                          .release = count_release,
+                          .reacquire = count_reacquire,
+                          .ctx = c};
     eb_job_worker_start(c->job, 0);
-    eb_check_set_hook(&hook);
+    if (c->with_lock) eb_check_set_hook(&hook);
     uint64_t task;
     c->claimed_first = eb_job_claim(c->job, &task);
     c->claimed_second = eb_job_claim(c->job, &task);
-    eb_check_set_hook(NULL);
+    c->delay_after_claim = c->job->worker[0].run_delay_ns;
+    eb_check_set_hook(NULL); /* the thread leaves the lock */
+    eb_job_worker_done();
+    c->delay_after_done = c->job->worker[0].run_delay_ns;
     return NULL;
 }
 
-EB_TEST(the_last_claim_reads_the_run_delay_with_the_gil_free)
+EB_TEST(the_last_claim_reads_the_run_delay_only_outside_the_gil)
 {
-    eb_job job;
-    fixture_job(&job, "io.sleep", 1, 1, "latency_us", (int64_t)0, NULL);
-    last_claim c = {.job = &job, .delay_at_release = -2, .delay_at_reacquire = -2};
-    claim_probe = &c;
-    pthread_t t;
-    EB_REQUIRE(pthread_create(&t, NULL, last_claim_thread, &c) == 0);
-    pthread_join(t, NULL);
-    EB_CHECK(c.claimed_first && !c.claimed_second);
-    EB_CHECKF(c.released == 1 && c.reacquired == 1, "released %d, reacquired %d", c.released,
-              c.reacquired);
-    /* open at the release, read by the reacquire: the read came in between */
-    EB_CHECKF(c.delay_at_release == -1, "%lld", (long long)c.delay_at_release);
-    EB_CHECKF(c.delay_at_reacquire >= 0, "%lld", (long long)c.delay_at_reacquire);
-    claim_probe = NULL;
-    eb_job_free(&job);
+    for (int with_lock = 0; with_lock < 2; with_lock++) {
+        eb_job job;
+        fixture_job(&job, "io.sleep", 1, 1, "latency_us", (int64_t)0, NULL);
+        last_claim c = {.job = &job, .with_lock = with_lock};
+        pthread_t t;
+        EB_REQUIRE(pthread_create(&t, NULL, last_claim_thread, &c) == 0);
+        pthread_join(t, NULL);
+        EB_CHECK(c.claimed_first && !c.claimed_second);
+        EB_CHECKF(c.released == 0 && c.reacquired == 0, "lock %d: released %d, reacquired %d",
+                  with_lock, c.released, c.reacquired);
+        if (with_lock)
+            EB_CHECKF(c.delay_after_claim == -1, "read under the lock: %lld",
+                      (long long)c.delay_after_claim);
+        else
+            EB_CHECKF(c.delay_after_claim >= 0, "not read at the last claim: %lld",
+                      (long long)c.delay_after_claim);
+        EB_CHECKF(c.delay_after_done >= 0, "lock %d: %lld", with_lock,
+                  (long long)c.delay_after_done);
+        eb_job_free(&job);
+    }
 }
 
 /* ---- mutual exclusion -------------------------------------------------------- */

@@ -167,20 +167,25 @@ bool eb_job_claim(eb_job *job, uint64_t *task)
     uint64_t t = atomic_fetch_add_explicit(job->next_task, 1, memory_order_relaxed);
     if (t >= job->tasks) {
         /* the worker's last claim: once (a coroutine's is early; eb_job_end
-         * closes the thread's own slot again) */
-        if (this_worker != NULL && this_worker->run_delay_ns < 0) {
-            /* The harness's bookkeeping, not the work's: a thread-level lock
-             * (the GIL) is free meanwhile. Under it, the schedstat read (an
-             * open of /proc, tens of us when threads come and go) queued the
-             * 160 waiters of io.sleep behind each other: +1.3 ms a point. */
-            const eb_check_hook *released = eb_check_release();
+         * closes the thread's own slot again). Not under a thread-level lock
+         * (the GIL): the harness's bookkeeping is not the work's, and the
+         * schedstat read (an open of /proc, tens of us while threads come and
+         * go) queued 160 io.sleep threads behind each other there, +1.3 ms a
+         * point; released and taken back around it, the extra hand-offs still
+         * cost 2-3%. The thread closes it when it has left the lock
+         * (eb_job_worker_done). */
+        if (this_worker != NULL && this_worker->run_delay_ns < 0 &&
+            eb_check_hook_current == &eb_check_no_lock)
             close_run_delay(this_worker);
-            eb_check_reacquire(released);
-        }
         return false;
     }
     *task = t;
     return true;
+}
+
+void eb_job_worker_done(void)
+{
+    if (this_worker != NULL && this_worker->run_delay_ns < 0) close_run_delay(this_worker);
 }
 
 int eb_job_worker_start(eb_job *job, unsigned worker)

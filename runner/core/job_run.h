@@ -64,6 +64,10 @@ bool eb_job_claim(eb_job *job, uint64_t *task);
 /* Pins the calling thread as `worker` (per job->pin) and records its PU,
  * process and ready time. Called by every worker before its first task. */
 int eb_job_worker_start(eb_job *job, unsigned worker);
+/* The calling worker's thread has left its thread-level lock (the GIL) and
+ * takes no more tasks: closes its run delay, which its last claim leaves
+ * open under such a lock. */
+void eb_job_worker_done(void);
 
 /* What eb_job_begin notes so eb_job_end can fill the result. */
 typedef struct eb_usage_mark {

@@ -91,6 +91,7 @@ static void worker_main(worker_arg *arg)
         }
     }
     if (job->gil != NULL) eb_gil_detach(&gil);
+    eb_job_worker_done();
 }
 
 /* The thread: its tasks, then the wait for the last creation (pool.creating). */
