@@ -44,7 +44,7 @@ typedef struct eb_gil_stats {
     uint64_t handoffs;      /* a holder dropped the lock at a check point, at request */
     uint64_t forced_waits;  /* ... and then waited until another thread took it */
     uint64_t contended;     /* takes that found the lock held and had to wait */
-    int64_t wait_ns;        /* time spent waiting to take it, summed over threads */
+    int64_t wait_ns; /* time spent waiting to take it (its mutex included), summed over threads */
 } eb_gil_stats;
 
 /* One thread's part: what it holds, its hook, its own wait. Owned by the
