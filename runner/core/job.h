@@ -23,7 +23,7 @@ struct eb_pin_plan;
 struct eb_gil;
 
 /* job->coro_stack when none was asked for (--coro-stack auto): the coroutine
- * executor takes eb_sched_auto_stack_mode's (scheduler.h). */
+ * executors take eb_coro_stacks_auto_mode's (coro_stacks.h). */
 #define EB_JOB_CORO_STACK_AUTO (-1)
 
 /* Per-worker slots, one cache line each so workers never share a line. */

@@ -85,8 +85,7 @@ static uint64_t in_flight(const eb_fit_point *p)
 {
     if (p->executor == EB_FIT_SEQUENTIAL) return p->tasks > 0 ? 1 : 0;
     if (p->executor == EB_FIT_HYBRID) return p->tasks; /* workers are its threads */
-    if (p->workers == 0 || p->workers > p->tasks) return p->tasks;
-    return p->workers;
+    return eb_in_flight(p->tasks, p->workers);
 }
 
 /* Per coroutine in flight: resident, address space (= private data = strict

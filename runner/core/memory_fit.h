@@ -32,6 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Tasks in flight at once with `workers` (threads, processes or coroutines):
+ * W, or every task when unbounded (0) or when W exceeds the tasks. The plan,
+ * this estimate and the coroutine executors all count them so. */
+static inline uint64_t eb_in_flight(uint64_t tasks, uint64_t workers)
+{
+    return workers == 0 || workers > tasks ? tasks : workers;
+}
+
 typedef enum eb_fit_executor {
     EB_FIT_SEQUENTIAL = 0,
     EB_FIT_THREADED,

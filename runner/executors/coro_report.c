@@ -1,9 +1,11 @@
 /* coro_report.c — see coro_report.h. */
 #include "coro_report.h"
 
+#include "memory_fit.h"
+
 uint64_t eb_coro_report_in_flight(const eb_job *job)
 {
-    return job->workers == 0 || job->workers > job->tasks ? job->tasks : job->workers;
+    return eb_in_flight(job->tasks, job->workers);
 }
 
 eb_coro_stack_mode eb_coro_report_stack_mode(const eb_job *job, uint64_t in_flight)

@@ -7,8 +7,7 @@
 #include "job_run.h"
 #include "scheduler.h"
 
-/* Coroutines in flight at once: W, or every task when unbounded (0) or when
- * W exceeds the tasks. */
+/* Coroutines in flight at once (memory_fit.h's eb_in_flight of the job). */
 uint64_t eb_coro_report_in_flight(const eb_job *job);
 
 /* The job's stack mode: the one asked for (--coro-stack), or for auto the

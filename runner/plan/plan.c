@@ -3,6 +3,7 @@
 
 #include "err.h"
 #include "parse.h"
+#include "memory_fit.h"
 #include "plan_block.h"
 
 #include <errno.h>
@@ -102,7 +103,7 @@ uint64_t eb_point_in_flight(const eb_point *p)
         if (p->rank_executor->allows_unbounded && p->rank_workers == 0) return p->tasks;
         n *= p->rank_executor->reference ? 1 : p->rank_workers;
     }
-    return n == 0 || n > p->tasks ? p->tasks : n;
+    return eb_in_flight(p->tasks, n);
 }
 
 int64_t eb_point_wait_ideal_ns(const eb_point *p, int64_t *wait_ns)
