@@ -37,6 +37,7 @@ LAYERS = {
     "benchmarks": ["runner/executors", "lib/shim"],
     "tools/compare": ["lib/report"],
     "tools/compare/fuzz": ["tools/compare"],
+    "tools/net_floor": ["net"],
 }
 SOURCE_EXT = (".c", ".h", ".cc", ".S")
 MAX_RUNNER_LINES = 450

@@ -30,3 +30,11 @@ add_test(NAME wrk_httpd.reports_requests_per_second_and_the_servers_cpu
   COMMAND sh -c "command -v wrk >/dev/null || { echo 'skipped: wrk is not installed (tools/install-deps.sh wrk)' >&2; exit 77; }; out=$(${CMAKE_SOURCE_DIR}/tools/wrk-httpd.sh --build ${CMAKE_BINARY_DIR} -d 1 -c 10) || exit 1; echo \"$out\"; echo \"$out\" | grep -q '^requests/s: [1-9]' && echo \"$out\" | grep -q '^server CPU per request: [0-9.]* us'")
 set_tests_properties(wrk_httpd.reports_requests_per_second_and_the_servers_cpu PROPERTIES
   SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# tools/net-floor.sh, the floor under net.http (test_net_floor.sh says what
+# each case checks).
+foreach(case shapes wrong_body)
+  add_test(NAME test_net_floor.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test_net_floor.sh ${case})
+  set_tests_properties(test_net_floor.${case} PROPERTIES TIMEOUT 60
+    ENVIRONMENT "EB_SOURCE_DIR=${CMAKE_SOURCE_DIR};EB_BUILD_DIR=${CMAKE_BINARY_DIR}")
+endforeach()
