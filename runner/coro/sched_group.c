@@ -271,8 +271,8 @@ static int sleep_idle(eb_sched *s, bool more, const sigset_t *blocked, const sig
     return rc;
 }
 
-int eb_sched_group_loop(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next,
-                        const sigset_t *blocked, const sigset_t *caller_mask)
+EB_SCHED_LOOP int eb_sched_group_loop(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next,
+                                      const sigset_t *blocked, const sigset_t *caller_mask)
 {
     eb_sched_group *g = s->group;
     uint64_t max = s->config.max_coros;

@@ -15,6 +15,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A loop that starts and resumes coroutines (the one-thread loop, a group
+ * member's) has everything it calls on a coroutine's way in and out inlined
+ * into it: across files too where the runtime is built with link-time
+ * optimisation. A switch then comes back into the loop's own body, with no
+ * call chain (eb_sched_start, eb_sched_resume, eb_coro_resume) to return
+ * through, each return mispredicted since the coroutine's own calls had
+ * filled the return stack in between. 100,000 io.sleep coroutines of 100 ms
+ * started in 12.6-15.2 ms against 16.9-18.6 ms without, for 20-27% less CPU
+ * (6 interleaved pairs of 5 runs); the hybrid executor's point took 15-22%
+ * less CPU (4 pairs). */
+#define EB_SCHED_LOOP __attribute__((flatten))
+
 /* At most this many coroutines start before due timers are served again, so
  * a long start-up (100,000 coroutines) does not delay the first wake-ups. */
 #define START_BATCH 64

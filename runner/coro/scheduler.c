@@ -157,24 +157,15 @@ void eb_sched_signals_to_block(sigset_t *set)
         sigaddset(set, sig);
 }
 
-int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
+/* The one-thread loop (EB_SCHED_LOOP: see sched_internal.h). */
+EB_SCHED_LOOP static int run_alone(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next,
+                                   const sigset_t *blocked, const sigset_t *caller_mask)
 {
-    if (s->running) return -EBUSY;
-    s->running = true;
-    const eb_wait_ops *previous_ops = eb_wait_set_ops(&s->wait_ops);
-    int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
-    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the deadline, not 50 us later */
-    sigset_t blocked, caller_mask;
-    eb_sched_signals_to_block(&blocked);
-    pthread_sigmask(SIG_BLOCK, &blocked, &caller_mask);
     int64_t window_ns = eb_now_ns();
-    s->stats.first_wave_ns = 0; /* of this run */
-
     uint64_t max = s->config.max_coros;
     bool more = true;
     int status = 0;
-    if (s->group != NULL) status = eb_sched_group_loop(s, fn, ctx, next, &blocked, &caller_mask);
-    while (s->group == NULL && (more || s->alive > 0)) {
+    while (more || s->alive > 0) {
         /* 1. Start coroutines while slots are free, a batch at a time. */
         for (unsigned n = 0; more && s->alive < max && n < START_BATCH; n++) {
             uint64_t arg;
@@ -200,11 +191,11 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
             /* 2. Everyone parked and nothing due: one precise wait, for the
              * earliest timer or, with fds waited on, whichever comes first. */
             int64_t until = first != NULL ? first->deadline_ns : EB_WAIT_FOREVER;
-            pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
+            pthread_sigmask(SIG_SETMASK, caller_mask, NULL);
             const eb_check_hook *released = eb_check_release(); /* a GIL is free meanwhile */
             int rc = fds ? run_ready_fds(s, until) : sleep_until(until);
             eb_check_reacquire(released);
-            pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+            pthread_sigmask(SIG_BLOCK, blocked, NULL);
             if (fds && rc != 0) {
                 status = rc;
                 break;
@@ -224,11 +215,28 @@ int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
                 eb_sched_resume(s, s->due[i]);
 
         if (now - window_ns >= SIGNAL_WINDOW_NS) {
-            pthread_sigmask(SIG_SETMASK, &caller_mask, NULL); /* pending ones run here */
-            pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+            pthread_sigmask(SIG_SETMASK, caller_mask, NULL); /* pending ones run here */
+            pthread_sigmask(SIG_BLOCK, blocked, NULL);
             window_ns = now;
         }
     }
+    return status;
+}
+
+int eb_sched_run(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sched_next_fn next)
+{
+    if (s->running) return -EBUSY;
+    s->running = true;
+    const eb_wait_ops *previous_ops = eb_wait_set_ops(&s->wait_ops);
+    int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the deadline, not 50 us later */
+    sigset_t blocked, caller_mask;
+    eb_sched_signals_to_block(&blocked);
+    pthread_sigmask(SIG_BLOCK, &blocked, &caller_mask);
+    s->stats.first_wave_ns = 0; /* of this run */
+
+    int status = s->group != NULL ? eb_sched_group_loop(s, fn, ctx, next, &blocked, &caller_mask)
+                                  : run_alone(s, fn, ctx, next, &blocked, &caller_mask);
 
     pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
     if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, (unsigned long)previous_slack, 0, 0, 0);
