@@ -22,8 +22,8 @@
  * call chain (eb_sched_start, eb_sched_resume, eb_coro_resume) to return
  * through, each return mispredicted since the coroutine's own calls had
  * filled the return stack in between. 100,000 io.sleep coroutines of 100 ms
- * started in 12.6-15.2 ms against 16.9-18.6 ms without, for 20-27% less CPU
- * (6 interleaved pairs of 5 runs); the hybrid executor's point took 15-22%
+ * started in 12.6-15.2 ms against 16.9-18.6 ms without, for 15-29% less CPU
+ * (6 interleaved pairs of 5 runs); the hybrid executor's point took 13-22%
  * less CPU (4 pairs). */
 #define EB_SCHED_LOOP __attribute__((flatten))
 
