@@ -234,8 +234,8 @@ static int thread_setup(serve_state *st, server_thread *t, uint16_t *port)
      * 1 ms to every delay. No cached time: libevent arms the timerfd with the
      * next delay counted from the time its last wait returned, so every
      * callback run since (160 requests read in one turn) made the timer fire
-     * that much later (net-floor.sh, 160 at once: 13.6-15.2 ms against
-     * 15.1-15.8 with the cache). No locks: each base has one thread. */
+     * that much later (README, net.http, has the figures). No locks: each
+     * base has one thread. */
     event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER | EVENT_BASE_FLAG_NO_CACHE_TIME |
                                    EVENT_BASE_FLAG_NOLOCK);
     t->base = event_base_new_with_config(cfg);
