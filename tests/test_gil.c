@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <unistd.h>
 
 static eb_gil *make_gil(int64_t interval_us, bool force)
@@ -146,6 +147,32 @@ EB_TEST(the_last_claim_reads_the_run_delay_only_outside_the_gil)
                   (long long)c.delay_after_done);
         eb_job_free(&job);
     }
+}
+
+/* The job's own thread as its worker (sequential, coroutine): its run delay is
+ * read before the clock starts and after it stops, never at its last claim,
+ * which for a coroutine comes after the wait (an open of /proc, ~55 us then). */
+EB_TEST(the_job_threads_own_run_delay_is_read_outside_the_clock)
+{
+    eb_job job;
+    fixture_job(&job, "io.sleep", 1, 1, "latency_us", (int64_t)0, NULL);
+    eb_usage_mark mark;
+    eb_job_result out;
+    memset(&out, 0, sizeof out);
+    eb_job_begin(&job, &mark);
+    eb_job_worker_start(&job, 0);
+    EB_CHECKF(job.worker[0].delay_start_ns >= 0, "no start read: %lld",
+              (long long)job.worker[0].delay_start_ns);
+    uint64_t task;
+    EB_CHECK(eb_job_claim(&job, &task));
+    EB_CHECK(!eb_job_claim(&job, &task));
+    EB_CHECKF(job.worker[0].run_delay_ns == -1, "read at the last claim, on the clock: %lld",
+              (long long)job.worker[0].run_delay_ns);
+    eb_job_end(&job, &mark, &out);
+    EB_CHECKF(job.worker[0].run_delay_ns >= 0 && out.run_delay_ns >= 0,
+              "not read at the end: slot %lld, job %lld", (long long)job.worker[0].run_delay_ns,
+              (long long)out.run_delay_ns);
+    eb_job_free(&job);
 }
 
 /* ---- mutual exclusion -------------------------------------------------------- */
