@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static eb_gil *make_gil(int64_t interval_us, bool force)
@@ -172,6 +173,52 @@ EB_TEST(the_job_threads_own_run_delay_is_read_outside_the_clock)
     EB_CHECKF(job.worker[0].run_delay_ns >= 0 && out.run_delay_ns >= 0,
               "not read at the end: slot %lld, job %lld", (long long)job.worker[0].run_delay_ns,
               (long long)out.run_delay_ns);
+    eb_job_free(&job);
+}
+
+/* Workers made on the clock (spawn timed): a thread's and a forked process's
+ * run delays start at zero, with no read, and each closes its own at its last
+ * claim; a forked worker is not the job's thread, though it inherits its
+ * thread-locals. */
+static void *fresh_worker(void *raw)
+{
+    eb_job *job = raw;
+    eb_job_worker_start(job, 0);
+    uint64_t task;
+    while (eb_job_claim(job, &task)) {
+    }
+    eb_job_worker_done();
+    return NULL;
+}
+
+EB_TEST(workers_made_on_the_clock_start_their_run_delay_at_zero_and_close_it)
+{
+    eb_job job;
+    fixture_job(&job, "io.sleep", 1, 2, "latency_us", (int64_t)0, NULL);
+    eb_usage_mark mark;
+    eb_job_result out;
+    memset(&out, 0, sizeof out);
+    eb_job_begin(&job, &mark);
+    pthread_t t;
+    EB_REQUIRE(pthread_create(&t, NULL, fresh_worker, &job) == 0);
+    pthread_join(t, NULL);
+    pid_t child = fork();
+    EB_REQUIRE(child >= 0);
+    if (child == 0) {
+        eb_job_worker_start(&job, 1); /* the slots are shared with the parent */
+        uint64_t task;
+        while (eb_job_claim(&job, &task)) {
+        }
+        _exit(0);
+    }
+    int status;
+    EB_REQUIRE(waitpid(child, &status, 0) == child && WIFEXITED(status));
+    eb_job_end(&job, &mark, &out);
+    for (unsigned w = 0; w < 2; w++)
+        EB_CHECKF(job.worker[w].delay_start_ns == 0 && job.worker[w].run_delay_ns >= 0,
+                  "%s: start %lld, delay %lld", w == 0 ? "thread" : "forked process",
+                  (long long)job.worker[w].delay_start_ns, (long long)job.worker[w].run_delay_ns);
+    EB_CHECKF(out.run_delay_ns >= 0, "the job's: %lld", (long long)out.run_delay_ns);
     eb_job_free(&job);
 }
 
