@@ -153,14 +153,14 @@ static int64_t run_delay_now(void)
  * last claim can close its run delay without an argument more. */
 static _Thread_local eb_worker_slot *this_worker;
 
-/* Reading a run delay opens /proc: 5 us warm, ~55 us after a long wait, and
- * 160 threads reading at once added 1.5-2.2 ms to io.sleep's 160 x 10 ms
- * point. So no read is made on the clock where it can be avoided: the thread
- * between eb_job_begin and eb_job_end (job_thread_pid: a forked worker
- * inherits the thread-locals, not the pid) reads its own just before the
- * clock starts and after it stops, and a worker made on the clock starts at
- * zero, as the kernel starts a new thread's or process's (sched_fork), so
- * its wait for a first CPU counts. Only a worker's last claim still reads. */
+/* Reading a run delay opens /proc, which a point would count as its own time
+ * (README, "Scale", has what it cost). So no read is made on the clock where
+ * it can be avoided: the thread between eb_job_begin and eb_job_end
+ * (job_thread_pid: a forked worker inherits the thread-locals, not the pid)
+ * reads its own just before the clock starts and after it stops, and a
+ * worker made on the clock starts at zero, as the kernel starts a new
+ * thread's or process's (sched_fork), so its wait for a first CPU counts.
+ * Only a worker's last claim still reads. */
 static _Thread_local bool on_job_thread;
 static _Thread_local pid_t job_thread_pid;
 static _Thread_local int64_t job_thread_delay_start;
