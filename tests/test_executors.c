@@ -73,6 +73,32 @@ EB_TEST(threaded_sleeps_overlap)
     eb_job_free(&job);
 }
 
+/* The threaded executor's clock stops when its last worker is done with its
+ * tasks, as a process pool's does, before the threads read their run delay
+ * (an open of /proc each), exit and are joined: the job ends at that stamp,
+ * past every task's end, and each worker's run delay is read all the same. */
+EB_TEST(threaded_stops_the_clock_when_the_last_worker_is_done_not_at_the_joins)
+{
+    eb_job job;
+    fixture_job(&job, "io.sleep", 40, 40, "latency_us", (int64_t)1000, NULL);
+    eb_job_result out;
+    char why[256];
+    EB_REQUIRE(fixture_run(&job, "threaded", &out, why, sizeof why) == 0);
+    int64_t last_end = 0;
+    for (uint64_t t = 0; t < job.tasks; t++)
+        if (job.task_end_ns[t] > last_end) last_end = job.task_end_ns[t];
+    EB_CHECKF(job.end_ns > 0 && out.wall_ns == job.end_ns - job.start_ns,
+              "the clock ran to the joins: end stamp %lld, wall %lld", (long long)job.end_ns,
+              (long long)out.wall_ns);
+    EB_CHECKF(out.wall_ns >= last_end, "wall %lld before the last task's end %lld",
+              (long long)out.wall_ns, (long long)last_end);
+    for (unsigned w = 0; w < job.worker_slots; w++)
+        EB_CHECKF(job.worker[w].run_delay_ns >= 0, "worker %u: run delay %lld", w,
+                  (long long)job.worker[w].run_delay_ns);
+    EB_CHECKF(out.run_delay_ns >= 0, "the job's run delay: %lld", (long long)out.run_delay_ns);
+    eb_job_free(&job);
+}
+
 /* The placeholder of an executor not built yet answers -ENOSYS: such an
  * executor is reported and left out, not counted as a pass. */
 static bool executor_built(const char *executor)

@@ -160,7 +160,8 @@ static _Thread_local eb_worker_slot *this_worker;
  * reads its own just before the clock starts and after it stops, and a
  * worker made on the clock starts at zero, as the kernel starts a new
  * thread's or process's (sched_fork), so its wait for a first CPU counts.
- * Only a worker's last claim still reads. */
+ * A thread of the threaded executor reads its end after the clock too; other
+ * workers read it at their last claim. */
 static _Thread_local bool on_job_thread;
 static _Thread_local pid_t job_thread_pid;
 static _Thread_local int64_t job_thread_delay_start;
@@ -168,6 +169,15 @@ static _Thread_local int64_t job_thread_delay_start;
 static bool is_job_thread(void)
 {
     return on_job_thread && getpid() == job_thread_pid;
+}
+
+/* A worker that outlives the clock (threaded: eb_job_worker_close_after_clock)
+ * reads its end in eb_job_worker_done, called once the clock has stopped. */
+static _Thread_local bool closes_after_clock;
+
+void eb_job_worker_close_after_clock(void)
+{
+    closes_after_clock = true;
 }
 
 static void close_run_delay(eb_worker_slot *slot)
@@ -192,7 +202,7 @@ bool eb_job_claim(eb_job *job, uint64_t *task)
          * cost 2-3%. The thread closes it when it has left the lock
          * (eb_job_worker_done). */
         if (this_worker != NULL && this_worker->run_delay_ns < 0 && !is_job_thread() &&
-            eb_check_hook_current == &eb_check_no_lock)
+            !closes_after_clock && eb_check_hook_current == &eb_check_no_lock)
             close_run_delay(this_worker);
         return false;
     }
@@ -203,6 +213,7 @@ bool eb_job_claim(eb_job *job, uint64_t *task)
 void eb_job_worker_done(void)
 {
     if (this_worker != NULL && this_worker->run_delay_ns < 0) close_run_delay(this_worker);
+    closes_after_clock = false;
 }
 
 int eb_job_worker_start(eb_job *job, unsigned worker)

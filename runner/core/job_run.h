@@ -66,8 +66,11 @@ bool eb_job_claim(eb_job *job, uint64_t *task);
 int eb_job_worker_start(eb_job *job, unsigned worker);
 /* The calling worker's thread has left its thread-level lock (the GIL) and
  * takes no more tasks: closes its run delay, which its last claim leaves
- * open under such a lock. */
+ * open under such a lock or after eb_job_worker_close_after_clock. */
 void eb_job_worker_done(void);
+/* The calling worker will outlive the clock: its last claim leaves its run
+ * delay open, for eb_job_worker_done to read after the clock has stopped. */
+void eb_job_worker_close_after_clock(void);
 
 /* What eb_job_begin notes so eb_job_end can fill the result. */
 typedef struct eb_usage_mark {

@@ -33,9 +33,16 @@ typedef struct pool {
      * on it before exiting. When a pthread_create fails, the threads that
      * count against the limit are then all alive while the limit is read; on
      * a busy machine they could otherwise finish every task and exit first,
-     * and no limit would look exhausted. The job ends at the joins after the
-     * last creation anyway, so the wait adds nothing to the measured time. */
+     * and no limit would look exhausted. The clock stops after the last
+     * creation anyway, so the wait adds nothing to the measured time. */
     pthread_mutex_t creating;
+    /* The clock stops when the last worker is done with its tasks, as a
+     * process pool's does (multiprocess.c): the threads then read their run
+     * delay (an open of /proc each), exit and are joined, untimed. */
+    pthread_mutex_t end_lock;
+    pthread_cond_t all_done, clock_stopped; /* the leader waits on the first */
+    unsigned done;
+    bool stopped;
 } pool;
 
 typedef struct worker_arg {
@@ -91,16 +98,25 @@ static void worker_main(worker_arg *arg)
         }
     }
     if (job->gil != NULL) eb_gil_detach(&gil);
-    eb_job_worker_done();
 }
 
-/* The thread: its tasks, then the wait for the last creation (pool.creating). */
+/* The thread: its tasks; then it says it is done, waits for the clock to
+ * stop, reads its run delay, and waits for the last creation (pool.creating). */
 static void *worker_thread(void *raw)
 {
     worker_arg *arg = raw;
+    pool *p = arg->pool;
+    eb_job_worker_close_after_clock();
     worker_main(arg);
-    pthread_mutex_lock(&arg->pool->creating);
-    pthread_mutex_unlock(&arg->pool->creating);
+    pthread_mutex_lock(&p->end_lock);
+    p->done++;
+    pthread_cond_signal(&p->all_done);
+    while (!p->stopped)
+        pthread_cond_wait(&p->clock_stopped, &p->end_lock);
+    pthread_mutex_unlock(&p->end_lock);
+    eb_job_worker_done();
+    pthread_mutex_lock(&p->creating);
+    pthread_mutex_unlock(&p->creating);
     return NULL;
 }
 
@@ -118,6 +134,9 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     pool p = {.job = job, .out = out};
     pthread_mutex_init(&p.error_lock, NULL);
     pthread_mutex_init(&p.creating, NULL);
+    pthread_mutex_init(&p.end_lock, NULL);
+    pthread_cond_init(&p.all_done, NULL);
+    pthread_cond_init(&p.clock_stopped, NULL);
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -156,6 +175,13 @@ static int threaded_run(eb_job *job, eb_job_result *out)
         eb_job_begin(job, &mark);
         eb_job_gate_open(job);
     }
+    pthread_mutex_lock(&p.end_lock);
+    while (p.done < started)
+        pthread_cond_wait(&p.all_done, &p.end_lock);
+    eb_job_stop_clock(job);
+    p.stopped = true;
+    pthread_cond_broadcast(&p.clock_stopped);
+    pthread_mutex_unlock(&p.end_lock);
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     eb_job_end(job, &mark, out);
@@ -163,6 +189,9 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     pthread_attr_destroy(&attr);
     pthread_mutex_destroy(&p.error_lock);
     pthread_mutex_destroy(&p.creating);
+    pthread_mutex_destroy(&p.end_lock);
+    pthread_cond_destroy(&p.all_done);
+    pthread_cond_destroy(&p.clock_stopped);
     free(threads);
     free(args);
     return out->status;
