@@ -99,6 +99,23 @@ EB_TEST(threaded_stops_the_clock_when_the_last_worker_is_done_not_at_the_joins)
     eb_job_free(&job);
 }
 
+/* A forked worker reads its run delay once it has said it is done (the
+ * leader's clock stops at the last such word), into the shared slots. */
+EB_TEST(multiprocess_workers_read_their_run_delay_after_saying_they_are_done)
+{
+    eb_job job;
+    fixture_job(&job, "io.sleep", 6, 3, "latency_us", (int64_t)1000, NULL);
+    eb_job_result out;
+    char why[256];
+    EB_REQUIRE(fixture_run(&job, "multiprocess", &out, why, sizeof why) == 0);
+    for (unsigned w = 0; w < job.worker_slots; w++)
+        EB_CHECKF(job.worker[w].delay_start_ns == 0 && job.worker[w].run_delay_ns >= 0,
+                  "worker %u: start %lld, delay %lld", w, (long long)job.worker[w].delay_start_ns,
+                  (long long)job.worker[w].run_delay_ns);
+    EB_CHECKF(out.run_delay_ns >= 0, "the job's run delay: %lld", (long long)out.run_delay_ns);
+    eb_job_free(&job);
+}
+
 /* The placeholder of an executor not built yet answers -ENOSYS: such an
  * executor is reported and left out, not counted as a pass. */
 static bool executor_built(const char *executor)

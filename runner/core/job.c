@@ -160,8 +160,8 @@ static _Thread_local eb_worker_slot *this_worker;
  * reads its own just before the clock starts and after it stops, and a
  * worker made on the clock starts at zero, as the kernel starts a new
  * thread's or process's (sched_fork), so its wait for a first CPU counts.
- * A thread of the threaded executor reads its end after the clock too; other
- * workers read it at their last claim. */
+ * A pool's worker reads its end after it is done (threaded, multiprocess:
+ * eb_job_worker_close_after_clock); others read it at their last claim. */
 static _Thread_local bool on_job_thread;
 static _Thread_local pid_t job_thread_pid;
 static _Thread_local int64_t job_thread_delay_start;

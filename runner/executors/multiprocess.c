@@ -81,6 +81,7 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
         say(finished_fd, SAID_READY);
         eb_job_gate_wait(job, true);
     }
+    eb_job_worker_close_after_clock(); /* read once it has said it is done, below */
     uint64_t task;
     while (eb_job_claim(job, &task)) {
         rc = eb_job_run_task(job, w, task);
@@ -94,6 +95,7 @@ static _Noreturn void worker_main(eb_job *job, unsigned w, worker_report *rep, p
     }
     /* Out of tasks: tell the leader, whose clock stops at the last of these. */
     say(finished_fd, SAID_FINISHED);
+    eb_job_worker_done(); /* its run delay, into the shared slots the leader reads after reaping */
     /* _exit, not exit: the leader's stdio buffers and atexit handlers are not ours. */
     _exit(0);
 }
