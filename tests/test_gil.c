@@ -153,14 +153,21 @@ EB_TEST(the_last_claim_reads_the_run_delay_only_outside_the_gil)
 /* The job's own thread as its worker (sequential, coroutine): its run delay is
  * read before the clock starts and after it stops, never at its last claim,
  * which for a coroutine comes after the wait (an open of /proc, ~55 us then). */
+/* An io.sleep job of one task and `workers` slots, its clock started on the
+ * calling thread (which is then the job's own). */
+static void begin_job(eb_job *job, unsigned workers, eb_usage_mark *mark, eb_job_result *out)
+{
+    fixture_job(job, "io.sleep", 1, workers, "latency_us", (int64_t)0, NULL);
+    memset(out, 0, sizeof *out);
+    eb_job_begin(job, mark);
+}
+
 EB_TEST(the_job_threads_own_run_delay_is_read_outside_the_clock)
 {
     eb_job job;
-    fixture_job(&job, "io.sleep", 1, 1, "latency_us", (int64_t)0, NULL);
     eb_usage_mark mark;
     eb_job_result out;
-    memset(&out, 0, sizeof out);
-    eb_job_begin(&job, &mark);
+    begin_job(&job, 1, &mark, &out);
     eb_job_worker_start(&job, 0);
     EB_CHECKF(job.worker[0].delay_start_ns >= 0, "no start read: %lld",
               (long long)job.worker[0].delay_start_ns);
@@ -194,11 +201,9 @@ static void *fresh_worker(void *raw)
 EB_TEST(workers_made_on_the_clock_start_their_run_delay_at_zero_and_close_it)
 {
     eb_job job;
-    fixture_job(&job, "io.sleep", 1, 2, "latency_us", (int64_t)0, NULL);
     eb_usage_mark mark;
     eb_job_result out;
-    memset(&out, 0, sizeof out);
-    eb_job_begin(&job, &mark);
+    begin_job(&job, 2, &mark, &out);
     pthread_t t;
     EB_REQUIRE(pthread_create(&t, NULL, fresh_worker, &job) == 0);
     pthread_join(t, NULL);
