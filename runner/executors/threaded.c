@@ -29,16 +29,14 @@ typedef struct pool {
     eb_job *job;
     eb_job_result *out;
     pthread_mutex_t error_lock; /* guards out->status/error: the first failure wins */
-    /* Held while the threads are created: a worker done with the queue waits
-     * on it before exiting. When a pthread_create fails, the threads that
-     * count against the limit are then all alive while the limit is read; on
-     * a busy machine they could otherwise finish every task and exit first,
-     * and no limit would look exhausted. The clock stops after the last
-     * creation anyway, so the wait adds nothing to the measured time. */
-    pthread_mutex_t creating;
     /* The clock stops when the last worker is done with its tasks, as a
      * process pool's does (multiprocess.c): the threads then read their run
-     * delay (an open of /proc each), exit and are joined, untimed. */
+     * delay (an open of /proc each), exit and are joined, untimed. A thread
+     * done with its tasks waits for that stop, which comes after the last
+     * creation: when a pthread_create fails, the threads that count against
+     * the limit are all alive while the limit is read (on a busy machine they
+     * could otherwise finish every task and exit first, and no limit would
+     * look exhausted). */
     pthread_mutex_t end_lock;
     pthread_cond_t all_done, clock_stopped; /* the leader waits on the first */
     unsigned done;
@@ -101,7 +99,7 @@ static void worker_main(worker_arg *arg)
 }
 
 /* The thread: its tasks; then it says it is done, waits for the clock to
- * stop, reads its run delay, and waits for the last creation (pool.creating). */
+ * stop (after the last creation) and reads its run delay. */
 static void *worker_thread(void *raw)
 {
     worker_arg *arg = raw;
@@ -115,8 +113,6 @@ static void *worker_thread(void *raw)
         pthread_cond_wait(&p->clock_stopped, &p->end_lock);
     pthread_mutex_unlock(&p->end_lock);
     eb_job_worker_done();
-    pthread_mutex_lock(&p->creating);
-    pthread_mutex_unlock(&p->creating);
     return NULL;
 }
 
@@ -133,7 +129,6 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     }
     pool p = {.job = job, .out = out};
     pthread_mutex_init(&p.error_lock, NULL);
-    pthread_mutex_init(&p.creating, NULL);
     pthread_mutex_init(&p.end_lock, NULL);
     pthread_cond_init(&p.all_done, NULL);
     pthread_cond_init(&p.clock_stopped, NULL);
@@ -148,14 +143,13 @@ static int threaded_run(eb_job *job, eb_job_result *out)
     else
         eb_job_begin(job, &mark);
     unsigned started = 0;
-    pthread_mutex_lock(&p.creating);
     for (; started < n; started++) {
         args[started] = (worker_arg){&p, started};
         int rc = pthread_create(&threads[started], &attr, worker_thread, &args[started]);
         if (rc != 0) {
             /* Which limit refused it, read first, while the threads that count
-             * are alive (held by p.creating, however soon they ran out of
-             * tasks); then stop handing out tasks, and the threads already
+             * are alive (held until the clock stops, however soon they ran out
+             * of tasks); then stop handing out tasks, and the threads already
              * running finish theirs. */
             char limit[512];
             eb_limit_ask ask = {
@@ -169,7 +163,6 @@ static int threaded_run(eb_job *job, eb_job_result *out)
             break;
         }
     }
-    pthread_mutex_unlock(&p.creating);
     if (job->spawn_apart) {
         eb_job_gate_await(job, started);
         eb_job_begin(job, &mark);
@@ -188,7 +181,6 @@ static int threaded_run(eb_job *job, eb_job_result *out)
 
     pthread_attr_destroy(&attr);
     pthread_mutex_destroy(&p.error_lock);
-    pthread_mutex_destroy(&p.creating);
     pthread_mutex_destroy(&p.end_lock);
     pthread_cond_destroy(&p.all_done);
     pthread_cond_destroy(&p.clock_stopped);
