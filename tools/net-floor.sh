@@ -44,6 +44,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 start() { # NAME COMMAND...: starts a server, sets port_NAME
     local name="$1"
     shift
+    : >"$tmp/$name.out" # the server's own redirect may come after the first look at it
     "$@" >"$tmp/$name.out" 2>&1 &
     pids+=($!)
     local port=""
