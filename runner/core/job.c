@@ -216,10 +216,10 @@ void eb_job_worker_done(void)
     closes_after_clock = false;
 }
 
-int eb_job_worker_start(eb_job *job, unsigned worker)
+/* Records the calling thread as `worker`, pinned by the caller. */
+static void worker_record(eb_job *job, unsigned worker)
 {
     eb_worker_slot *slot = &job->worker[worker % job->worker_slots];
-    int rc = eb_pin_worker(job->pin, worker);
     slot->pu = sched_getcpu();
     slot->pid = (int32_t)getpid();
     slot->ready_ns = eb_now_ns() - job->start_ns;
@@ -227,6 +227,20 @@ int eb_job_worker_start(eb_job *job, unsigned worker)
                            : job->spawn_apart ? run_delay_now() /* before the clock */
                                               : 0;
     this_worker = slot;
+}
+
+int eb_job_worker_start(eb_job *job, unsigned worker)
+{
+    int rc = eb_pin_worker(job->pin, worker);
+    worker_record(job, worker);
+    return rc;
+}
+
+int eb_job_begin_as_worker(eb_job *job, eb_usage_mark *mark)
+{
+    int rc = eb_pin_worker(job->pin, 0);
+    eb_job_begin(job, mark);
+    worker_record(job, 0);
     return rc;
 }
 

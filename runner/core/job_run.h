@@ -80,6 +80,12 @@ typedef struct eb_usage_mark {
 
 /* Starts the timed job: job->start_ns = now, resource usage noted. */
 void eb_job_begin(eb_job *job, eb_usage_mark *mark);
+/* eb_job_begin for a job whose own thread is its one worker (sequential,
+ * coroutine): the thread exists before the clock, so it is pinned as worker
+ * 0 before the clock starts, as it reads its run delay then; a worker made
+ * on the clock pins itself on it (eb_job_worker_start). Returns the pin's
+ * status; the clock has started either way. */
+int eb_job_begin_as_worker(eb_job *job, eb_usage_mark *mark);
 /* --spawn apart (job->spawn_apart): the executor starts its workers, which
  * pin themselves and run worker_init, before the job's clock starts.
  * eb_job_launch, before starting them: the base of their ready times, and

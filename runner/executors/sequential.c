@@ -7,8 +7,7 @@
 static int sequential_run(eb_job *job, eb_job_result *out)
 {
     eb_usage_mark mark;
-    eb_job_begin(job, &mark);
-    int rc = eb_job_worker_start(job, 0);
+    int rc = eb_job_begin_as_worker(job, &mark);
     if (rc != 0) {
         eb_job_fail(out, rc, "could not pin worker 0: %s", strerror(-rc));
     } else if (job->workload->worker_init != NULL &&
