@@ -1,7 +1,7 @@
 /* test_scheduler.c — the coroutine scheduler: timers wake in deadline order
- * and never early, at most max_coros are alive, waits overlap, the thread
- * sleeps instead of spinning, 100,000 coroutines run, signals stay off
- * coroutine stacks, misuse is reported instead of hanging. */
+ * and never early (a long sleep's early wake included), at most max_coros are
+ * alive, waits overlap, the thread sleeps instead of spinning, 100,000 coroutines run, signals stay
+ * off coroutine stacks, misuse is reported instead of hanging. */
 #include "eb_test.h"
 #include "scheduler.h"
 #include "wait.h"
@@ -93,6 +93,43 @@ EB_TEST(timers_wake_in_deadline_order_never_early)
         EB_CHECK(st.sleeps >= 1);
         eb_sched_destroy(s);
     }
+}
+
+/* A long sleep ends early, warms the coroutines due and sleeps (then spins)
+ * the rest: still no one wakes before its deadline, neither the ones 1 us
+ * apart (spun between, SPIN_SHORT_NS) nor a second wave after another long
+ * sleep; a wait under twice WAKE_AHEAD_NS is not split. */
+static void wave_run(order_run *r, int64_t first_in_ns, int64_t second_wave_ns,
+                     uint64_t *early_wakes)
+{
+    *r = (order_run){.c = {0, ORDER_N}};
+    r->base_ns = eb_now_ns() + first_in_ns;
+    for (uint64_t i = 0; i < ORDER_N; i++)
+        r->deadline[i] = r->base_ns + (int64_t)(i % (ORDER_N / 2)) * 1000 +
+                         (i >= ORDER_N / 2 ? second_wave_ns : 0);
+    eb_sched *s = make(EB_CORO_FCONTEXT, ORDER_N, SMALL_STACK);
+    EB_REQUIRE(eb_sched_run(s, order_body, r, next_index) == 0);
+    EB_REQUIRE(r->woken == ORDER_N);
+    int early = 0;
+    for (uint64_t i = 0; i < ORDER_N; i++)
+        early += r->woke_at[i] < r->deadline[i];
+    EB_CHECKF(early == 0, "%d of %d woke before their deadline", early, ORDER_N);
+    eb_sched_stats st;
+    eb_sched_get_stats(s, &st);
+    *early_wakes = st.early_wakes;
+    eb_sched_destroy(s);
+}
+
+EB_TEST(a_long_sleep_ends_early_to_warm_and_no_one_wakes_before_its_deadline)
+{
+    order_run r;
+    uint64_t early_wakes;
+    wave_run(&r, 5000000, 3000000, &early_wakes); /* two waves, each after a long sleep */
+    EB_CHECKF(early_wakes == 2, "%llu early wakes for two waves of long sleeps",
+              (unsigned long long)early_wakes);
+    wave_run(&r, 400000, 0, &early_wakes); /* one wave, 0.4 ms away: not split */
+    EB_CHECKF(early_wakes == 0, "%llu early wakes for a sleep of 0.4 ms",
+              (unsigned long long)early_wakes);
 }
 
 EB_TEST(equal_deadlines_wake_in_parking_order)

@@ -34,6 +34,26 @@
 /* Due coroutines are taken off the timers this many at a time (pop_due). */
 #define WAKE_BATCH 16
 
+/* How the one-thread loop waits for its earliest timer, everyone parked
+ * (scheduler.c's sleep_for_timers). A sleep longer than twice WAKE_AHEAD_NS
+ * ends that much before its deadline; the coroutines due soon after it are
+ * brought into the cache (eb_sched_warm_due); a short sleep takes it to
+ * SPIN_NS before the deadline, and the rest is spun. A wait under
+ * SPIN_SHORT_NS is spun, not slept. On a virtual machine a sleep of a
+ * second ends far later after its deadline than one of a few hundred
+ * microseconds, as its host gives back an idle CPU slowly, and after it
+ * every parked coroutine is out of the cache (README, "Scale", has the
+ * figures). So the loop spins at most SPIN_NS a long sleep and SPIN_SHORT_NS
+ * a short one; the other waits sleep as before. Nothing is resumed before
+ * its deadline. */
+#define WAKE_AHEAD_NS 300000
+#define SPIN_NS 50000
+#define SPIN_SHORT_NS 2000
+
+/* At most this many coroutines are warmed before a deadline: their control
+ * blocks and saved frames, about what a core's L2 holds. */
+#define WARM_MAX 2048
+
 /* Finished fd waits taken from the reactor at a time. */
 #define READY_BATCH 256
 
@@ -131,6 +151,10 @@ eb_coro *eb_sched_timer_pop(eb_sched *s);
  * `round`) off the timers into s->due, in order, and fetches the cache lines
  * their return paths touch. */
 size_t eb_sched_pop_due(eb_sched *s, int64_t now, uint64_t round);
+/* Brings into the cache the coroutines parked in the ring with a deadline by
+ * `until` (WARM_MAX at most) and the heap's earliest: what resuming them
+ * reads first. */
+void eb_sched_warm_due(const eb_sched *s, int64_t until);
 
 /* ---- the loop's pieces (scheduler.c) ---- */
 /* Creates a scheduler whose SEPARATE stacks keep record_bytes at their top. */

@@ -121,3 +121,14 @@ size_t eb_sched_pop_due(eb_sched *s, int64_t now, uint64_t round)
         eb_coro_stacks_prefetch(&s->stacks, s->due[i]);
     return n;
 }
+
+void eb_sched_warm_due(const eb_sched *s, int64_t until)
+{
+    size_t n = s->ring_len < WARM_MAX ? s->ring_len : WARM_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const timer *t = &s->ring[ring_wrap(s, s->ring_head + i)];
+        if (t->deadline_ns > until) break;
+        eb_coro_stacks_prefetch(&s->stacks, t->co); /* reads the control block */
+    }
+    if (s->heap_len > 0) eb_coro_stacks_prefetch(&s->stacks, s->heap[0].co);
+}

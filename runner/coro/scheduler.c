@@ -23,6 +23,35 @@ static int sleep_until(int64_t deadline_ns)
     return -rc;
 }
 
+static inline void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+/* Everyone parked on timers: the wait until the earliest (sched_internal.h:
+ * WAKE_AHEAD_NS, SPIN_NS, SPIN_SHORT_NS). */
+static int sleep_for_timers(eb_sched *s, int64_t now, int64_t deadline_ns)
+{
+    if (deadline_ns - now > 2 * WAKE_AHEAD_NS) {
+        int rc = sleep_until(deadline_ns - WAKE_AHEAD_NS);
+        if (rc == 0) {
+            s->stats.early_wakes++;
+            eb_sched_warm_due(s, deadline_ns + WAKE_AHEAD_NS);
+            rc = sleep_until(deadline_ns - SPIN_NS);
+        }
+        if (rc != 0) return rc;
+    } else if (deadline_ns - now > SPIN_SHORT_NS) {
+        return sleep_until(deadline_ns);
+    }
+    while (eb_now_ns() < deadline_ns)
+        spin_pause();
+    return 0;
+}
+
 int eb_sched_wait_until(eb_sched *s, int64_t deadline_ns)
 {
     eb_coro *co = s->current;
@@ -193,7 +222,7 @@ EB_SCHED_LOOP static int run_alone(eb_sched *s, eb_coro_fn fn, void *ctx, eb_sch
             int64_t until = first != NULL ? first->deadline_ns : EB_WAIT_FOREVER;
             pthread_sigmask(SIG_SETMASK, caller_mask, NULL);
             const eb_check_hook *released = eb_check_release(); /* a GIL is free meanwhile */
-            int rc = fds ? run_ready_fds(s, until) : sleep_until(until);
+            int rc = fds ? run_ready_fds(s, until) : sleep_for_timers(s, now, until);
             eb_check_reacquire(released);
             pthread_sigmask(SIG_BLOCK, blocked, NULL);
             if (fds && rc != 0) {

@@ -81,6 +81,8 @@ typedef struct eb_sched_stats {
     uint64_t max_alive;     /* most alive at once */
     uint64_t parks;         /* waits that parked a coroutine */
     uint64_t sleeps;        /* precise sleeps of the whole thread (everyone parked) */
+    uint64_t early_wakes;   /* one-thread loop: long sleeps ended early to warm the coroutines due
+                               (sched_internal.h: WAKE_AHEAD_NS) */
     int64_t first_wave_ns;  /* eb_now_ns() when the first min(max_coros, all) had started */
     uint64_t fd_parks;      /* waits on a file descriptor that parked a coroutine */
     uint64_t steals;        /* group: ready coroutines this member took from others */
