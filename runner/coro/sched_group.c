@@ -1,6 +1,5 @@
-/* sched_group.c — a group of schedulers (M:N, the hybrid executor): one
- * loop per thread, ready coroutines shared. See scheduler.h and
- * sched_internal.h. */
+/* sched_group.c — a group of schedulers (M:N, the hybrid executor): one loop
+ * per thread, ready coroutines shared. See scheduler.h and sched_internal.h. */
 #include "sched_internal.h"
 
 #include <errno.h>
@@ -361,6 +360,7 @@ static void member_free(eb_sched *s)
     if (s->wake_fd >= 0) close(s->wake_fd);
     free(s->runq);
     free(s->fd_result);
+    free(s->ready);
     eb_coro_stacks_destroy(&s->stacks);
     eb_timer_store_give(&s->timers);
     free(s);
@@ -406,7 +406,8 @@ int eb_sched_group_create(const eb_sched_config *configs, unsigned count,
             break;
         }
         s->runq = aligned_alloc(64, sizeof *s->runq);
-        if (s->runq == NULL) {
+        s->ready = malloc(READY_BATCH * sizeof *s->ready);
+        if (s->runq == NULL || s->ready == NULL) {
             rc = -ENOMEM;
             break;
         }

@@ -109,7 +109,10 @@ struct eb_sched {
     eb_sched_stats stats;
     eb_reactor *reactor; /* created at the first fd wait (group mode: with the group) */
     int *fd_result;      /* by slot: how a coroutine's fd wait ended (unless it moves) */
-    eb_reactor_event ready[READY_BATCH];
+    /* READY_BATCH events, made with the reactor: 4 KiB in the scheduler
+     * itself made its allocation a large one, which consolidates malloc's
+     * fast bins first (3-12 us a run, on the coroutine executor's clock) */
+    eb_reactor_event *ready;
 
     /* group mode (eb_sched_group_create; sched_group.c) */
     eb_sched_group *group;

@@ -77,7 +77,8 @@ int eb_sched_wait_fd(eb_sched *s, int fd, unsigned events, int64_t deadline_ns)
                                 .flags = s->config.reactor_flags};
         if (s->fd_result == NULL)
             s->fd_result = malloc((size_t)s->config.max_coros * sizeof *s->fd_result);
-        if (s->fd_result == NULL) return -ENOMEM;
+        if (s->ready == NULL) s->ready = malloc(READY_BATCH * sizeof *s->ready);
+        if (s->fd_result == NULL || s->ready == NULL) return -ENOMEM;
         int err = eb_reactor_create(&rc, &s->reactor);
         if (err != 0) return err;
     }
@@ -335,6 +336,7 @@ void eb_sched_destroy(eb_sched *s)
     if (s == NULL || s->group != NULL) return; /* a member goes with its group */
     eb_reactor_destroy(s->reactor);
     free(s->fd_result);
+    free(s->ready);
     eb_coro_stacks_destroy(&s->stacks);
     eb_timer_store_give(&s->timers);
     free(s);
