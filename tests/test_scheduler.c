@@ -97,8 +97,8 @@ EB_TEST(timers_wake_in_deadline_order_never_early)
 
 /* A long sleep ends early, warms the coroutines due and sleeps (then spins)
  * the rest: still no one wakes before its deadline, neither the ones 1 us
- * apart (spun between, SPIN_SHORT_NS) nor a second wave after another long
- * sleep; a wait under twice WAKE_AHEAD_NS is not split. */
+ * apart nor a second wave after another long sleep; a wait under twice
+ * WAKE_AHEAD_NS is not split. */
 static void wave_run(order_run *r, int64_t first_in_ns, int64_t second_wave_ns,
                      uint64_t *early_wakes)
 {

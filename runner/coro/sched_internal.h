@@ -38,17 +38,16 @@
  * (scheduler.c's sleep_for_timers). A sleep longer than twice WAKE_AHEAD_NS
  * ends that much before its deadline; the coroutines due soon after it are
  * brought into the cache (eb_sched_warm_due); a short sleep takes it to
- * SPIN_NS before the deadline, and the rest is spun. A wait under
- * SPIN_SHORT_NS is spun, not slept. On a virtual machine a sleep of a
- * second ends far later after its deadline than one of a few hundred
- * microseconds, as its host gives back an idle CPU slowly, and after it
- * every parked coroutine is out of the cache (README, "Scale", has the
- * figures). So the loop spins at most SPIN_NS a long sleep and SPIN_SHORT_NS
- * a short one; the other waits sleep as before. Nothing is resumed before
- * its deadline. */
+ * SPIN_NS before the deadline, and the rest is spun. On a virtual machine a
+ * sleep of a second ends far later after its deadline than one of a few
+ * hundred microseconds, as its host gives back an idle CPU slowly, and
+ * after it every parked coroutine is out of the cache (README, "Scale", has
+ * the figures). So the loop spins at most SPIN_NS a long sleep; shorter
+ * waits sleep as before (spinning through them too cost CPU and time at
+ * 10^4 and more tasks: a wake at each deadline took the due ones one at a
+ * time, not in prefetched batches). Nothing is resumed before its deadline. */
 #define WAKE_AHEAD_NS 300000
 #define SPIN_NS 50000
-#define SPIN_SHORT_NS 2000
 
 /* At most this many coroutines are warmed before a deadline: their control
  * blocks and saved frames, about what a core's L2 holds. */

@@ -33,20 +33,17 @@ static inline void spin_pause(void)
 }
 
 /* Everyone parked on timers: the wait until the earliest (sched_internal.h:
- * WAKE_AHEAD_NS, SPIN_NS, SPIN_SHORT_NS). */
+ * WAKE_AHEAD_NS, SPIN_NS). */
 static int sleep_for_timers(eb_sched *s, int64_t now, int64_t deadline_ns)
 {
-    if (deadline_ns - now > 2 * WAKE_AHEAD_NS) {
-        int rc = sleep_until(deadline_ns - WAKE_AHEAD_NS);
-        if (rc == 0) {
-            s->stats.early_wakes++;
-            eb_sched_warm_due(s, deadline_ns + WAKE_AHEAD_NS);
-            rc = sleep_until(deadline_ns - SPIN_NS);
-        }
-        if (rc != 0) return rc;
-    } else if (deadline_ns - now > SPIN_SHORT_NS) {
-        return sleep_until(deadline_ns);
+    if (deadline_ns - now <= 2 * WAKE_AHEAD_NS) return sleep_until(deadline_ns);
+    int rc = sleep_until(deadline_ns - WAKE_AHEAD_NS);
+    if (rc == 0) {
+        s->stats.early_wakes++;
+        eb_sched_warm_due(s, deadline_ns + WAKE_AHEAD_NS);
+        rc = sleep_until(deadline_ns - SPIN_NS);
     }
+    if (rc != 0) return rc;
     while (eb_now_ns() < deadline_ns)
         spin_pause();
     return 0;
