@@ -96,9 +96,10 @@ void eb_context_begin(eb_doc *doc, const eb_plan *plan, const eb_topology *topo,
     eb_results_context_string(d, e, EB_KEY_REAL_TIME,
                               "real_time: the job's wall time (CLOCK_MONOTONIC), executor "
                               "start-up included unless spawn is apart (spawn_ns gives it "
-                              "alone), until the last worker "
-                              "finished (a process pool's exit and reaping after it); one "
-                              "job per iteration");
+                              "alone; the job's own thread, the one worker of sequential and "
+                              "coroutine, is pinned before it), until the last worker "
+                              "finished its tasks (a pool's exit, reaping or joins after it); "
+                              "one job per iteration");
     eb_results_context_string(
         d, e, EB_KEY_COLD_RUN_NS,
         "cold_run_ns: the wall time of the first warm-up, the first run in the point's fresh "

@@ -640,7 +640,7 @@ def scale(plt, runs, report, source, banner=None):
         return empty_figure(plt, title, f"no executor in {source} was measured at two task "
                                         "counts or more; execbench --preset scale measures them",
                             banner)
-    fig, axes = plt.subplots(len(lines), 2, figsize=(13, 4.6 * len(lines)), squeeze=False)
+    fig, axes = plt.subplots(len(lines), 2, figsize=(13, 5.6 * len(lines)), squeeze=False)
     skipped = []
     for (ax_t, ax_b), (workload, by_line) in zip(axes, lines.items()):
         executors, colour = executor_colours({e for e, _ in by_line})
@@ -677,7 +677,9 @@ def scale(plt, runs, report, source, banner=None):
             ax.set_yscale("log")
             ax.set_xlabel("tasks, every one in flight")
             ax.grid(which="both", alpha=0.3)
-            ax.legend(fontsize="small")
+        # below the panel: inside, eight entries hid the large counts' points
+        ax_t.legend(fontsize="small", ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+        ax_b.legend(fontsize="small")
         ax_t.set_ylabel("ns per task above the ideal")
         ax_t.set_title(f"{workload}: (time - ideal) / tasks; warm: median, cold: first run")
         ax_b.set_ylabel("bytes per task (peak RSS / tasks)")
