@@ -124,7 +124,9 @@ EB_TEST(a_long_sleep_ends_early_to_warm_and_no_one_wakes_before_its_deadline)
 {
     order_run r;
     uint64_t early_wakes;
-    wave_run(&r, 5000000, 3000000, &early_wakes); /* two waves, each after a long sleep */
+    /* two waves, each after a long sleep; 0.1 s to start 64 coroutines first
+     * (under ThreadSanitizer each is a fiber of ~0.7 ms) */
+    wave_run(&r, 100000000, 3000000, &early_wakes);
     EB_CHECKF(early_wakes == 2, "%llu early wakes for two waves of long sleeps",
               (unsigned long long)early_wakes);
     wave_run(&r, 400000, 0, &early_wakes); /* one wave, 0.4 ms away: not split */
