@@ -1,7 +1,8 @@
 /* scheduler.c — the one-thread event loop (redis ae.c's model) and the
- * pieces every loop shares: timers in deadline order (sched_timers.c) and one
- * precise sleep when every coroutine is parked; a group's members (M:N) run
- * their own loop (sched_group.c) over the same pieces. See scheduler.h. */
+ * pieces every loop shares: timers in deadline order (sched_timers.c) and the
+ * precise wait when every coroutine is parked (sleep_for_timers); a group's
+ * members (M:N) run their own loop (sched_group.c) over the same pieces. See
+ * scheduler.h. */
 #include "sched_internal.h"
 
 #include <errno.h>

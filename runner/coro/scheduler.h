@@ -1,7 +1,9 @@
 /* scheduler.h — one thread's coroutine scheduler: start coroutines while
  * fewer than `max_coros` are alive, park them on a timer min-heap when they
- * wait, and when every one is parked, sleep once, precisely, until the
- * earliest deadline (clock_nanosleep TIMER_ABSTIME, timer slack 1 ns).
+ * wait, and when every one is parked, sleep precisely until the earliest
+ * deadline (clock_nanosleep TIMER_ABSTIME, timer slack 1 ns; a long sleep
+ * ends early, warms the coroutines due and spins its last 50 us:
+ * sched_internal.h's WAKE_AHEAD_NS).
  *
  * While eb_sched_run runs it installs eb_wait_ops (wait/wait.h) for its
  * thread, so a workload's eb_wait_until_ns parks the calling coroutine and the
